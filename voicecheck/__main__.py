@@ -1,0 +1,3 @@
+from voicecheck.cli import main
+
+main()

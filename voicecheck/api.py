@@ -1,0 +1,199 @@
+"""The library API: what the CLI (and anything else) calls. Raises; never exits."""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from voicecheck.errors import VoicecheckError
+from voicecheck.explain import Explainer
+from voicecheck.features.lexical import background
+from voicecheck.features.table import FeatureTable, build_table
+from voicecheck.features.tone import TONE_DIMENSIONS
+from voicecheck.model import Background, VoiceModel
+from voicecheck.nlp import LANGUAGES, PipelineMode, Pipelines, parse
+from voicecheck.profile import BrandProfile
+from voicecheck.readers.base import MAX_POST_CHARS, Post
+from voicecheck.store import SavedModel, save, training_hash
+
+MIN_POSTS = 20
+FEW_POSTS = 50
+#: Posts with fewer words than this are too short to judge: the verdict is "insufficient".
+MIN_WORDS = 3
+VERDICTS = ("on-voice", "drift", "insufficient")
+
+
+@dataclass
+class CheckResult:
+    post: Post
+    lang: str
+    score: float
+    flagged: bool
+    verdict: str
+    reasons: list[dict[str, Any]]
+    examples: list[dict[str, Any]]
+    tone: dict[str, float]
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.post.id,
+            "channel": self.post.channel,
+            "lang": self.lang,
+            "score": round(self.score, 1),
+            "flagged": self.flagged,
+            "verdict": self.verdict,
+            "reasons": self.reasons,
+            "examples": self.examples,
+            "tone": self.tone,
+            "notes": self.notes,
+            "text": self.post.text,
+            "where": self.post.where,
+        }
+
+
+@dataclass
+class ToneResult:
+    post: Post
+    lang: str
+    tone: dict[str, float]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.post.id, "channel": self.post.channel, "lang": self.lang, "tone": self.tone}
+
+
+def _chunks(posts: Iterable[Post], size: int) -> Iterator[list[Post]]:
+    iterator = iter(posts)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _tone_dict(values: np.ndarray) -> dict[str, float]:
+    return {dim: round(float(v), 1) for dim, v in zip(TONE_DIMENSIONS, values, strict=True)}
+
+
+def fit(
+    posts: Iterable[Post],
+    profile: BrandProfile | None = None,
+    false_flag_rate: float = 0.05,
+    pipeline: PipelineMode | None = None,
+) -> SavedModel:
+    """Learn a brand's voice from its posts (and profile). Warns below FEW_POSTS posts."""
+    profile = profile or BrandProfile()
+    if not 0 < false_flag_rate < 0.5:
+        raise VoicecheckError(f"the false-flag rate must be between 0 and 0.5, not {false_flag_rate}")
+    mode: PipelineMode = pipeline or profile.pipeline  # type: ignore[assignment]
+    pipelines = Pipelines(mode)
+    default_lang = profile.languages[0] if profile.languages else "en"
+    table = build_table(parse(posts, pipelines, default_lang))
+    if len(table) < MIN_POSTS:
+        raise VoicecheckError(f"a voice needs at least {MIN_POSTS} posts to learn from; got {len(table)}")
+    if len(table) < FEW_POSTS:
+        warnings.warn(
+            f"only {len(table)} posts: the voice will be rough; {FEW_POSTS} or more work much better",
+            stacklevel=2,
+        )
+    languages = sorted(set(table.langs))
+    per_lang = [background(lang) if lang in languages else None for lang in LANGUAGES]
+    shape = next(b for b in per_lang if b is not None)[0].shape
+    flat = np.full(shape, 1.0 / shape[0], dtype=np.float32)
+    bg = Background(
+        chars=np.stack([b[0] if b else flat for b in per_lang]),
+        words=np.stack([b[1] if b else flat for b in per_lang]),
+    )
+    model = VoiceModel(false_flag_rate=false_flag_rate).fit(table, bg)
+    meta = {
+        "brand": profile.name,
+        "pipeline_mode": mode,
+        "pipelines": pipelines.describe(),
+        "languages": languages,
+        "posts": len(table),
+        "posts_per_channel": dict(Counter(table.channels("(none)"))),
+        "posts_per_language": dict(Counter(table.langs)),
+        "training_hash": training_hash(table.posts),
+        "calibration": {
+            "false_flag_rate": false_flag_rate,
+            "heldout_posts": len(table),
+            "folds": model.folds,
+            "threshold_score": round(float(np.percentile(model.heldout_scores_, 100 * false_flag_rate)), 1),
+        },
+    }
+    table.tokens = []
+    return SavedModel(model, table, profile, meta)
+
+
+def fit_to(directory: str | Path, posts: Iterable[Post], **kwargs: Any) -> SavedModel:
+    saved = fit(posts, **kwargs)
+    save(saved, directory)
+    return saved
+
+
+def check(saved: SavedModel, posts: Iterable[Post], chunk_size: int = 2000) -> Iterator[CheckResult]:
+    """Judge each post against its channel's voice and the brand's core voice, in input order."""
+    pipelines = Pipelines(saved.pipeline_mode)  # type: ignore[arg-type]
+    explainer = Explainer(saved)
+    default_lang = Counter(saved.table.langs).most_common(1)[0][0]
+    known_channels = set(saved.table.channels())
+    known_langs = set(saved.table.langs)
+    for chunk in _chunks(posts, chunk_size):
+        table = build_table(parse(chunk, pipelines, default_lang))
+        scores, below = saved.model.score(table)
+        style_z = saved.model.style_z(table, np.arange(len(table)))
+        for row, post in enumerate(table.posts):
+            yield _judge(saved, explainer, table, row, float(scores[row]), bool(below[row]), style_z[row],
+                         known_channels, known_langs)  # fmt: skip
+
+
+def _judge(
+    saved: SavedModel,
+    explainer: Explainer,
+    table: FeatureTable,
+    row: int,
+    score: float,
+    below: bool,
+    style_z: np.ndarray,
+    known_channels: set[str],
+    known_langs: set[str],
+) -> CheckResult:
+    post, lang = table.posts[row], table.langs[row]
+    notes = []
+    if post.channel and post.channel not in known_channels:
+        notes.append(f"channel '{post.channel}' is new to this model: judged against the brand's core voice")
+    if lang not in known_langs:
+        notes.append(f"the brand has no {lang} posts in its model: its vocabulary cannot be compared")
+    if len(post.text) > MAX_POST_CHARS:
+        notes.append(f"long post ({len(post.text):,} characters): judged on its first {MAX_POST_CHARS:,}")
+    reasons = explainer.vocabulary(post.text)  # the profile's rules hold whatever the score
+    words = int(table.word_count[row])
+    if words < MIN_WORDS and not reasons:
+        verdict, flagged = "insufficient", False
+        reasons = [{"kind": "too_short", "message": f"{words} word{'s' * (words != 1)}: too short to judge"}]
+    else:
+        flagged = below or bool(reasons)
+        verdict = "drift" if flagged else "on-voice"
+        if below:
+            reasons += explainer.drift(table, row, style_z)
+            reasons += explainer.unfamiliar_words(table.tokens[row], lang)
+            if not reasons:
+                reasons.append({
+                    "kind": "overall",
+                    "message": "its wording and rhythm are unlike the brand's posts, though no single habit stands out",
+                })  # fmt: skip
+    examples = explainer.examples(table, row) if flagged else []
+    return CheckResult(post, lang, score, flagged, verdict, reasons, examples, _tone_dict(table.tone[row]), notes)
+
+
+def tone(posts: Iterable[Post], pipeline: PipelineMode = "auto", default_lang: str = "en") -> Iterator[ToneResult]:
+    """Read each post on the four tone dimensions, 0–100."""
+    pipelines = Pipelines(pipeline)
+    for chunk in _chunks(posts, 2000):
+        table = build_table(parse(chunk, pipelines, default_lang))
+        for row, post in enumerate(table.posts):
+            yield ToneResult(post, table.langs[row], _tone_dict(table.tone[row]))

@@ -1,0 +1,322 @@
+"""The command line: thin click commands over voicecheck.api. The only place that exits."""
+
+from __future__ import annotations
+
+import json
+import sys
+import warnings
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from enum import IntEnum
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+import click
+
+from voicecheck import MODEL_FORMAT, __version__, api
+from voicecheck.errors import VoicecheckError
+from voicecheck.formats import FORMATTERS, formatter
+from voicecheck.formats.report_text import write_report
+from voicecheck.nlp import PIPELINE_MODES, pipeline_mode_from_env
+from voicecheck.profile import STARTER_PROFILE, BrandProfile, load_profile
+from voicecheck.readers import FORMATS, Columns, Post, ReadStats, read_posts
+from voicecheck.report import build_report
+from voicecheck.store import load
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Exit(IntEnum):
+    CLEAN = 0
+    FINDINGS = 1
+    ERROR = 2
+
+
+def input_options(func: F) -> F:
+    """Options shared by every command that reads posts."""
+    options = [
+        click.option("--text-col", help="Column (or JSON key) holding the post text; detected if omitted."),
+        click.option("--channel-col", help="Column holding the channel (linkedin, instagram, ...)."),
+        click.option("--id-col", help="Column holding the post id."),
+        click.option("--channel", "default_channel", help="Channel for posts whose file gives none."),
+        click.option(
+            "--input-format",
+            type=click.Choice(sorted(FORMATS)),
+            help="Read every file as this format instead of guessing from its name.",
+        ),  # fmt: skip
+        click.option("-q", "--quiet", is_flag=True, help="No progress or counts on stderr."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _posts(paths: Iterable[str], opts: dict[str, Any], stats: ReadStats) -> Iterator[Post]:
+    columns = Columns(text=opts["text_col"], channel=opts["channel_col"], id=opts["id_col"])
+    return read_posts(paths, stats, columns, opts["input_format"], opts["default_channel"])
+
+
+def _progress(items: Iterable[Any], quiet: bool, label: str) -> Iterator[Any]:
+    """Count on stderr when it is a terminal, every 500 items; silent in pipes."""
+    show = not quiet and sys.stderr.isatty()
+    count = 0
+    for count, item in enumerate(items, start=1):
+        if show and count % 500 == 0:
+            click.echo(f"\r{label} {count:,} posts…", err=True, nl=False)
+        yield item
+    if show and count >= 500:
+        click.echo("\r" + " " * 40 + "\r", err=True, nl=False)
+
+
+def _say(message: str, quiet: bool) -> None:
+    if not quiet:
+        click.echo(message, err=True)
+
+
+def _run(action: Callable[[], int]) -> None:
+    """Run a command, turning library errors and warnings into messages and exit codes."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        try:
+            code = action()
+        except VoicecheckError as exc:
+            click.echo(f"error: {exc}", err=True)
+            code = Exit.ERROR
+        except BrokenPipeError:
+            sys.stderr.close()
+            code = Exit.CLEAN
+        finally:
+            for warning in caught:
+                if issubclass(warning.category, UserWarning) and "voicecheck" in str(warning.filename):
+                    click.echo(f"warning: {warning.message}", err=True)
+    sys.exit(int(code))
+
+
+def _output(path: str | None) -> TextIO:
+    return open(path, "w", encoding="utf-8", newline="") if path else sys.stdout
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, message=f"%(prog)s %(version)s (model format {MODEL_FORMAT})")
+def main() -> None:
+    """Learn a brand's voice and flag posts whose tone or vocabulary drifts from it.
+
+    \b
+    Typical use:
+      voicecheck init                                    # write a starter brand.toml
+      voicecheck fit posts/*.csv --brand brand.toml --out model/
+      voicecheck check --model model/ drafts.csv         # exit 1 if a post drifts
+      voicecheck report --model model/                   # channel against channel
+      voicecheck tone drafts.csv                         # formality, humor, ...
+    """
+
+
+@main.command()
+@click.argument("path", default="brand.toml", type=click.Path(dir_okay=False))
+@click.option("--name", default="Our Brand", show_default=True, help="The brand's name.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(path: str, name: str, force: bool) -> None:
+    """Write a commented starter brand.toml to PATH.
+
+    \b
+    Example:
+      voicecheck init --name "Maison Claire" brand.toml
+    """
+
+    def action() -> int:
+        target = Path(path)
+        if target.exists() and not force:
+            raise VoicecheckError(f"{target} exists; pass --force to overwrite it")
+        target.write_text(STARTER_PROFILE.format(name=name), encoding="utf-8")
+        click.echo(f"wrote {target}: describe the brand in `proposition`, then run `voicecheck fit`", err=True)
+        return Exit.CLEAN
+
+    _run(action)
+
+
+@main.command()
+@click.argument("samples", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--brand", type=click.Path(dir_okay=False), help="The brand's brand.toml (optional).")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Directory to write the model to.")
+@click.option("--false-flag-rate", default=0.05, show_default=True, type=float,
+              help="Share of the brand's own posts that may be flagged; sets the threshold.")  # fmt: skip
+@click.option("--pipeline", type=click.Choice(PIPELINE_MODES),
+              help="spaCy pipelines: auto (trained when installed), blank, or trained. "
+                   "Default: brand.toml's [nlp] pipeline, else $VOICECHECK_PIPELINE, else auto.")  # fmt: skip
+@input_options
+def fit(samples: tuple[str, ...], brand: str | None, out: str, false_flag_rate: float,
+        pipeline: str | None, **opts: Any) -> None:  # fmt: skip
+    """Learn the brand's voice from SAMPLES (its posts, per channel) and save it to --out.
+
+    Works from 20 posts up (50 or more is much better). The flag threshold is calibrated on
+    the brand's own posts, held out in turn, at --false-flag-rate.
+
+    \b
+    Examples:
+      voicecheck fit samples/posts/*.csv --brand samples/brand.toml --out models/maison-claire
+      voicecheck fit export.csv --text-col Message --channel linkedin --out model/
+    """
+
+    def action() -> int:
+        profile = load_profile(brand) if brand else BrandProfile()
+        mode = pipeline or (profile.pipeline if brand and profile.pipeline != "auto" else pipeline_mode_from_env())
+        stats = ReadStats()
+        posts = _progress(_posts(samples, opts, stats), opts["quiet"], "reading")
+        saved = api.fit_to(out, posts, profile=profile, false_flag_rate=false_flag_rate, pipeline=mode)  # type: ignore[arg-type]
+        meta = saved.meta
+        _say(stats.summary(), opts["quiet"])
+        channels = ", ".join(f"{c} {n}" for c, n in sorted(meta["posts_per_channel"].items()))
+        pipes = ", ".join(f"{k}: {v}" for k, v in meta["pipelines"].items())
+        _say(f"fitted {meta['posts']} posts ({channels}); pipelines {pipes}", opts["quiet"])
+        _say(f"flag threshold: score below {meta['calibration']['threshold_score']:.0f} "
+             f"(about {false_flag_rate:.0%} of the brand's own posts); model saved to {out}", opts["quiet"])  # fmt: skip
+        return Exit.CLEAN
+
+    _run(action)
+
+
+@main.command()
+@click.argument("posts", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--model", "model_dir", required=True, type=click.Path(), help="A model directory from `fit`.")
+@click.option("-f", "--format", "fmt", type=click.Choice(list(FORMATTERS)), default="text", show_default=True,
+              help="text: a table; json/jsonl/csv: for tools; sarif: code scanning; github: annotations.")  # fmt: skip
+@click.option("--fail-on", type=click.Choice(["drift", "never"]), default="drift", show_default=True,
+              help="Exit 1 when a post drifts (drift), or only report (never).")  # fmt: skip
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write results here instead of stdout.")
+@input_options
+def check(posts: tuple[str, ...], model_dir: str, fmt: str, fail_on: str, output: str | None, **opts: Any) -> None:
+    """Judge each post in POSTS against the brand's voice; explain every flag.
+
+    Each post gets a score (0-100: its percentile among the brand's own held-out posts), a
+    verdict (on-voice, drift, or insufficient when too short to judge) and reasons.
+    Exit 0: no drift; 1: some post drifts (unless --fail-on never); 2: bad input or model.
+
+    \b
+    Examples:
+      voicecheck check --model models/maison-claire samples/new_posts.csv
+      voicecheck check --model model/ --format jsonl drafts/*.md > results.jsonl
+      voicecheck check --model model/ --format github --fail-on drift posts/*.md
+    """
+
+    def action() -> int:
+        saved = load(model_dir)
+        stats = ReadStats()
+        verdicts: Counter[str] = Counter()
+        out = _output(output)
+        try:
+            writer = formatter(fmt, out)
+            results = api.check(saved, _progress(_posts(posts, opts, stats), opts["quiet"], "checked"))
+            for result in results:
+                verdicts[result.verdict] += 1
+                writer.write(result.as_dict())
+            line = (
+                f"checked {sum(verdicts.values())} posts: {verdicts['drift']} drift, "
+                f"{verdicts['on-voice']} on-voice, {verdicts['insufficient']} too short to judge; "
+                f"{stats.summary()}"
+            )
+            writer.close({"line": line, "verdicts": dict(verdicts), "input": stats.as_dict()})
+        finally:
+            if output:
+                out.close()
+        if fmt not in ("text", "github"):
+            _say(line, opts["quiet"])
+        return Exit.FINDINGS if verdicts["drift"] and fail_on == "drift" else Exit.CLEAN
+
+    _run(action)
+
+
+@main.command()
+@click.argument("posts", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "jsonl", "json", "csv"]), default="text",
+              show_default=True, help="Output format.")  # fmt: skip
+@click.option("--pipeline", type=click.Choice(PIPELINE_MODES), help="spaCy pipelines (default: auto).")
+@input_options
+def tone(posts: tuple[str, ...], fmt: str, pipeline: str | None, **opts: Any) -> None:
+    """Read each post on four tone dimensions, 0-100: formality, humor, irreverence, enthusiasm.
+
+    Higher means more formal, funnier, more irreverent, more enthusiastic.
+
+    \b
+    Examples:
+      voicecheck tone samples/new_posts.csv
+      voicecheck tone --format jsonl drafts/*.md | jq .tone.formality
+    """
+
+    def action() -> int:
+        stats = ReadStats()
+        out = sys.stdout
+        mode = pipeline or pipeline_mode_from_env()
+        results = [r.as_dict() for r in api.tone(_progress(_posts(posts, opts, stats), opts["quiet"], "read"), mode)]  # type: ignore[arg-type]
+        if fmt == "jsonl":
+            for r in results:
+                out.write(json.dumps(r, ensure_ascii=False) + "\n")
+        elif fmt == "json":
+            json.dump({"results": results, "input": stats.as_dict()}, out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        elif fmt == "csv":
+            import csv
+
+            writer = csv.writer(out)
+            writer.writerow(["id", "channel", "lang", "formality", "humor", "irreverence", "enthusiasm"])
+            for r in results:
+                writer.writerow([r["id"], r["channel"] or "", r["lang"], *r["tone"].values()])
+        else:
+            out.write(f"{'FORMALITY':>9} {'HUMOR':>5} {'IRREV':>5} {'ENTHUS':>6}  {'LANG':<4} ID\n")
+            for r in results:
+                t = r["tone"]
+                out.write(f"{t['formality']:>9.0f} {t['humor']:>5.0f} {t['irreverence']:>5.0f} "
+                          f"{t['enthusiasm']:>6.0f}  {r['lang']:<4} {r['id']}\n")  # fmt: skip
+        _say(stats.summary(), opts["quiet"])
+        return Exit.CLEAN
+
+    _run(action)
+
+
+@main.command()
+@click.argument("posts", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--model", "model_dir", required=True, type=click.Path(), help="A model directory from `fit`.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
+@input_options
+def report(posts: tuple[str, ...], model_dir: str, fmt: str, output: str | None, **opts: Any) -> None:
+    """Compare the brand's channels: does it sound like one brand everywhere?
+
+    Without POSTS, reports on the posts the model learned from; with POSTS, checks them and
+    compares their channels. Names the most divergent channel and what sets it apart, and
+    shows drift month by month where posts are dated.
+
+    \b
+    Examples:
+      voicecheck report --model models/maison-claire
+      voicecheck report --model model/ --format json last_quarter.csv | jq .most_divergent_channel
+    """
+
+    def action() -> int:
+        saved = load(model_dir)
+        if posts:
+            from voicecheck.features.table import build_table
+            from voicecheck.nlp import Pipelines, parse
+
+            stats = ReadStats()
+            items = list(_progress(_posts(posts, opts, stats), opts["quiet"], "read"))
+            if not items:
+                raise VoicecheckError("no posts to report on")
+            table = build_table(parse(items, Pipelines(saved.pipeline_mode), saved.table.langs[0]))  # type: ignore[arg-type]
+            scores, _ = saved.model.score(table)
+            result = build_report(saved, table, scores)
+            _say(stats.summary(), opts["quiet"])
+        else:
+            result = build_report(saved)
+        out = _output(output)
+        try:
+            if fmt == "json":
+                json.dump(result, out, ensure_ascii=False, indent=2)
+                out.write("\n")
+            else:
+                write_report(result, out)
+        finally:
+            if output:
+                out.close()
+        return Exit.CLEAN
+
+    _run(action)

@@ -1,0 +1,195 @@
+"""Why a post was flagged, in words a marketer reads, against the brand's own range.
+
+Every reason names what drifted (a tone dimension, a style habit, a word), the post's value,
+the brand's usual range on that channel (10th to 90th percentile of its own posts), and the
+nearest on-brand posts show how the brand usually says it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sklearn.utils import murmurhash3_32
+
+from voicecheck.features import lexicon
+from voicecheck.features.lexical import N_FEATURES, tfidf
+from voicecheck.features.style import INDEX, STYLE_FEATURES, Feature
+from voicecheck.features.table import FeatureTable
+from voicecheck.features.tone import TONE_DIMENSIONS, TONE_POLES
+from voicecheck.model import MIN_CHANNEL_POSTS
+from voicecheck.nlp import LANGUAGES
+from voicecheck.store import SavedModel
+
+#: Tone points beyond the brand's range before a difference is worth a reason.
+TONE_MARGIN = 8.0
+#: Standard deviations from the brand before a style habit is worth a reason.
+STYLE_Z = 2.5
+#: A word rarer than this in ordinary language, never used by the brand, is "not the brand's".
+RARE_WORD = 2e-6
+
+Reason = dict[str, Any]
+
+
+def _number(value: float) -> str:
+    return f"{value:.0f}" if abs(value - round(value)) < 0.05 or abs(value) >= 10 else f"{value:.1f}"
+
+
+def _span(low: float, high: float) -> str:
+    return _number(low) if _number(low) == _number(high) else f"{_number(low)}–{_number(high)}"
+
+
+@dataclass
+class Explainer:
+    saved: SavedModel
+
+    def __post_init__(self) -> None:
+        table = self.saved.table
+        self._channels = np.array(table.channels())
+        self._char_rows = self.saved.model.reference_.char_rows
+        word_totals = np.asarray(table.words.sum(axis=0)).ravel()
+        self._brand_words = word_totals > 0
+
+    def against(self, channel: str | None) -> tuple[np.ndarray, str]:
+        """Rows of the brand's posts that make its range for `channel`, and how to name them."""
+        if channel and np.sum(self._channels == channel) >= MIN_CHANNEL_POSTS:
+            return np.flatnonzero(self._channels == channel), f"on {channel}"
+        return np.arange(len(self._channels)), "across its channels"
+
+    def drift(self, table: FeatureTable, row: int, style_z: np.ndarray) -> list[Reason]:
+        """The tone dimensions and style habits in which this post leaves the brand's range."""
+        rows, where = self.against(table.posts[row].channel)
+        return self.tone(table.tone[row], rows, where) + self.style(table.style[row], style_z, rows, where)
+
+    def tone(self, values: np.ndarray, rows: np.ndarray, where: str) -> list[Reason]:
+        out = []
+        brand = self.saved.table.tone[rows]
+        for i, dimension in enumerate(TONE_DIMENSIONS):
+            low, high = np.percentile(brand[:, i], [10, 90])
+            value = float(values[i])
+            beyond = value - high if value > high else low - value if value < low else 0.0
+            if beyond < TONE_MARGIN:
+                continue
+            pole = TONE_POLES[dimension][0 if value > high else 1]
+            degree = "far " if beyond >= 25 else ""
+            out.append({
+                "kind": "tone",
+                "dimension": dimension,
+                "value": round(value, 1),
+                "brand_range": [round(float(low), 1), round(float(high), 1)],
+                "message": f"{degree}{pole} than the brand {where}: {dimension} {value:.0f}, "
+                           f"usually {low:.0f}–{high:.0f}",
+            })  # fmt: skip
+        return out
+
+    def style(self, values: np.ndarray, z: np.ndarray, rows: np.ndarray, where: str) -> list[Reason]:
+        brand = self.saved.table.style[rows]
+        found = []
+        for feature in STYLE_FEATURES:
+            i = INDEX[feature.name]
+            if not np.isfinite(z[i]) or abs(z[i]) < STYLE_Z or feature.name in ("function_words",):
+                continue
+            column = brand[:, i]
+            column = column[np.isfinite(column)]
+            if not len(column):
+                continue
+            low, high = np.percentile(column, [10, 90])
+            value = float(values[i])
+            if low <= value <= high or not _noticeable(feature, value, low, high):
+                continue
+            found.append((abs(z[i]), _style_reason(feature, value, low, high, where)))
+        found.sort(key=lambda item: -item[0])
+        return [reason for _, reason in found[:3]]
+
+    def vocabulary(self, text: str) -> list[Reason]:
+        profile = self.saved.profile
+        out = []
+        lowered = text.lower()
+        for term in profile.avoid:
+            if _contains(lowered, term.lower()):
+                out.append({"kind": "avoided_term", "term": term, "message": f"uses '{term}', which the brand avoids"})
+        for term, preferred in profile.prefer.items():
+            if _contains(lowered, term.lower()):
+                out.append({
+                    "kind": "preferred_term", "term": term, "preferred": preferred,
+                    "message": f"says '{term}' where the brand says '{preferred}'",
+                })  # fmt: skip
+        for term in profile.brand_terms:
+            for match in re.finditer(re.escape(term), text, re.IGNORECASE):
+                if match.group(0) != term:
+                    out.append({
+                        "kind": "brand_term", "term": term, "found": match.group(0),
+                        "message": f"writes '{match.group(0)}'; the brand writes '{term}'",
+                    })  # fmt: skip
+                    break
+        return out
+
+    def unfamiliar_words(self, tokens: list[str], lang: str) -> list[Reason]:
+        """Uncommon words the brand never used: the vocabulary of some other voice."""
+        background = self.saved.model.background_.words[LANGUAGES.index(lang)]
+        function_words = lexicon.FUNCTION_WORDS[lang]
+        seen, words = set(), []
+        for token in tokens:
+            if len(token) < 4 or not token.isalpha() or token in function_words or token in seen:
+                continue
+            seen.add(token)
+            column = abs(murmurhash3_32(token, seed=0)) % N_FEATURES
+            if not self._brand_words[column] and background[column] < RARE_WORD:
+                words.append((float(background[column]), token))
+        if len(words) < 2:
+            return []
+        words.sort()
+        shown = [word for _, word in words[:5]]
+        return [{
+            "kind": "unfamiliar_words",
+            "words": shown,
+            "message": "words the brand does not use: " + ", ".join(f"'{w}'" for w in shown),
+        }]  # fmt: skip
+
+    def examples(self, table: FeatureTable, row: int, count: int = 2) -> list[dict[str, Any]]:
+        """The brand's posts closest to this one, preferring its channel: how the brand says it."""
+        post = table.posts[row]
+        idf = self.saved.model.background_.char_idf
+        vector = tfidf(table.chars[row], table.lang_index[row : row + 1], idf)
+        similarity = (vector @ self._char_rows.T).toarray().ravel()
+        rows, _ = self.against(post.channel)
+        best = rows[np.argsort(-similarity[rows])[:count]]
+        training = self.saved.table.posts
+        return [
+            {"id": training[i].id, "channel": training[i].channel, "text": training[i].text,
+             "similarity": round(float(similarity[i]), 3)}
+            for i in best
+        ]  # fmt: skip
+
+
+def _contains(haystack: str, needle: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", haystack) is not None
+
+
+def _noticeable(feature: Feature, value: float, low: float, high: float) -> bool:
+    """Small absolute differences are not worth a reader's time, whatever their z."""
+    gap = value - high if value > high else low - value
+    minimum = {"count": 1.0, "per100": 3.0, "mean": 2.0, "flag": 0.5}[feature.unit]
+    return gap >= minimum
+
+
+def _style_reason(feature: Feature, value: float, low: float, high: float, where: str) -> Reason:
+    more = value > high
+    if feature.unit == "flag":
+        message = f"{feature.label}, which the brand rarely does {where}"
+    elif feature.unit == "per100":
+        message = (
+            f"{'more' if more else 'fewer'} {feature.label}: {_number(value)} per 100 words, "
+            f"the brand uses {_span(low, high)} {where}"
+        )
+    else:
+        message = f"{_number(value)} {feature.label}; the brand uses {_span(low, high)} {where}"
+    return {
+        "kind": "style",
+        "feature": feature.name,
+        "value": round(value, 2),
+        "brand_range": [round(float(low), 2), round(float(high), 2)],
+        "message": message,
+    }

@@ -1,0 +1,101 @@
+"""Lexical features: hashed character n-grams and words, and a background of ordinary language.
+
+Hashing keeps every n-gram, even ones the brand never used, so an unfamiliar post is not
+judged only on the few n-grams it shares with the brand. The background comes from the word
+frequencies that `wordfreq` ships (no corpus of our own): it says how common an n-gram or a
+word is in ordinary English or French, which separates a brand's habits from the language's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import regex
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
+from spacy.tokens import Doc
+
+N_FEATURES = 2**18
+#: Words beyond this rank in wordfreq's list add little to the background and cost time.
+BACKGROUND_WORDS = 60_000
+#: Probability floor for n-grams and words the background has never seen.
+BACKGROUND_FLOOR = 1e-7
+
+_URL = regex.compile(r"https?://\S+|www\.\S+")
+_DIGITS = regex.compile(r"\d")
+
+
+def normalise(text: str) -> str:
+    """Links become one token and digits one digit: their form is voice, their value is not."""
+    return _DIGITS.sub("0", _URL.sub(" http ", text))
+
+
+CHAR_VECTORIZER = HashingVectorizer(
+    analyzer="char_wb",
+    ngram_range=(2, 5),
+    n_features=N_FEATURES,
+    alternate_sign=False,
+    norm=None,
+    lowercase=True,
+    preprocessor=normalise,
+)
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+WORD_VECTORIZER = HashingVectorizer(analyzer=_identity, n_features=N_FEATURES, alternate_sign=False, norm=None)
+
+
+def word_tokens(doc: Doc) -> list[str]:
+    """Lower-cased words and symbols of a post, links folded into one token."""
+    out = []
+    for token in doc:
+        if token.is_space:
+            continue
+        if token.like_url:
+            out.append("<url>")
+        elif token.like_num:
+            out.append("<num>")
+        else:
+            out.append(token.lower_.replace("’", "'"))
+    return out
+
+
+def char_counts(texts: Sequence[str]) -> sp.csr_matrix:
+    return CHAR_VECTORIZER.transform(texts).tocsr()
+
+
+def word_counts(tokens: Sequence[list[str]]) -> sp.csr_matrix:
+    return WORD_VECTORIZER.transform(tokens).tocsr()
+
+
+def background(lang: str) -> tuple[np.ndarray, np.ndarray]:
+    """(character n-gram, word) probabilities in ordinary `lang`, over the hashed spaces."""
+    from wordfreq import get_frequency_dict  # only fitting needs it
+
+    frequencies = get_frequency_dict(lang, wordlist="best")
+    top = sorted(frequencies.items(), key=lambda item: -item[1])[:BACKGROUND_WORDS]
+    words = [word for word, _ in top]
+    weights = np.array([freq for _, freq in top])
+    chars = np.asarray(char_counts(words).T @ weights).ravel()
+    tokens = np.asarray(word_counts([[w] for w in words]).T @ weights).ravel()
+    return _floor(chars), _floor(tokens)
+
+
+def _floor(counts: np.ndarray) -> np.ndarray:
+    probabilities = counts / counts.sum()
+    return np.maximum(probabilities, BACKGROUND_FLOOR).astype(np.float32)
+
+
+def tfidf(counts: sp.csr_matrix, lang_rows: np.ndarray, idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear tf times the idf of each row's language (`idf` is languages x features), L2-normed."""
+    weighted = counts.astype(np.float64, copy=True)
+    weighted.data = np.log1p(weighted.data)
+    row_lang = np.repeat(lang_rows, np.diff(weighted.indptr))
+    weighted.data *= idf[row_lang, weighted.indices]
+    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ weighted)

@@ -1,0 +1,11 @@
+"""Where a post came from, as the file and line tools point at."""
+
+from __future__ import annotations
+
+
+def location(where: str) -> tuple[str, int]:
+    """'posts.csv:12' -> ('posts.csv', 12); 'draft.md#2' -> ('draft.md', 1)."""
+    path, sep, line = where.rpartition(":")
+    if sep and line.isdigit():
+        return path, int(line)
+    return where.split("#")[0], 1

@@ -1,0 +1,37 @@
+"""The channel report as plain text for a terminal."""
+
+from __future__ import annotations
+
+from typing import Any, TextIO
+
+
+def write_report(report: dict[str, Any], out: TextIO) -> None:
+    brand = report["brand"] or "the brand"
+    out.write(f"Voice report for {brand}: {report['posts']} posts on {len(report['channels'])} channels\n\n")
+    out.write(f"{'CHANNEL':<22}{'POSTS':>6}{'DIST':>7}{'SCORE':>7}  FORMALITY HUMOR IRREV ENTHUS\n")
+    for name, channel in report["channels"].items():
+        tone = channel["tone"]
+        out.write(
+            f"{name[:21]:<22}{channel['posts']:>6}{channel['distance_to_core']:>7.2f}{channel['mean_score']:>7.0f}  "
+            f"{tone['formality']:>9.0f} {tone['humor']:>5.0f} {tone['irreverence']:>5.0f} {tone['enthusiasm']:>6.0f}\n"
+        )
+    divergent = report["most_divergent_channel"]
+    if divergent:
+        because = ", ".join(report["most_divergent_because"]) or "its wording as a whole"
+        out.write(f"\nMost divergent channel: {divergent}: {because}\n")
+    for name, channel in report["channels"].items():
+        if name != divergent and channel["sets_apart"]:
+            out.write(f"  {name}: {', '.join(channel['sets_apart'])}\n")
+    if len(report["distances"]) > 1:
+        out.write("\nDistance between channels (0 = same voice):\n")
+        names = list(report["distances"])
+        out.write(" " * 22 + "".join(f"{n[:10]:>11}" for n in names) + "\n")
+        for a in names:
+            row = "".join(f"{'-' if a == b else format(report['distances'][a][b], '.2f'):>11}" for b in names)
+            out.write(f"{a[:21]:<22}{row}\n")
+    if report["drift"]:
+        low, high = report["brand_band"]
+        out.write(f"\nDrift over time (mean score per month; the brand's band is {low:.0f}–{high:.0f}):\n")
+        for name, months in report["drift"].items():
+            cells = ", ".join(f"{m['month']} {m['mean_score']:.0f}" for m in months[-12:])
+            out.write(f"  {name}: {cells}\n")

@@ -1,0 +1,59 @@
+"""SARIF 2.1.0, for code-scanning uploads: one result per flagged post, at its file and line."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from voicecheck import __version__
+from voicecheck.formats.location import location
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+RULES = {
+    "voice-drift": "The post's tone or wording drifts from the brand voice.",
+    "avoided-term": "The post uses a term the brand avoids or writes differently.",
+}
+
+
+def rule_of(result: dict[str, Any]) -> str:
+    kinds = {reason["kind"] for reason in result["reasons"]}
+    return "avoided-term" if kinds & {"avoided_term", "preferred_term", "brand_term"} else "voice-drift"
+
+
+class SarifFormatter:
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.results: list[dict[str, Any]] = []
+
+    def write(self, result: dict[str, Any]) -> None:
+        if not result["flagged"]:
+            return
+        path, line = location(result["where"])
+        reasons = "; ".join(reason["message"] for reason in result["reasons"])
+        self.results.append({
+            "ruleId": rule_of(result),
+            "level": "error",
+            "message": {"text": f"Post {result['id']} drifts from the brand voice (score {result['score']}): {reasons}"},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": path},
+                "region": {"startLine": line},
+            }}],
+            "properties": {"score": result["score"], "channel": result["channel"], "postId": result["id"]},
+        })  # fmt: skip
+
+    def close(self, summary: dict[str, Any]) -> None:
+        document = {
+            "$schema": SCHEMA,
+            "version": "2.1.0",
+            "runs": [{
+                "tool": {"driver": {
+                    "name": "voicecheck",
+                    "version": __version__,
+                    "rules": [{"id": rid, "shortDescription": {"text": text}} for rid, text in RULES.items()],
+                }},
+                "results": self.results,
+                "properties": {"summary": summary},
+            }],
+        }  # fmt: skip
+        json.dump(document, self.out, ensure_ascii=False, indent=2)
+        self.out.write("\n")

@@ -1,0 +1,201 @@
+"""The voice model: what a brand's posts have in common, and how far a new post is from it.
+
+Four views of a post are compared with the brand's own posts, each blind to other brands:
+  - `neighbours`: character n-gram similarity to the closest brand posts (idf from ordinary
+    language, so shared common words count for little);
+  - `words` and `ngrams`: how much likelier the post's words and character n-grams are under
+    the brand's language model than under ordinary language (a log-likelihood ratio);
+  - `style`: how typical its style features are of the brand on that channel.
+Each view is standardised on posts held out during fitting (cross-fitting), the four are
+summed, and the sum is turned into a percentile among the brand's held-out posts. The flag
+threshold is that percentile's `false_flag_rate` quantile, so about that share of the
+brand's own posts would be flagged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import KFold, StratifiedKFold
+
+from voicecheck.features.lexical import tfidf
+from voicecheck.features.style import STYLE_FEATURES, TAGGER_FEATURES, comparable
+from voicecheck.features.table import FeatureTable
+from voicecheck.nlp import LANGUAGES
+
+COMPONENTS = ("neighbours", "words", "ngrams", "style")
+#: A style feature's spread never counts as narrower than this (in its comparable unit).
+_STD_FLOOR = {"count": 0.35, "per100": 1.5, "mean": 0.6, "flag": 0.25}
+STYLE_STD_FLOOR = np.array([_STD_FLOOR[f.unit] for f in STYLE_FEATURES])
+#: A channel needs this many posts before it gets style statistics of its own.
+MIN_CHANNEL_POSTS = 15
+
+
+@dataclass
+class Background:
+    """Ordinary-language probabilities per language (rows follow LANGUAGES)."""
+
+    chars: np.ndarray  # languages x features
+    words: np.ndarray
+
+    @property
+    def char_idf(self) -> np.ndarray:
+        return -np.log(self.chars)
+
+
+@dataclass
+class StyleStats:
+    mean: np.ndarray
+    std: np.ndarray
+    count: int
+
+    @classmethod
+    def of(cls, style: np.ndarray) -> StyleStats:
+        values = comparable(style)
+        with np.errstate(all="ignore"):
+            mean = np.nanmean(values, axis=0) if len(values) else np.zeros(values.shape[1])
+            std = np.nanstd(values, axis=0) if len(values) else np.zeros(values.shape[1])
+        mean = np.nan_to_num(mean)
+        return cls(mean, np.maximum(np.nan_to_num(std), STYLE_STD_FLOOR), len(values))
+
+
+@dataclass
+class Reference:
+    """What one set of brand posts says about the voice: all that scoring needs."""
+
+    char_rows: sp.csr_matrix  # tf-idf rows of the brand's posts
+    char_llr: np.ndarray  # languages x features
+    word_llr: np.ndarray
+    core_style: StyleStats
+    channel_style: dict[str, StyleStats] = field(default_factory=dict)
+
+
+def _llr(counts: sp.csr_matrix, lang_rows: np.ndarray, background: np.ndarray, smoothing: float) -> np.ndarray:
+    """log P(feature | brand) / P(feature | ordinary language), per language, smoothed."""
+    out = np.zeros_like(background, dtype=np.float32)
+    for lang in range(len(LANGUAGES)):
+        rows = np.flatnonzero(lang_rows == lang)
+        if not len(rows):
+            continue
+        totals = np.asarray(counts[rows].sum(axis=0)).ravel()
+        brand = (totals + smoothing * background[lang]) / (totals.sum() + smoothing)
+        out[lang] = np.log(brand / background[lang])
+    return out
+
+
+def _mean_llr(counts: sp.csr_matrix, lang_rows: np.ndarray, llr: np.ndarray) -> np.ndarray:
+    scores = np.zeros(counts.shape[0])
+    for lang in np.unique(lang_rows):
+        rows = np.flatnonzero(lang_rows == lang)
+        block = counts[rows]
+        sizes = np.asarray(block.sum(axis=1)).ravel()
+        scores[rows] = (block @ llr[lang]) / np.maximum(sizes, 1.0)
+    return scores
+
+
+class VoiceModel:
+    """One-class model of a brand's voice, fitted on its posts alone (no other brands)."""
+
+    def __init__(
+        self,
+        false_flag_rate: float = 0.05,
+        folds: int = 5,
+        neighbours: int = 5,
+        smoothing: float = 2000.0,
+        random_state: int = 0,
+    ) -> None:
+        self.false_flag_rate = false_flag_rate
+        self.folds = folds
+        self.neighbours = neighbours
+        self.smoothing = smoothing
+        self.random_state = random_state
+
+    # -- fitting ---------------------------------------------------------------------------
+    def fit(self, table: FeatureTable, background: Background) -> VoiceModel:
+        if len(table) < self.folds:
+            raise ValueError(f"need at least {self.folds} posts to fit, got {len(table)}")
+        self.background_ = background
+        channels = np.array(table.channels())
+        heldout = np.zeros((len(table), len(COMPONENTS)))
+        for train, test in self._splits(channels):
+            reference = self._reference(table, train)
+            heldout[test] = self._components(table, test, reference)
+        self.component_mean_ = heldout.mean(axis=0)
+        self.component_std_ = np.maximum(heldout.std(axis=0), 1e-6)
+        totals = self._total(heldout)
+        self.calibration_ = np.sort(totals)
+        self.threshold_ = float(np.quantile(totals, self.false_flag_rate))
+        self.heldout_scores_ = self._percentile(totals)
+        self.reference_ = self._reference(table, np.arange(len(table)))
+        return self
+
+    def _splits(self, channels: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        _, counts = np.unique(channels, return_counts=True)
+        if counts.min() >= self.folds:
+            splitter = StratifiedKFold(self.folds, shuffle=True, random_state=self.random_state)
+            return list(splitter.split(channels, channels))
+        plain = KFold(self.folds, shuffle=True, random_state=self.random_state)
+        return list(plain.split(channels))
+
+    def _reference(self, table: FeatureTable, rows: np.ndarray) -> Reference:
+        lang_rows = table.lang_index[rows]
+        channels = np.array(table.channels())[rows]
+        style = table.style[rows]
+        per_channel = {}
+        for channel in np.unique(channels):
+            mask = channels == channel
+            if channel and mask.sum() >= MIN_CHANNEL_POSTS:
+                per_channel[str(channel)] = StyleStats.of(style[mask])
+        return Reference(
+            char_rows=tfidf(table.chars[rows], lang_rows, self.background_.char_idf),
+            char_llr=_llr(table.chars[rows], lang_rows, self.background_.chars, self.smoothing),
+            word_llr=_llr(table.words[rows], lang_rows, self.background_.words, self.smoothing),
+            core_style=StyleStats.of(style),
+            channel_style=per_channel,
+        )
+
+    # -- scoring ---------------------------------------------------------------------------
+    def _components(self, table: FeatureTable, rows: np.ndarray, reference: Reference) -> np.ndarray:
+        lang_rows = table.lang_index[rows]
+        vectors = tfidf(table.chars[rows], lang_rows, self.background_.char_idf)
+        similarity = (vectors @ reference.char_rows.T).toarray()
+        k = min(self.neighbours, similarity.shape[1])
+        nearest = np.partition(similarity, -k, axis=1)[:, -k:].mean(axis=1)
+        words = _mean_llr(table.words[rows], lang_rows, reference.word_llr)
+        ngrams = _mean_llr(table.chars[rows], lang_rows, reference.char_llr)
+        style = -np.nanmean(np.log1p(self.style_z(table, rows, reference) ** 2), axis=1)
+        return np.column_stack([nearest, words, ngrams, style])
+
+    def style_z(self, table: FeatureTable, rows: np.ndarray, reference: Reference | None = None) -> np.ndarray:
+        """Each post's style features in standard deviations from its channel (or the core)."""
+        reference = reference or self.reference_
+        values = comparable(table.style[rows])
+        channels = [table.posts[i].channel or "" for i in rows]
+        means = np.array([self.style_stats(c, reference).mean for c in channels])
+        stds = np.array([self.style_stats(c, reference).std for c in channels])
+        return (values - means) / stds
+
+    def style_stats(self, channel: str | None, reference: Reference | None = None) -> StyleStats:
+        reference = reference or self.reference_
+        return reference.channel_style.get(channel or "", reference.core_style)
+
+    def _total(self, components: np.ndarray) -> np.ndarray:
+        return ((components - self.component_mean_) / self.component_std_).sum(axis=1)
+
+    def _percentile(self, totals: np.ndarray) -> np.ndarray:
+        return 100.0 * np.searchsorted(self.calibration_, totals, side="right") / len(self.calibration_)
+
+    def score(self, table: FeatureTable) -> tuple[np.ndarray, np.ndarray]:
+        """(score 0-100, below the flag threshold) for every post of `table`."""
+        if not hasattr(self, "reference_"):
+            raise NotFittedError("fit the VoiceModel before scoring")
+        rows = np.arange(len(table))
+        totals = self._total(self._components(table, rows, self.reference_))
+        return self._percentile(totals), totals < self.threshold_
+
+
+def tagger_columns() -> np.ndarray:
+    return np.array([f.name in TAGGER_FEATURES for f in STYLE_FEATURES])

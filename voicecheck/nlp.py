@@ -1,0 +1,139 @@
+"""Language detection and one spaCy pipeline per language, streamed over posts.
+
+A trained pipeline (`fr_core_news_sm`, `en_core_web_sm`) is used when it is installed and
+allowed; otherwise a blank pipeline (tokenizer, plus lookup lemmas when spacy-lookups-data
+is installed) does the work. Only the components that features read are run.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+import spacy
+from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from voicecheck.errors import VoicecheckError
+from voicecheck.readers.base import MAX_POST_CHARS, Post
+
+LANGUAGES = ("en", "fr")
+TRAINED = {"en": "en_core_web_sm", "fr": "fr_core_news_sm"}
+#: Components no feature reads: never run them.
+UNUSED_COMPONENTS = ["parser", "ner", "senter"]
+PipelineMode = Literal["auto", "blank", "trained"]
+PIPELINE_MODES: tuple[PipelineMode, ...] = ("auto", "blank", "trained")
+
+_identifier: LanguageIdentifier | None = None
+
+
+def detect_language(text: str, default: str = "en") -> str:
+    """Tell English from French; very short or undecidable text falls back to `default`."""
+    global _identifier
+    if _identifier is None:
+        _identifier = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
+        _identifier.set_languages(list(LANGUAGES))
+    if sum(ch.isalpha() for ch in text) < 3:
+        return default
+    lang, probability = _identifier.classify(text[:1000])
+    return str(lang) if probability >= 0.6 else default
+
+
+def pipeline_mode_from_env() -> PipelineMode:
+    value = os.environ.get("VOICECHECK_PIPELINE", "auto")
+    if value not in PIPELINE_MODES:
+        raise VoicecheckError(f"VOICECHECK_PIPELINE must be one of {', '.join(PIPELINE_MODES)}, not {value!r}")
+    return value  # type: ignore[return-value]
+
+
+def trained_available(lang: str) -> bool:
+    return importlib.util.find_spec(TRAINED[lang]) is not None
+
+
+@dataclass
+class Pipelines:
+    """Loads each language's pipeline once, on first use."""
+
+    mode: PipelineMode = "auto"
+    _loaded: dict[str, Language] = field(default_factory=dict)
+
+    def get(self, lang: str) -> Language:
+        if lang not in self._loaded:
+            self._loaded[lang] = self._load(lang)
+        return self._loaded[lang]
+
+    def _load(self, lang: str) -> Language:
+        if self.mode != "blank" and trained_available(lang):
+            nlp = spacy.load(TRAINED[lang], exclude=UNUSED_COMPONENTS)
+            return nlp
+        if self.mode == "trained":
+            raise VoicecheckError(
+                f"the trained {lang} pipeline {TRAINED[lang]} is not installed "
+                f"(pip install {TRAINED[lang].replace('_', '-')}), or use --pipeline blank"
+            )
+        nlp = spacy.blank(lang)
+        if importlib.util.find_spec("spacy_lookups_data") is not None:
+            nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+            nlp.initialize()
+        return nlp
+
+    def describe(self) -> dict[str, str]:
+        """Name and version of each pipeline in use, for the model's metadata."""
+        out = {}
+        for lang, nlp in sorted(self._loaded.items()):
+            meta = nlp.meta
+            if meta.get("name") and meta.get("name") != "pipeline":
+                out[lang] = f"{meta['lang']}_{meta['name']} {meta.get('version', '')}".strip()
+            else:
+                out[lang] = f"blank:{lang}"
+        return out
+
+    def has_tagger(self, lang: str) -> bool:
+        nlp = self.get(lang)
+        return any(name in nlp.pipe_names for name in ("tagger", "morphologizer"))
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A post with its language and spaCy Doc, as features see it."""
+
+    post: Post
+    lang: str
+    doc: Doc
+
+
+def parse(
+    posts: Iterable[Post], pipelines: Pipelines, default_lang: str = "en", batch_size: int = 512
+) -> Iterator[Parsed]:
+    """Stream posts through their language's pipeline, keeping input order."""
+    batch: list[Post] = []
+    for post in posts:
+        batch.append(post)
+        if len(batch) >= batch_size:
+            yield from _parse_batch(batch, pipelines, default_lang)
+            batch = []
+    if batch:
+        yield from _parse_batch(batch, pipelines, default_lang)
+
+
+def post_language(post: Post, default_lang: str) -> str:
+    if post.lang in LANGUAGES:
+        return post.lang
+    return detect_language(post.text, default_lang)
+
+
+def _parse_batch(batch: list[Post], pipelines: Pipelines, default_lang: str) -> Iterator[Parsed]:
+    langs = [post_language(post, default_lang) for post in batch]
+    docs: list[Doc | None] = [None] * len(batch)
+    for lang in set(langs):
+        indices = [i for i, other in enumerate(langs) if other == lang]
+        texts = ((batch[i].text[:MAX_POST_CHARS], i) for i in indices)
+        for doc, i in pipelines.get(lang).pipe(texts, as_tuples=True):
+            docs[i] = doc
+    for post, lang, doc in zip(batch, langs, docs, strict=True):
+        assert doc is not None
+        yield Parsed(post, lang, doc)

@@ -1,0 +1,320 @@
+"""brand.toml: who the brand is, how it speaks, and the words it prefers and avoids.
+
+Loaded with the standard library's tomllib and validated strictly: an unknown key is an error
+that names the file and the key, since a misspelt key silently ignored is a rule not applied.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from voicecheck.errors import ProfileError
+from voicecheck.features.tone import TONE_DIMENSIONS
+
+#: Words in a proposition that set a tone target when brand.toml gives none (en and fr).
+TONE_WORDS: dict[str, tuple[str, float]] = {
+    **dict.fromkeys(
+        [
+            "casual",
+            "relaxed",
+            "informal",
+            "conversational",
+            "friendly",
+            "approachable",
+            "laid-back",
+            "décontracté",
+            "décontractée",
+            "familier",
+            "familière",
+            "convivial",
+            "conviviale",
+            "accessible",
+        ],
+        ("formality", 35.0),
+    ),
+    **dict.fromkeys(
+        [
+            "formal",
+            "professional",
+            "corporate",
+            "authoritative",
+            "polished",
+            "institutional",
+            "formel",
+            "formelle",
+            "professionnel",
+            "professionnelle",
+            "institutionnel",
+            "soutenu",
+        ],
+        ("formality", 70.0),
+    ),
+    **dict.fromkeys(
+        [
+            "funny",
+            "playful",
+            "witty",
+            "humorous",
+            "cheeky",
+            "fun",
+            "drôle",
+            "ludique",
+            "espiègle",
+            "humour",
+            "enjoué",
+            "enjouée",
+        ],
+        ("humor", 65.0),
+    ),
+    **dict.fromkeys(["serious", "sober", "earnest", "sérieux", "sérieuse", "sobre"], ("humor", 25.0)),
+    **dict.fromkeys(
+        [
+            "respectful",
+            "caring",
+            "kind",
+            "considerate",
+            "courteous",
+            "warm",
+            "respectueux",
+            "respectueuse",
+            "bienveillant",
+            "bienveillante",
+            "attentionné",
+            "attentionnée",
+            "chaleureux",
+            "chaleureuse",
+            "courtois",
+        ],
+        ("irreverence", 20.0),
+    ),
+    **dict.fromkeys(
+        ["irreverent", "edgy", "bold", "sassy", "provocative", "irrévérencieux", "audacieux", "audacieuse", "frondeur"],
+        ("irreverence", 65.0),
+    ),
+    **dict.fromkeys(
+        [
+            "enthusiastic",
+            "energetic",
+            "upbeat",
+            "excited",
+            "passionate",
+            "cheerful",
+            "enthousiaste",
+            "dynamique",
+            "énergique",
+            "passionné",
+            "passionnée",
+            "joyeux",
+            "joyeuse",
+        ],
+        ("enthusiasm", 68.0),
+    ),
+    **dict.fromkeys(
+        [
+            "matter-of-fact",
+            "calm",
+            "factual",
+            "understated",
+            "measured",
+            "posé",
+            "posée",
+            "factuel",
+            "factuelle",
+            "mesuré",
+            "mesurée",
+        ],
+        ("enthusiasm", 32.0),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ChannelProfile:
+    tone: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BrandProfile:
+    name: str = ""
+    proposition: str = ""
+    languages: tuple[str, ...] = ()
+    tone: dict[str, float] = field(default_factory=dict)
+    prefer: dict[str, str] = field(default_factory=dict)
+    avoid: tuple[str, ...] = ()
+    brand_terms: tuple[str, ...] = ()
+    channels: dict[str, ChannelProfile] = field(default_factory=dict)
+    pipeline: str = "auto"
+
+    def tone_targets(self, channel: str | None = None) -> dict[str, float]:
+        """Targets from the proposition's words, then [tone], then the channel's override."""
+        targets = tone_from_words(self.proposition)
+        targets.update(self.tone)
+        if channel and channel in self.channels:
+            targets.update(self.channels[channel].tone)
+        return targets
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "proposition": self.proposition,
+            "languages": list(self.languages),
+            "tone": self.tone,
+            "vocabulary": {
+                "prefer": self.prefer,
+                "avoid": list(self.avoid),
+                "brand_terms": list(self.brand_terms),
+            },
+            "channels": {name: {"tone": c.tone} for name, c in self.channels.items()},
+            "nlp": {"pipeline": self.pipeline},
+        }
+
+
+def tone_from_words(text: str) -> dict[str, float]:
+    words = text.lower().replace(",", " ").replace(".", " ").split()
+    found: dict[str, list[float]] = {}
+    for word in words:
+        if word in TONE_WORDS:
+            dimension, target = TONE_WORDS[word]
+            found.setdefault(dimension, []).append(target)
+    return {dim: sum(values) / len(values) for dim, values in found.items()}
+
+
+_ALLOWED = {
+    "": {"name", "proposition", "languages", "tone", "vocabulary", "channels", "nlp"},
+    "vocabulary": {"prefer", "avoid", "brand_terms"},
+    "nlp": {"pipeline"},
+    "channel": {"tone"},
+    "tone": set(TONE_DIMENSIONS),
+}
+
+
+class _Reader:
+    """Pulls typed values out of the parsed TOML, naming file and key on every error."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, key: str, message: str) -> ProfileError:
+        return ProfileError(f"{self.path}: {key}: {message}")
+
+    def check_keys(self, table: dict[str, Any], allowed: set[str], prefix: str) -> None:
+        for key in table:
+            if key not in allowed:
+                name = f"{prefix}.{key}" if prefix else key
+                raise self.fail(name, f"unknown key (expected one of: {', '.join(sorted(allowed))})")
+
+    def table(self, value: Any, key: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(key, "must be a table")
+        return value
+
+    def text(self, value: Any, key: str) -> str:
+        if not isinstance(value, str):
+            raise self.fail(key, "must be a string")
+        return value
+
+    def strings(self, value: Any, key: str) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(key, "must be a list of strings")
+        return tuple(value)
+
+    def tone(self, value: Any, key: str) -> dict[str, float]:
+        table = self.table(value, key)
+        self.check_keys(table, _ALLOWED["tone"], key)
+        out = {}
+        for dimension, target in table.items():
+            if not isinstance(target, int | float) or not 0 <= target <= 100:
+                raise self.fail(f"{key}.{dimension}", "must be a number from 0 to 100")
+            out[dimension] = float(target)
+        return out
+
+
+def load_profile(path: str | Path) -> BrandProfile:
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ProfileError(f"{path}: no such file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{path}: not valid TOML ({exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise ProfileError(f"{path}: not valid UTF-8 ({exc.reason})") from exc
+    return parse_profile(data, path)
+
+
+def parse_profile(data: dict[str, Any], path: Path) -> BrandProfile:
+    read = _Reader(path)
+    read.check_keys(data, _ALLOWED[""], "")
+    vocabulary = read.table(data.get("vocabulary", {}), "vocabulary")
+    read.check_keys(vocabulary, _ALLOWED["vocabulary"], "vocabulary")
+    prefer = read.table(vocabulary.get("prefer", {}), "vocabulary.prefer")
+    for term, preferred in prefer.items():
+        read.text(preferred, f"vocabulary.prefer.{term}")
+    nlp = read.table(data.get("nlp", {}), "nlp")
+    read.check_keys(nlp, _ALLOWED["nlp"], "nlp")
+    pipeline = read.text(nlp.get("pipeline", "auto"), "nlp.pipeline")
+    if pipeline not in ("auto", "blank", "trained"):
+        raise read.fail("nlp.pipeline", "must be auto, blank or trained")
+    languages = read.strings(data.get("languages", []), "languages")
+    for lang in languages:
+        if lang not in ("en", "fr"):
+            raise read.fail("languages", f"{lang!r} is not supported (en, fr)")
+    channels = {}
+    for name, table in read.table(data.get("channels", {}), "channels").items():
+        key = f"channels.{name}"
+        read.check_keys(read.table(table, key), _ALLOWED["channel"], key)
+        channels[name.lower()] = ChannelProfile(tone=read.tone(table.get("tone", {}), f"{key}.tone"))
+    return BrandProfile(
+        name=read.text(data.get("name", ""), "name"),
+        proposition=read.text(data.get("proposition", ""), "proposition").strip(),
+        languages=languages,
+        tone=read.tone(data.get("tone", {}), "tone"),
+        prefer=dict(prefer),
+        avoid=read.strings(vocabulary.get("avoid", []), "vocabulary.avoid"),
+        brand_terms=read.strings(vocabulary.get("brand_terms", []), "vocabulary.brand_terms"),
+        channels=channels,
+        pipeline=pipeline,
+    )
+
+
+STARTER_PROFILE = '''\
+# brand.toml: how voicecheck knows your brand. Every key is optional but `proposition`.
+name = "{name}"
+
+# Who the brand is and how it speaks, in a few sentences. Tone words here
+# ("friendly", "casual", "enthusiastic", "chaleureux", "professionnel", ...) set tone
+# targets unless [tone] sets them.
+proposition = """
+We are {name}. We speak like a helpful neighbour: warm, plain and upbeat.
+We say "we" and talk to "you"; no jargon, no pressure.
+"""
+
+# Languages the brand publishes in: "en", "fr" or both. Each post's language is detected.
+languages = ["en", "fr"]
+
+# Optional tone targets, 0 to 100 (higher = more formal, funny, irreverent, enthusiastic).
+[tone]
+# formality = 40
+# enthusiasm = 65
+
+[vocabulary]
+# Words that should not appear, and the words to use instead.
+avoid = ["cheap"]
+# brand_terms: names that must be spelled and capitalised exactly so.
+brand_terms = ["{name}"]
+
+[vocabulary.prefer]
+# "customers" = "clients"
+
+# Per-channel overrides, e.g. LinkedIn a little more formal:
+# [channels.linkedin]
+# tone = {{ formality = 60 }}
+
+[nlp]
+# auto: use a trained spaCy pipeline when installed; blank: tokenizer only; trained: require it.
+pipeline = "auto"
+'''
