@@ -89,7 +89,7 @@ def fit(
     profile = profile or BrandProfile()
     if not 0 < false_flag_rate < 0.5:
         raise VoicecheckError(f"the false-flag rate must be between 0 and 0.5, not {false_flag_rate}")
-    mode: PipelineMode = pipeline or profile.pipeline  # type: ignore[assignment]
+    mode: PipelineMode = pipeline or profile.pipeline
     pipelines = Pipelines(mode)
     default_lang = profile.languages[0] if profile.languages else "en"
     table = build_table(parse(posts, pipelines, default_lang))
@@ -101,7 +101,7 @@ def fit(
             stacklevel=2,
         )
     languages = sorted(set(table.langs))
-    per_lang = [background(lang) if lang in languages else None for lang in LANGUAGES]
+    per_lang = [background(lang, pipelines.get(lang).tokenizer) if lang in languages else None for lang in LANGUAGES]
     shape = next(b for b in per_lang if b is not None)[0].shape
     flat = np.full(shape, 1.0 / shape[0], dtype=np.float32)
     bg = Background(
@@ -137,7 +137,7 @@ def fit_to(directory: str | Path, posts: Iterable[Post], **kwargs: Any) -> Saved
 
 def check(saved: SavedModel, posts: Iterable[Post], chunk_size: int = 2000) -> Iterator[CheckResult]:
     """Judge each post against its channel's voice and the brand's core voice, in input order."""
-    pipelines = Pipelines(saved.pipeline_mode)  # type: ignore[arg-type]
+    pipelines = Pipelines(saved.pipeline_mode)
     explainer = Explainer(saved)
     default_lang = Counter(saved.table.langs).most_common(1)[0][0]
     known_channels = set(saved.table.channels())
@@ -146,7 +146,7 @@ def check(saved: SavedModel, posts: Iterable[Post], chunk_size: int = 2000) -> I
         table = build_table(parse(chunk, pipelines, default_lang))
         scores, below = saved.model.score(table)
         style_z = saved.model.style_z(table, np.arange(len(table)))
-        for row, post in enumerate(table.posts):
+        for row in range(len(table)):
             yield _judge(saved, explainer, table, row, float(scores[row]), bool(below[row]), style_z[row],
                          known_channels, known_langs)  # fmt: skip
 

@@ -43,7 +43,7 @@ def input_options(func: F) -> F:
             "--input-format",
             type=click.Choice(sorted(FORMATS)),
             help="Read every file as this format instead of guessing from its name.",
-        ),  # fmt: skip
+        ),
         click.option("-q", "--quiet", is_flag=True, help="No progress or counts on stderr."),
     ]
     for option in reversed(options):
@@ -162,14 +162,18 @@ def fit(samples: tuple[str, ...], brand: str | None, out: str, false_flag_rate: 
         mode = pipeline or (profile.pipeline if brand and profile.pipeline != "auto" else pipeline_mode_from_env())
         stats = ReadStats()
         posts = _progress(_posts(samples, opts, stats), opts["quiet"], "reading")
-        saved = api.fit_to(out, posts, profile=profile, false_flag_rate=false_flag_rate, pipeline=mode)  # type: ignore[arg-type]
+        saved = api.fit_to(out, posts, profile=profile, false_flag_rate=false_flag_rate, pipeline=mode)
         meta = saved.meta
         _say(stats.summary(), opts["quiet"])
         channels = ", ".join(f"{c} {n}" for c, n in sorted(meta["posts_per_channel"].items()))
         pipes = ", ".join(f"{k}: {v}" for k, v in meta["pipelines"].items())
         _say(f"fitted {meta['posts']} posts ({channels}); pipelines {pipes}", opts["quiet"])
-        _say(f"flag threshold: score below {meta['calibration']['threshold_score']:.0f} "
-             f"(about {false_flag_rate:.0%} of the brand's own posts); model saved to {out}", opts["quiet"])  # fmt: skip
+        threshold = meta["calibration"]["threshold_score"]
+        _say(
+            f"flag threshold: score below {threshold:.0f} (about {false_flag_rate:.0%} of the brand's own posts); "
+            f"model saved to {out}",
+            opts["quiet"],
+        )
         return Exit.CLEAN
 
     _run(action)
@@ -246,7 +250,7 @@ def tone(posts: tuple[str, ...], fmt: str, pipeline: str | None, **opts: Any) ->
         stats = ReadStats()
         out = sys.stdout
         mode = pipeline or pipeline_mode_from_env()
-        results = [r.as_dict() for r in api.tone(_progress(_posts(posts, opts, stats), opts["quiet"], "read"), mode)]  # type: ignore[arg-type]
+        results = [r.as_dict() for r in api.tone(_progress(_posts(posts, opts, stats), opts["quiet"], "read"), mode)]
         if fmt == "jsonl":
             for r in results:
                 out.write(json.dumps(r, ensure_ascii=False) + "\n")
@@ -301,7 +305,7 @@ def report(posts: tuple[str, ...], model_dir: str, fmt: str, output: str | None,
             items = list(_progress(_posts(posts, opts, stats), opts["quiet"], "read"))
             if not items:
                 raise VoicecheckError("no posts to report on")
-            table = build_table(parse(items, Pipelines(saved.pipeline_mode), saved.table.langs[0]))  # type: ignore[arg-type]
+            table = build_table(parse(items, Pipelines(saved.pipeline_mode), saved.table.langs[0]))
             scores, _ = saved.model.score(table)
             result = build_report(saved, table, scores)
             _say(stats.summary(), opts["quiet"])

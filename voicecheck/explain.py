@@ -178,10 +178,11 @@ def _noticeable(feature: Feature, value: float, low: float, high: float) -> bool
 def _style_reason(feature: Feature, value: float, low: float, high: float, where: str) -> Reason:
     more = value > high
     if feature.unit == "flag":
-        message = f"{feature.label}, which the brand rarely does {where}"
+        share = f"{low:.0%}–{high:.0%}" if low != high else f"{high:.0%}"
+        message = f"one of the {feature.label}, which are {share} of the brand's posts {where}"
     elif feature.unit == "per100":
         message = (
-            f"{'more' if more else 'fewer'} {feature.label}: {_number(value)} per 100 words, "
+            f"{'more' if more else 'fewer'} {feature.described}: {_number(value)} per 100 words, "
             f"the brand uses {_span(low, high)} {where}"
         )
     else:

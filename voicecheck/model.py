@@ -22,7 +22,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import KFold, StratifiedKFold
 
 from voicecheck.features.lexical import tfidf
-from voicecheck.features.style import STYLE_FEATURES, TAGGER_FEATURES, comparable
+from voicecheck.features.style import STYLE_FEATURES, comparable
 from voicecheck.features.table import FeatureTable
 from voicecheck.nlp import LANGUAGES
 
@@ -123,8 +123,10 @@ class VoiceModel:
         for train, test in self._splits(channels):
             reference = self._reference(table, train)
             heldout[test] = self._components(table, test, reference)
-        self.component_mean_ = heldout.mean(axis=0)
-        self.component_std_ = np.maximum(heldout.std(axis=0), 1e-6)
+        # Median and interquartile range: a few odd posts (another language, a one-word reply)
+        # must not widen the brand's range and shrink every other post's distance from it.
+        low, self.component_mean_, high = np.percentile(heldout, [25, 50, 75], axis=0)
+        self.component_std_ = np.maximum((high - low) / 1.349, 1e-6)
         totals = self._total(heldout)
         self.calibration_ = np.sort(totals)
         self.threshold_ = float(np.quantile(totals, self.false_flag_rate))
@@ -195,7 +197,3 @@ class VoiceModel:
         rows = np.arange(len(table))
         totals = self._total(self._components(table, rows, self.reference_))
         return self._percentile(totals), totals < self.threshold_
-
-
-def tagger_columns() -> np.ndarray:
-    return np.array([f.name in TAGGER_FEATURES for f in STYLE_FEATURES])

@@ -17,115 +17,45 @@ from voicecheck.features.tone import TONE_DIMENSIONS
 #: Words in a proposition that set a tone target when brand.toml gives none (en and fr).
 TONE_WORDS: dict[str, tuple[str, float]] = {
     **dict.fromkeys(
-        [
-            "casual",
-            "relaxed",
-            "informal",
-            "conversational",
-            "friendly",
-            "approachable",
-            "laid-back",
-            "décontracté",
-            "décontractée",
-            "familier",
-            "familière",
-            "convivial",
-            "conviviale",
-            "accessible",
-        ],
+        (
+            "casual relaxed informal conversational friendly approachable laid-back "
+            "décontracté décontractée familier familière convivial conviviale accessible"
+        ).split(),
         ("formality", 35.0),
     ),
     **dict.fromkeys(
-        [
-            "formal",
-            "professional",
-            "corporate",
-            "authoritative",
-            "polished",
-            "institutional",
-            "formel",
-            "formelle",
-            "professionnel",
-            "professionnelle",
-            "institutionnel",
-            "soutenu",
-        ],
+        (
+            "formal professional corporate authoritative polished institutional formel "
+            "formelle professionnel professionnelle institutionnel soutenu"
+        ).split(),
         ("formality", 70.0),
     ),
     **dict.fromkeys(
-        [
-            "funny",
-            "playful",
-            "witty",
-            "humorous",
-            "cheeky",
-            "fun",
-            "drôle",
-            "ludique",
-            "espiègle",
-            "humour",
-            "enjoué",
-            "enjouée",
-        ],
+        ("funny playful witty humorous cheeky fun drôle ludique espiègle humour enjoué enjouée").split(),
         ("humor", 65.0),
     ),
     **dict.fromkeys(["serious", "sober", "earnest", "sérieux", "sérieuse", "sobre"], ("humor", 25.0)),
     **dict.fromkeys(
-        [
-            "respectful",
-            "caring",
-            "kind",
-            "considerate",
-            "courteous",
-            "warm",
-            "respectueux",
-            "respectueuse",
-            "bienveillant",
-            "bienveillante",
-            "attentionné",
-            "attentionnée",
-            "chaleureux",
-            "chaleureuse",
-            "courtois",
-        ],
+        (
+            "respectful caring kind considerate courteous warm respectueux respectueuse "
+            "bienveillant bienveillante attentionné attentionnée chaleureux chaleureuse "
+            "courtois"
+        ).split(),
         ("irreverence", 20.0),
     ),
     **dict.fromkeys(
-        ["irreverent", "edgy", "bold", "sassy", "provocative", "irrévérencieux", "audacieux", "audacieuse", "frondeur"],
+        ("irreverent edgy bold sassy provocative irrévérencieux audacieux audacieuse frondeur").split(),
         ("irreverence", 65.0),
     ),
     **dict.fromkeys(
-        [
-            "enthusiastic",
-            "energetic",
-            "upbeat",
-            "excited",
-            "passionate",
-            "cheerful",
-            "enthousiaste",
-            "dynamique",
-            "énergique",
-            "passionné",
-            "passionnée",
-            "joyeux",
-            "joyeuse",
-        ],
+        (
+            "enthusiastic energetic upbeat excited passionate cheerful enthousiaste dynamique "
+            "énergique passionné passionnée joyeux joyeuse"
+        ).split(),
         ("enthusiasm", 68.0),
     ),
     **dict.fromkeys(
-        [
-            "matter-of-fact",
-            "calm",
-            "factual",
-            "understated",
-            "measured",
-            "posé",
-            "posée",
-            "factuel",
-            "factuelle",
-            "mesuré",
-            "mesurée",
-        ],
+        ("matter-of-fact calm factual understated measured posé posée factuel factuelle mesuré mesurée").split(),
         ("enthusiasm", 32.0),
     ),
 }

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from voicecheck.features.lexical import tfidf
-from voicecheck.features.style import INDEX, STYLE_FEATURES, comparable
+from voicecheck.features.style import INDEX, STYLE_FEATURES, Feature, comparable
 from voicecheck.features.table import FeatureTable
 from voicecheck.features.tone import TONE_DIMENSIONS, TONE_POLES
 from voicecheck.store import SavedModel
@@ -64,7 +64,9 @@ def build_report(
         rest = ~mask if (~mask).any() else mask
         summary[c] = {
             "posts": int(mask.sum()),
-            "distance_to_core": distance(centres[c], styles[c], _centre(vectors[rest]), np.nanmean(style[rest], axis=0)),
+            "distance_to_core": distance(
+                centres[c], styles[c], _centre(vectors[rest]), np.nanmean(style[rest], axis=0)
+            ),
             "proposition_similarity": round(float(centres[c] @ proposition), 3) if proposition is not None else None,
             "mean_score": round(float(np.mean(scores[mask])), 1),
             "flagged_share": round(float(np.mean(scores[mask] < 100 * model.false_flag_rate)), 3),
@@ -98,12 +100,19 @@ def _proposition_vector(saved: SavedModel) -> np.ndarray | None:
     return np.asarray(vector.todense()).ravel()
 
 
-def _ratio_phrase(ratio: float, label: str) -> str:
+def _ratio_phrase(ratio: float, feature: Feature) -> str:
+    """'three times the emoji', 'a third of the hashtags', 'twice as many posts ending ...'."""
+    rounded = round(ratio)
+    if feature.unit == "flag":
+        if ratio >= 1.75:
+            return f"{_RATIO_WORDS.get(rounded, f'{rounded} times')} as many {feature.label}"
+        if ratio <= 0.55:
+            return f"{'a third' if ratio < 0.4 else 'half'} as many {feature.label}"
+        return ""
     if ratio >= 1.75:
-        rounded = int(round(ratio))
-        return f"{_RATIO_WORDS.get(rounded, f'{rounded} times')} the {label}"
+        return f"{_RATIO_WORDS.get(rounded, f'{rounded} times')} the {feature.label}"
     if ratio <= 0.55:
-        return f"{'a third of' if ratio < 0.4 else 'half'} the {label}"
+        return f"{'a third of' if ratio < 0.4 else 'half'} the {feature.label}"
     return ""
 
 
@@ -127,7 +136,7 @@ def _sets_apart(table: FeatureTable, mask: np.ndarray, rest: np.ndarray) -> list
         if max(a, b) < floor:
             continue
         ratio = (a + 0.05) / (b + 0.05)
-        phrase = _ratio_phrase(ratio, feature.label)
+        phrase = _ratio_phrase(ratio, feature)
         if phrase:
             found.append((abs(np.log(ratio)), phrase))
     for i_dim, dimension in enumerate(TONE_DIMENSIONS):

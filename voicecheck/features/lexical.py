@@ -8,7 +8,7 @@ word is in ordinary English or French, which separates a brand's habits from the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import regex
@@ -50,18 +50,20 @@ WORD_VECTORIZER = HashingVectorizer(analyzer=_identity, n_features=N_FEATURES, a
 
 
 def word_tokens(doc: Doc) -> list[str]:
-    """Lower-cased words and symbols of a post, links folded into one token."""
-    out = []
-    for token in doc:
-        if token.is_space:
-            continue
-        if token.like_url:
-            out.append("<url>")
-        elif token.like_num:
-            out.append("<num>")
-        else:
-            out.append(token.lower_.replace("’", "'"))
-    return out
+    """The words of a post, lower-cased, apostrophes trimmed ("l'" -> "l", "n't" -> "nt").
+
+    Only tokens with a letter count: punctuation, emoji and links are style, which the style
+    features measure; here, as in the background, a word is a word.
+    """
+    return [_word(token.lower_) for token in doc if _has_letter(token.text)]
+
+
+def _word(text: str) -> str:
+    return text.replace("’", "'").strip("'")
+
+
+def _has_letter(text: str) -> bool:
+    return any(ch.isalpha() for ch in text) and not text.lower().startswith(("http", "www."))
 
 
 def char_counts(texts: Sequence[str]) -> sp.csr_matrix:
@@ -72,8 +74,12 @@ def word_counts(tokens: Sequence[list[str]]) -> sp.csr_matrix:
     return WORD_VECTORIZER.transform(tokens).tocsr()
 
 
-def background(lang: str) -> tuple[np.ndarray, np.ndarray]:
-    """(character n-gram, word) probabilities in ordinary `lang`, over the hashed spaces."""
+def background(lang: str, tokenizer: Callable[[str], Doc]) -> tuple[np.ndarray, np.ndarray]:
+    """(character n-gram, word) probabilities in ordinary `lang`, over the hashed spaces.
+
+    Words are split by the same tokenizer as posts, so "don't" counts as "do" and "nt" in
+    both, and a brand's habits are never mistaken for tokenizer artefacts.
+    """
     from wordfreq import get_frequency_dict  # only fitting needs it
 
     frequencies = get_frequency_dict(lang, wordlist="best")
@@ -81,7 +87,8 @@ def background(lang: str) -> tuple[np.ndarray, np.ndarray]:
     words = [word for word, _ in top]
     weights = np.array([freq for _, freq in top])
     chars = np.asarray(char_counts(words).T @ weights).ravel()
-    tokens = np.asarray(word_counts([[w] for w in words]).T @ weights).ravel()
+    pieces = [word_tokens(doc) for doc in tokenizer.pipe(words)]  # type: ignore[attr-defined]
+    tokens = np.asarray(word_counts(pieces).T @ weights).ravel()
     return _floor(chars), _floor(tokens)
 
 

@@ -25,20 +25,25 @@ class Feature:
     name: str
     label: str  # what a reader calls it: "emoji", "'we'"
     unit: Unit
+    examples: str = ""  # the words it counts, for explanations
+
+    @property
+    def described(self) -> str:
+        return f"{self.label} ({self.examples})" if self.examples else self.label
 
 
 STYLE_FEATURES: tuple[Feature, ...] = (
     Feature("words", "words", "count"),
     Feature("sentence_length", "words per sentence", "mean"),
     Feature("word_length", "letters per word", "mean"),
-    Feature("we", "'we' (we, us, our / nous, notre, on)", "per100"),
-    Feature("you", "'you' (you, your / vous, tu)", "per100"),
-    Feature("i", "'I' (I, me, my / je, moi, mon)", "per100"),
-    Feature("you_familiar", "familiar 'tu' (tu, te, ton)", "per100"),
+    Feature("we", "'we'", "per100", "we, us, our / nous, notre, on"),
+    Feature("you", "'you'", "per100", "you, your / vous, tu"),
+    Feature("i", "'I'", "per100", "I, me, my / je, moi, mon"),
+    Feature("you_familiar", "familiar 'tu'", "per100", "tu, te, ton"),
     Feature("function_words", "function words", "per100"),
-    Feature("formal_words", "formal words (therefore, kindly / toutefois, veuillez)", "per100"),
-    Feature("casual_words", "casual words and slang (lol, gonna / genre, ouf)", "per100"),
-    Feature("contractions", "contractions (we're, can't / j'suis)", "per100"),
+    Feature("formal_words", "formal words", "per100", "therefore, kindly / toutefois, veuillez"),
+    Feature("casual_words", "casual words and slang", "per100", "lol, gonna / genre, ouf"),
+    Feature("contractions", "contractions", "per100", "we're, can't / j'suis"),
     Feature("exclamations", "exclamation marks", "count"),
     Feature("questions", "question marks", "count"),
     Feature("emoji", "emoji", "count"),
@@ -46,14 +51,14 @@ STYLE_FEATURES: tuple[Feature, ...] = (
     Feature("mentions", "@mentions", "count"),
     Feature("urls", "links", "count"),
     Feature("caps_words", "ALL-CAPS words", "count"),
-    Feature("ellipses", "ellipses (...)", "count"),
+    Feature("ellipses", "ellipses", "count", "..."),
     Feature("commas", "commas", "per100"),
-    Feature("starts_lowercase", "starting in lower case", "flag"),
-    Feature("no_end_punct", "no final punctuation", "flag"),
+    Feature("starts_lowercase", "posts starting in lower case", "flag"),
+    Feature("no_end_punct", "posts ending without punctuation", "flag"),
     Feature("nouns", "nouns", "per100"),
     Feature("verbs", "verbs", "per100"),
     Feature("adjectives", "adjectives", "per100"),
-    Feature("imperatives", "imperatives (Book now, Réservez)", "per100"),
+    Feature("imperatives", "imperatives", "per100", "Book now / Réservez"),
 )
 INDEX = {feature.name: i for i, feature in enumerate(STYLE_FEATURES)}
 TAGGER_FEATURES = frozenset({"nouns", "verbs", "adjectives", "imperatives"})
@@ -109,7 +114,7 @@ def style_features(doc: Doc, lang: str) -> np.ndarray:
         values[INDEX["nouns"]] = sum(p in ("NOUN", "PROPN") for p in pos) * per100
         values[INDEX["verbs"]] = sum(p in ("VERB", "AUX") for p in pos) * per100
         values[INDEX["adjectives"]] = pos.count("ADJ") * per100
-        values[INDEX["imperatives"]] = sum("Imp" in token.morph.get("Mood") for token in words) * per100
+        values[INDEX["imperatives"]] = sum("Imp" in token.morph.get("Mood", []) for token in words) * per100
     else:
         for name in TAGGER_FEATURES:
             values[INDEX[name]] = math.nan

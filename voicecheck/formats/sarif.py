@@ -30,10 +30,11 @@ class SarifFormatter:
             return
         path, line = location(result["where"])
         reasons = "; ".join(reason["message"] for reason in result["reasons"])
+        text = f"Post {result['id']} drifts from the brand voice (score {result['score']}): {reasons}"
         self.results.append({
             "ruleId": rule_of(result),
             "level": "error",
-            "message": {"text": f"Post {result['id']} drifts from the brand voice (score {result['score']}): {reasons}"},
+            "message": {"text": text},
             "locations": [{"physicalLocation": {
                 "artifactLocation": {"uri": path},
                 "region": {"startLine": line},

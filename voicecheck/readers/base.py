@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import io
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 from voicecheck.errors import InputError
 
@@ -68,7 +67,7 @@ class Columns:
     lang: str | None = None
 
 
-def open_text(path: Path, encoding: str = "utf-8-sig") -> IO[str]:
+def open_text(path: Path, encoding: str = "utf-8-sig") -> TextLines:
     """Open a posts file as text, refusing empty and binary files with a clear message."""
     try:
         with open(path, "rb") as raw:
@@ -79,17 +78,25 @@ def open_text(path: Path, encoding: str = "utf-8-sig") -> IO[str]:
         raise InputError(f"{path}: the file is empty")
     if b"\x00" in head:
         raise InputError(f"{path}: this looks like a binary file, not posts (it has NUL bytes)")
-    handle = open(path, "rb")  # noqa: SIM115 - closed by the caller's with-block
-    return _CheckedText(handle, path, encoding)
+    return TextLines(path, encoding)
 
 
-class _CheckedText(io.TextIOWrapper):
-    """A text stream whose decoding errors name the file and line instead of a byte offset."""
+class TextLines:
+    """Lines of a text file whose decoding errors name the file and line, not a byte offset."""
 
-    def __init__(self, handle: IO[bytes], path: Path, encoding: str) -> None:
-        super().__init__(handle, encoding=encoding, newline="")  # type: ignore[arg-type]
+    def __init__(self, path: Path, encoding: str) -> None:
         self._path = path
+        self._handle = open(path, encoding=encoding, newline="")  # noqa: SIM115 - closed by __exit__
         self._line = 0
+
+    def __enter__(self) -> TextLines:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._handle.close()
+
+    def __iter__(self) -> Iterator[str]:
+        return self
 
     def _fail(self, exc: UnicodeDecodeError) -> InputError:
         return InputError(
@@ -99,23 +106,15 @@ class _CheckedText(io.TextIOWrapper):
 
     def __next__(self) -> str:
         try:
-            line = super().__next__()
+            line = next(self._handle)
         except UnicodeDecodeError as exc:
             raise self._fail(exc) from exc
         self._line += 1
         return line
 
-    def readline(self, size: int = -1) -> str:  # type: ignore[override]
+    def read(self, size: int = -1) -> str:
         try:
-            line = super().readline(size)
-        except UnicodeDecodeError as exc:
-            raise self._fail(exc) from exc
-        self._line += 1
-        return line
-
-    def read(self, size: int | None = -1) -> str:
-        try:
-            return super().read(size)
+            return self._handle.read(size)
         except UnicodeDecodeError as exc:
             raise self._fail(exc) from exc
 

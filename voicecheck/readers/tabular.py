@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from voicecheck.errors import InputError
 from voicecheck.readers.base import Columns, Post, ReadStats, clean_text, open_text
@@ -73,7 +74,7 @@ def _index(header: list[str], name: str | None) -> int | None:
 
 
 def _rows(
-    reader: csv.Handle, header: list[str], picked: dict[str, int | None], path: Path, stats: ReadStats
+    reader: Any, header: list[str], picked: dict[str, int | None], path: Path, stats: ReadStats
 ) -> Iterator[Post]:
     line = reader.line_num
     while True:
@@ -95,12 +96,7 @@ def _rows(
         if not text:
             stats.skip("empty text", where)
             continue
-
-        def cell(key: str) -> str | None:
-            index = picked[key]
-            value = row[index].strip() if index is not None else ""
-            return value or None
-
+        cell = _cells(row, picked)
         yield Post(
             id=cell("id") or f"{path}:{start}",
             text=text,
@@ -109,6 +105,17 @@ def _rows(
             date=cell("date"),
             where=where,
         )
+
+
+def _cells(row: list[str], picked: dict[str, int | None]) -> Callable[[str], str | None]:
+    """Look up a picked column in `row`: stripped text, or None when absent or blank."""
+
+    def cell(key: str) -> str | None:
+        index = picked[key]
+        value = row[index].strip() if index is not None else ""
+        return value or None
+
+    return cell
 
 
 def _channel_name(value: str | None) -> str | None:
