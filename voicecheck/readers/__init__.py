@@ -11,7 +11,7 @@ from pathlib import Path
 
 from voicecheck.errors import InputError
 from voicecheck.readers import jsonfile, markdown, plaintext, tabular
-from voicecheck.readers.base import Columns, Post, ReadStats, open_text
+from voicecheck.readers.base import Columns, Post, ReadStats, peek
 
 __all__ = ["FORMATS", "Columns", "Post", "ReadStats", "read_posts", "sniff_format"]
 
@@ -43,8 +43,7 @@ def sniff_format(path: Path) -> str:
     by_name = _BY_SUFFIX.get(path.suffix.lower())
     if by_name:
         return by_name
-    with open_text(path) as handle:
-        head = handle.read(4096).lstrip()
+    head = peek(path).lstrip()
     if head.startswith("["):
         return "json"
     if head.startswith("{"):

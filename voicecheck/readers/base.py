@@ -67,7 +67,7 @@ class Columns:
     lang: str | None = None
 
 
-def open_text(path: Path, encoding: str = "utf-8-sig") -> TextLines:
+def open_text(path: Path, encoding: str = "utf-8") -> TextLines:
     """Open a posts file as text, refusing empty and binary files with a clear message."""
     try:
         with open(path, "rb") as raw:
@@ -81,12 +81,21 @@ def open_text(path: Path, encoding: str = "utf-8-sig") -> TextLines:
     return TextLines(path, encoding)
 
 
+def peek(path: Path, size: int = 4096) -> str:
+    """The first characters of a posts file, to tell its format (checked like open_text)."""
+    with open_text(path):
+        pass
+    with open(path, "rb") as raw:
+        return raw.read(size).decode("utf-8", errors="replace").lstrip("\ufeff")
+
+
 class TextLines:
-    """Lines of a text file whose decoding errors name the file and line, not a byte offset."""
+    """Lines of a text file, decoded one by one so a decoding error names its line."""
 
     def __init__(self, path: Path, encoding: str) -> None:
         self._path = path
-        self._handle = open(path, encoding=encoding, newline="")  # noqa: SIM115 - closed by __exit__
+        self._encoding = encoding
+        self._handle = open(path, "rb")  # noqa: SIM115 - closed by __exit__
         self._line = 0
 
     def __enter__(self) -> TextLines:
@@ -98,25 +107,30 @@ class TextLines:
     def __iter__(self) -> Iterator[str]:
         return self
 
-    def _fail(self, exc: UnicodeDecodeError) -> InputError:
-        return InputError(
-            f"{self._path}: not valid UTF-8 near line {self._line + 1} "
-            f"(byte 0x{exc.object[exc.start]:02x}); save the file as UTF-8"
-        )
+    def _decode(self, raw: bytes, first_line: int) -> str:
+        if first_line == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            return raw.decode(self._encoding)
+        except UnicodeDecodeError as exc:
+            line = first_line + raw[: exc.start].count(b"\n")
+            raise InputError(
+                f"{self._path}: not valid {self._encoding.upper()} at line {line} "
+                f"(byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+            ) from exc
 
     def __next__(self) -> str:
-        try:
-            line = next(self._handle)
-        except UnicodeDecodeError as exc:
-            raise self._fail(exc) from exc
+        raw = self._handle.readline()
+        if not raw:
+            raise StopIteration
         self._line += 1
-        return line
+        return self._decode(raw, self._line)
 
-    def read(self, size: int = -1) -> str:
-        try:
-            return self._handle.read(size)
-        except UnicodeDecodeError as exc:
-            raise self._fail(exc) from exc
+    def read(self) -> str:
+        """The rest of the file."""
+        text = self._decode(self._handle.read(), self._line + 1)
+        self._line += text.count("\n")
+        return text
 
 
 def clean_text(text: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 import ijson
 
 from voicecheck.errors import InputError
-from voicecheck.readers.base import Columns, Post, ReadStats, clean_text, open_text
+from voicecheck.readers.base import Columns, Post, ReadStats, clean_text, open_text, peek
 from voicecheck.readers.tabular import (
     CHANNEL_NAMES,
     DATE_NAMES,
@@ -74,8 +74,7 @@ def read_jsonl(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]
 
 def read_json(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
     """Read `[...]`, or `{"posts": [...]}` / `{"data": [...]}`, one item at a time."""
-    with open_text(path) as handle:
-        head = handle.read(1024).lstrip()
+    head = peek(path, 1024).lstrip()
     prefix = "item" if head.startswith("[") else None
     if prefix is None:
         for key in ("posts", "data", "items", "results"):

@@ -1,0 +1,44 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from voicecheck.errors import InputError
+from voicecheck.readers import ReadStats, read_posts
+
+
+def test_json_array(tmp_path: Path) -> None:
+    path = tmp_path / "posts.json"
+    path.write_text(json.dumps([{"id": 1, "caption": "Allô!", "platform": "Instagram"}, "Just text"]))
+    posts = list(read_posts([path], ReadStats()))
+    assert (posts[0].id, posts[0].text, posts[0].channel) == ("1", "Allô!", "instagram")
+    assert posts[1].text == "Just text"
+
+
+def test_json_object_with_posts(tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps({"account": "x", "posts": [{"text": "One"}, {"text": ""}, {"likes": 3}]}))
+    stats = ReadStats()
+    assert [p.text for p in read_posts([path], stats)] == ["One"]
+    assert stats.skipped == {"empty text": 1, "no text": 1}
+
+
+def test_json_without_posts_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "x.json"
+    path.write_text('{"hello": 1}')
+    with pytest.raises(InputError, match="expected a JSON array"):
+        list(read_posts([path], ReadStats()))
+
+
+def test_broken_json_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "x.json"
+    path.write_text('[{"text": "a"}, {"text": ')
+    with pytest.raises(InputError, match="not valid JSON"):
+        list(read_posts([path], ReadStats()))
+
+
+def test_jsonl_bad_line_names_line(tmp_path: Path) -> None:
+    path = tmp_path / "x.jsonl"
+    path.write_text('{"text": "a"}\n\n{"text": oops}\n')
+    with pytest.raises(InputError, match=r"x.jsonl:3: not valid JSON"):
+        list(read_posts([path], ReadStats()))

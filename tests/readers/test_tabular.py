@@ -1,0 +1,76 @@
+from pathlib import Path
+
+import pytest
+
+from voicecheck.errors import InputError
+from voicecheck.readers import Columns, ReadStats, read_posts
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("header", ["text", "Message", "content", "caption", "post", "Tweet text", "Update text"])
+def test_common_text_columns_are_detected(tmp_path: Path, header: str) -> None:
+    path = write(tmp_path, "export.csv", f'id,{header},Network\n7,"Bonjour, Montréal!",Facebook\n')
+    (post,) = read_posts([path], ReadStats())
+    assert (post.id, post.text, post.channel) == ("7", "Bonjour, Montréal!", "facebook")
+
+
+def test_no_text_column_is_a_clear_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "stats.csv", "date,likes,shares\n2025-01-01,4,5\n")
+    with pytest.raises(
+        InputError, match=r"stats.csv: no text column found among date, likes, shares; name it with --text-col"
+    ):
+        list(read_posts([path], ReadStats()))
+
+
+def test_text_col_override_and_unknown_column(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", "body_copy,where\nHello there friends,x\n")
+    posts = list(read_posts([path], ReadStats(), Columns(text="body_copy", channel="where")))
+    assert posts[0].text == "Hello there friends" and posts[0].channel == "x"
+    with pytest.raises(InputError, match="no column 'missing'"):
+        list(read_posts([path], ReadStats(), Columns(text="missing")))
+
+
+def test_bad_rows_are_counted_with_their_line_never_dropped_silently(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", 'id,text\n1,Hello\n2,\n3,"a","b"\n\n4,Bye now\n')
+    stats = ReadStats()
+    posts = list(read_posts([path], stats))
+    assert [p.id for p in posts] == ["1", "4"]
+    assert stats.read == 2
+    assert stats.skipped == {"empty text": 1, "3 fields where the header has 2": 1}
+    assert stats.examples["empty text"].endswith("a.csv:3")
+    assert stats.examples["3 fields where the header has 2"].endswith("a.csv:4")
+
+
+def test_multiline_post_keeps_its_starting_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", 'text\n"line one\nline two"\nnext\n')
+    posts = list(read_posts([path], ReadStats()))
+    assert posts[0].text == "line one\nline two"
+    assert posts[1].where.endswith("a.csv:4")
+    assert posts[1].id.endswith("a.csv:4")
+
+
+def test_language_names_are_normalised(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", "text,lang\nBonjour,fr-CA\nHello,English\n")
+    assert [p.lang for p in read_posts([path], ReadStats())] == ["fr", "en"]
+
+
+def test_tsv(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.tsv", "id\ttext\n1\tHello, world\n")
+    assert [p.text for p in read_posts([path], ReadStats())] == ["Hello, world"]
+
+
+def test_large_file_streams(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("text\n")
+        for i in range(20_000):
+            handle.write(f"Post number {i}\n")
+    reader = read_posts([path], ReadStats())
+    first = next(reader)
+    assert first.text == "Post number 0"
+    assert sum(1 for _ in reader) == 19_999
