@@ -1,14 +1,16 @@
 """Language detection and one spaCy pipeline per language, streamed over posts.
 
 A trained pipeline (`fr_core_news_sm`, `en_core_web_sm`) is used when it is installed and
-allowed; otherwise a blank pipeline (tokenizer, plus lookup lemmas when spacy-lookups-data
-is installed) does the work. Only the components that features read are run.
+allowed, for parts of speech and morphology; otherwise a blank pipeline (the language's
+tokenizer and lexical attributes) does the work. Only the components features read are run.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -22,13 +24,43 @@ from voicecheck.readers.base import MAX_POST_CHARS, Post
 
 LANGUAGES = ("en", "fr")
 TRAINED = {"en": "en_core_web_sm", "fr": "fr_core_news_sm"}
-#: Components no feature reads: never run them.
-UNUSED_COMPONENTS = ["parser", "ner", "senter"]
+#: Components no feature reads: never load or run them (the lemmatizer alone takes a second to load).
+UNUSED_COMPONENTS = ["parser", "ner", "senter", "lemmatizer"]
 #: "auto" (trained when installed), "blank" (tokenizer only) or "trained" (required).
 PipelineMode = str
 PIPELINE_MODES = ("auto", "blank", "trained")
 
 _identifier: LanguageIdentifier | None = None
+#: Patterns longer than this are not compiled while spaCy's French data is imported (see below).
+_HUGE_PATTERN = 100_000
+
+
+def _never_matches(text: str) -> None:
+    del text
+
+
+def _import_french_quickly() -> None:
+    """Import spaCy's French language data without compiling its 1.4 MB token_match pattern.
+
+    That one regular expression takes about five seconds to compile on every start, and only
+    keeps rare hyphenated compounds ("grand-mère") in one token. Voice features read words and
+    character n-grams, for which the split form serves as well, so French starts in well under
+    a second and hyphenated compounds are split by the ordinary infix rules instead.
+    """
+    if "spacy.lang.fr" in sys.modules:
+        return
+    compile_pattern = re.compile
+
+    def compile_unless_huge(pattern: str, flags: int = 0) -> re.Pattern[str]:
+        if isinstance(pattern, str) and len(pattern) > _HUGE_PATTERN:
+            return compile_pattern("(?!)")  # matches nothing, compiles at once
+        return compile_pattern(pattern, flags)
+
+    re.compile = compile_unless_huge  # type: ignore[assignment]
+    try:
+        import spacy.lang.fr  # noqa: F401
+    finally:
+        re.compile = compile_pattern
 
 
 def detect_language(text: str, default: str = "en") -> str:
@@ -67,19 +99,19 @@ class Pipelines:
         return self._loaded[lang]
 
     def _load(self, lang: str) -> Language:
+        if lang == "fr":
+            _import_french_quickly()
         if self.mode != "blank" and trained_available(lang):
-            nlp = spacy.load(TRAINED[lang], exclude=UNUSED_COMPONENTS)
-            return nlp
+            # The French tokenizer on disk carries the huge pattern too: use the language's
+            # own (same rules, built by _import_french_quickly) instead of deserialising it.
+            skip = ["tokenizer"] if lang == "fr" else []
+            return spacy.load(TRAINED[lang], exclude=UNUSED_COMPONENTS + skip)
         if self.mode == "trained":
             raise VoicecheckError(
                 f"the trained {lang} pipeline {TRAINED[lang]} is not installed "
                 f"(pip install {TRAINED[lang].replace('_', '-')}), or use --pipeline blank"
             )
-        nlp = spacy.blank(lang)
-        if importlib.util.find_spec("spacy_lookups_data") is not None:
-            nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-            nlp.initialize()
-        return nlp
+        return spacy.blank(lang)
 
     def describe(self) -> dict[str, str]:
         """Name and version of each pipeline in use, for the model's metadata."""

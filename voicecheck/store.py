@@ -50,8 +50,9 @@ class SavedModel:
 
 
 def training_hash(posts: list[Post]) -> str:
+    """A digest of the training posts that does not depend on the order files were given in."""
     digest = hashlib.sha256()
-    for post in posts:
+    for post in sorted(posts, key=lambda p: (p.channel or "", p.id, p.text)):
         for part in (post.id, post.channel or "", post.text):
             digest.update(part.encode())
             digest.update(b"\0")

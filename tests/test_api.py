@@ -1,0 +1,87 @@
+import warnings
+
+import pytest
+
+from voicecheck import api
+from voicecheck.errors import VoicecheckError
+from voicecheck.readers.base import Post
+from voicecheck.store import SavedModel
+
+
+def check_one(saved: SavedModel, text: str, channel: str | None = "facebook", **kw: str) -> api.CheckResult:
+    (result,) = api.check(saved, [Post("p", text, channel, **kw)])
+    return result
+
+
+def test_on_voice_post_has_no_reasons(sample_model: SavedModel) -> None:
+    result = check_one(sample_model, "Petit conseil de la semaine : un linge en microfibre humide sur les plinthes, et le tour est joué.")
+    assert result.verdict == "on-voice" and not result.flagged and result.reasons == []
+    assert result.lang == "fr"
+
+
+def test_drift_is_explained_with_examples(sample_model: SavedModel) -> None:
+    result = check_one(sample_model, "omg lol our crew literally CRUSHED it today!!! 🔥🔥🔥 dm us asap", "instagram")
+    assert result.verdict == "drift" and result.flagged
+    kinds = {reason["kind"] for reason in result.reasons}
+    assert "tone" in kinds
+    tone = next(r for r in result.reasons if r["kind"] == "tone")
+    assert "on instagram" in tone["message"] and len(tone["brand_range"]) == 2
+    assert len(result.examples) == 2
+    assert all(example["channel"] == "instagram" for example in result.examples)
+
+
+def test_avoided_and_preferred_terms_flag_even_a_good_post(sample_model: SavedModel) -> None:
+    result = check_one(sample_model, "Our maids are ready to make your windows shine. Book your visit online!")
+    assert result.flagged
+    preferred = next(r for r in result.reasons if r["kind"] == "preferred_term")
+    assert preferred["preferred"] == "cleaning team"
+
+
+def test_brand_term_with_wrong_capitals(sample_model: SavedModel) -> None:
+    result = check_one(sample_model, "Thank you for choosing maison claire, see you next week!")
+    assert any(r["kind"] == "brand_term" and r["found"] == "maison claire" for r in result.reasons)
+
+
+@pytest.mark.parametrize("text", ["🎉🎉🎉", "Merci!", "ok", "👍 Bravo"])
+def test_too_short_posts_get_insufficient(sample_model: SavedModel, text: str) -> None:
+    result = check_one(sample_model, text)
+    assert result.verdict == "insufficient" and not result.flagged
+    assert result.reasons[0]["kind"] == "too_short"
+
+
+def test_unknown_channel_is_judged_against_the_core(sample_model: SavedModel) -> None:
+    result = check_one(sample_model, "Spring has reached Montréal! Our cleaning team is ready to help.", "tiktok")
+    assert any("new to this model" in note for note in result.notes)
+    assert result.verdict in ("on-voice", "drift")
+
+
+def test_very_long_post_is_judged_on_its_beginning(sample_model: SavedModel) -> None:
+    result = check_one(sample_model, "Nous aimons les maisons propres. " * 3500)
+    assert any("judged on its first" in note for note in result.notes)
+    assert 0 <= result.score <= 100
+
+
+def test_output_order_follows_input(sample_model: SavedModel) -> None:
+    posts = [Post(str(i), text, "linkedin") for i, text in enumerate(["Nous recrutons à Laval!", "We are hiring in Laval!"] * 3)]
+    assert [r.post.id for r in api.check(sample_model, posts, chunk_size=4)] == [str(i) for i in range(6)]
+
+
+def test_fit_needs_twenty_posts_and_warns_below_fifty(sample_posts: list) -> None:
+    with pytest.raises(VoicecheckError, match="at least 20 posts"):
+        api.fit(sample_posts[:19])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        saved = api.fit(sample_posts[:30], pipeline="blank")
+    assert any("only 30 posts" in str(w.message) for w in caught)
+    assert saved.meta["pipelines"] == {"fr": "blank:fr"} or "blank:fr" in saved.meta["pipelines"].values()
+
+
+def test_fit_refuses_absurd_false_flag_rate(sample_posts: list) -> None:
+    with pytest.raises(VoicecheckError, match="false-flag rate"):
+        api.fit(sample_posts, false_flag_rate=0.9)
+
+
+def test_tone_reads_both_languages() -> None:
+    results = list(api.tone([Post("a", "Nous vous remercions de votre confiance."), Post("b", "lol tu capotes!!")]))
+    assert [r.lang for r in results] == ["fr", "fr"]
+    assert results[0].tone["formality"] > results[1].tone["formality"]

@@ -1,0 +1,159 @@
+"""The real `voicecheck` command, run in subprocesses the way users and CI run it."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from voicecheck import __version__
+
+from .conftest import SAMPLE_MODEL, SAMPLE_POSTS, SAMPLES, run_cli
+
+NEW_POSTS = SAMPLES / "new_posts.csv"
+
+
+@pytest.fixture(scope="module")
+def cli_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("cli") / "model"
+    result = run_cli("fit", *SAMPLE_POSTS, "--brand", SAMPLES / "brand.toml", "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert "read 188 posts from 3 files" in result.stderr
+    assert "facebook 62, instagram 63, linkedin 63" in result.stderr
+    return out
+
+
+def test_version() -> None:
+    result = run_cli("--version")
+    assert result.returncode == 0 and __version__ in result.stdout and "model format" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["init", "fit", "check", "tone", "report"])
+def test_every_command_has_help_with_examples(command: str) -> None:
+    result = run_cli(command, "--help")
+    assert result.returncode == 0
+    assert "Example" in result.stdout and f"voicecheck {command}" in result.stdout
+
+
+def test_demo_flags_exactly_the_drifting_sample_posts(cli_model: Path) -> None:
+    result = run_cli("check", "--model", cli_model, "--format", "jsonl", NEW_POSTS)
+    assert result.returncode == 1, result.stderr
+    got = {o["id"]: o for o in map(json.loads, result.stdout.splitlines())}
+    expected = {row["id"]: row["expected"] for row in csv.DictReader(open(NEW_POSTS, encoding="utf-8"))}
+    assert set(got) == set(expected)
+    for post_id, verdict in expected.items():
+        assert got[post_id]["verdict"] == verdict, (post_id, got[post_id]["reasons"])
+        if verdict == "drift":
+            assert got[post_id]["reasons"], post_id
+    assert "checked 22 posts: 10 drift, 12 on-voice" in result.stderr
+
+
+def test_committed_sample_model_gives_the_same_verdicts() -> None:
+    result = run_cli("check", "--model", SAMPLE_MODEL, "--format", "csv", NEW_POSTS)
+    rows = list(csv.DictReader(result.stdout.splitlines()))
+    expected = {row["id"]: row["expected"] for row in csv.DictReader(open(NEW_POSTS, encoding="utf-8"))}
+    assert {row["id"]: row["verdict"] for row in rows} == expected
+
+
+def test_fail_on_never_reports_but_exits_zero() -> None:
+    result = run_cli("check", "--model", SAMPLE_MODEL, "--fail-on", "never", NEW_POSTS)
+    assert result.returncode == 0
+    assert "how the brand usually says it" in result.stdout
+
+
+def test_clean_posts_exit_zero(tmp_path: Path) -> None:
+    path = tmp_path / "ok.md"
+    path.write_text("---\nchannel: instagram\nlang: fr\n---\nFin de journée, mission accomplie 🙌 Une maison propre à Rosemont. #MaisonClaire\n")
+    result = run_cli("check", "--model", SAMPLE_MODEL, path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_sarif_and_github_formats(tmp_path: Path) -> None:
+    out = tmp_path / "results.sarif"
+    result = run_cli("check", "--model", SAMPLE_MODEL, "--format", "sarif", "--output", out, NEW_POSTS)
+    assert result.returncode == 1
+    assert len(json.loads(out.read_text())["runs"][0]["results"]) == 10
+    result = run_cli("check", "--model", SAMPLE_MODEL, "--format", "github", NEW_POSTS)
+    assert result.stdout.count("::error file=") == 10
+
+
+def test_tone_jsonl_contract(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("id,text,lang\na,Nous vous remercions de votre confiance.,fr\nb,lol tu capotes!!,fr\n", encoding="utf-8")
+    result = run_cli("tone", "--format", "jsonl", path)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["id"] for line in lines] == ["a", "b"]
+    assert set(lines[0]["tone"]) == {"formality", "humor", "irreverence", "enthusiasm"}
+    assert lines[0]["tone"]["formality"] > lines[1]["tone"]["formality"]
+
+
+def test_report_json_and_text(tmp_path: Path) -> None:
+    result = run_cli("report", "--model", SAMPLE_MODEL, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["most_divergent_channel"] == "instagram"
+    text = run_cli("report", "--model", SAMPLE_MODEL, NEW_POSTS)
+    assert text.returncode == 0 and "Most divergent channel" in text.stdout
+    assert "read 22 posts" in text.stderr
+
+
+def test_init_writes_a_profile_that_fit_accepts(tmp_path: Path) -> None:
+    result = run_cli("init", "--name", "Acme", tmp_path / "brand.toml")
+    assert result.returncode == 0 and (tmp_path / "brand.toml").exists()
+    again = run_cli("init", tmp_path / "brand.toml")
+    assert again.returncode == 2 and "exists" in again.stderr
+
+
+# -- bad input: a clear message on stderr, exit 2, never a traceback ----------------------------
+def bad_input_cases(tmp_path: Path) -> list[tuple[list[str], str]]:
+    (tmp_path / "empty.csv").write_bytes(b"")
+    (tmp_path / "image.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" * 20)
+    (tmp_path / "latin1.csv").write_bytes("text\nÉté\n".encode("latin-1"))
+    (tmp_path / "stats.csv").write_text("date,likes\n2025-01-01,3\n")
+    corrupt = tmp_path / "corrupt-model"
+    shutil.copytree(SAMPLE_MODEL, corrupt)
+    (corrupt / "arrays.npz").write_bytes(b"not a zip")
+    (tmp_path / "bad.toml").write_text('nmae = "x"\n')
+    model = str(SAMPLE_MODEL)
+    return [
+        (["check", "--model", model, str(tmp_path / "empty.csv")], "empty.csv: the file is empty"),
+        (["check", "--model", model, str(tmp_path / "image.csv")], "image.csv: this looks like a binary file"),
+        (["check", "--model", model, str(tmp_path / "latin1.csv")], "latin1.csv: not valid UTF-8 at line 2"),
+        (["check", "--model", model, str(tmp_path / "stats.csv")], "no text column found among date, likes"),
+        (["check", "--model", model, str(tmp_path / "missing.csv")], "missing.csv: no such file"),
+        (["check", "--model", str(corrupt), str(NEW_POSTS)], "corrupt or incomplete model"),
+        (["check", "--model", str(tmp_path / "nowhere"), str(NEW_POSTS)], "no such model directory"),
+        (["fit", str(NEW_POSTS), "--brand", str(tmp_path / "bad.toml"), "--out", str(tmp_path / "m")], "nmae: unknown key"),
+        (["fit", str(tmp_path / "stats.csv"), "--text-col", "likes", "--out", str(tmp_path / "m")], "at least 20 posts"),
+        (["check", "--model", model, "--format", "yaml", str(NEW_POSTS)], "Invalid value for '-f' / '--format'"),
+    ]
+
+
+def test_bad_input_exits_2_with_a_message_and_no_traceback(tmp_path: Path) -> None:
+    for args, message in bad_input_cases(tmp_path):
+        result = run_cli(*args)
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert message in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+
+
+def test_edge_posts_each_get_a_defined_verdict(tmp_path: Path) -> None:
+    path = tmp_path / "edge.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "channel", "text"])
+        writer.writerow(["long", "facebook", "Nous prenons soin de votre maison. " * 3000])  # ~100,000 characters
+        writer.writerow(["emoji", "instagram", "🎉✨💛"])
+        writer.writerow(["unknown-channel", "tiktok", "Spring has reached Montréal! Our cleaning team is ready."])
+        writer.writerow(["blank", "facebook", "   "])
+    result = run_cli("check", "--model", SAMPLE_MODEL, "--format", "jsonl", "--fail-on", "never", path)
+    assert result.returncode == 0, result.stderr
+    got = {o["id"]: o for o in map(json.loads, result.stdout.splitlines())}
+    assert set(got) == {"long", "emoji", "unknown-channel"}
+    assert got["emoji"]["verdict"] == "insufficient"
+    assert any("judged on its first" in note for note in got["long"]["notes"])
+    assert any("new to this model" in note for note in got["unknown-channel"]["notes"])
+    assert "skipped 1 (empty text, first at" in result.stderr  # the blank row is counted, not lost
