@@ -14,7 +14,10 @@ def check_one(saved: SavedModel, text: str, channel: str | None = "facebook", **
 
 
 def test_on_voice_post_has_no_reasons(sample_model: SavedModel) -> None:
-    result = check_one(sample_model, "Petit conseil de la semaine : un linge en microfibre humide sur les plinthes, et le tour est joué.")
+    result = check_one(
+        sample_model,
+        "Petit conseil de la semaine : un linge en microfibre humide sur les plinthes, et le tour est joué.",
+    )
     assert result.verdict == "on-voice" and not result.flagged and result.reasons == []
     assert result.lang == "fr"
 
@@ -62,7 +65,10 @@ def test_very_long_post_is_judged_on_its_beginning(sample_model: SavedModel) -> 
 
 
 def test_output_order_follows_input(sample_model: SavedModel) -> None:
-    posts = [Post(str(i), text, "linkedin") for i, text in enumerate(["Nous recrutons à Laval!", "We are hiring in Laval!"] * 3)]
+    posts = [
+        Post(str(i), text, "linkedin")
+        for i, text in enumerate(["Nous recrutons à Laval!", "We are hiring in Laval!"] * 3)
+    ]
     assert [r.post.id for r in api.check(sample_model, posts, chunk_size=4)] == [str(i) for i in range(6)]
 
 

@@ -16,6 +16,11 @@ from .conftest import SAMPLE_MODEL, SAMPLE_POSTS, SAMPLES, run_cli
 NEW_POSTS = SAMPLES / "new_posts.csv"
 
 
+def expected_verdicts() -> dict[str, str]:
+    with open(NEW_POSTS, encoding="utf-8") as handle:
+        return {row["id"]: row["expected"] for row in csv.DictReader(handle)}
+
+
 @pytest.fixture(scope="module")
 def cli_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("cli") / "model"
@@ -42,7 +47,7 @@ def test_demo_flags_exactly_the_drifting_sample_posts(cli_model: Path) -> None:
     result = run_cli("check", "--model", cli_model, "--format", "jsonl", NEW_POSTS)
     assert result.returncode == 1, result.stderr
     got = {o["id"]: o for o in map(json.loads, result.stdout.splitlines())}
-    expected = {row["id"]: row["expected"] for row in csv.DictReader(open(NEW_POSTS, encoding="utf-8"))}
+    expected = expected_verdicts()
     assert set(got) == set(expected)
     for post_id, verdict in expected.items():
         assert got[post_id]["verdict"] == verdict, (post_id, got[post_id]["reasons"])
@@ -54,7 +59,7 @@ def test_demo_flags_exactly_the_drifting_sample_posts(cli_model: Path) -> None:
 def test_committed_sample_model_gives_the_same_verdicts() -> None:
     result = run_cli("check", "--model", SAMPLE_MODEL, "--format", "csv", NEW_POSTS)
     rows = list(csv.DictReader(result.stdout.splitlines()))
-    expected = {row["id"]: row["expected"] for row in csv.DictReader(open(NEW_POSTS, encoding="utf-8"))}
+    expected = expected_verdicts()
     assert {row["id"]: row["verdict"] for row in rows} == expected
 
 
@@ -66,7 +71,9 @@ def test_fail_on_never_reports_but_exits_zero() -> None:
 
 def test_clean_posts_exit_zero(tmp_path: Path) -> None:
     path = tmp_path / "ok.md"
-    path.write_text("---\nchannel: instagram\nlang: fr\n---\nFin de journée, mission accomplie 🙌 Une maison propre à Rosemont. #MaisonClaire\n")
+    path.write_text(
+        "---\nchannel: instagram\nlang: fr\n---\nFin de journée, mission accomplie 🙌 Une maison propre à Rosemont. #MaisonClaire\n"
+    )
     result = run_cli("check", "--model", SAMPLE_MODEL, path)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -82,7 +89,9 @@ def test_sarif_and_github_formats(tmp_path: Path) -> None:
 
 def test_tone_jsonl_contract(tmp_path: Path) -> None:
     path = tmp_path / "p.csv"
-    path.write_text("id,text,lang\na,Nous vous remercions de votre confiance.,fr\nb,lol tu capotes!!,fr\n", encoding="utf-8")
+    path.write_text(
+        "id,text,lang\na,Nous vous remercions de votre confiance.,fr\nb,lol tu capotes!!,fr\n", encoding="utf-8"
+    )
     result = run_cli("tone", "--format", "jsonl", path)
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
@@ -126,8 +135,14 @@ def bad_input_cases(tmp_path: Path) -> list[tuple[list[str], str]]:
         (["check", "--model", model, str(tmp_path / "missing.csv")], "missing.csv: no such file"),
         (["check", "--model", str(corrupt), str(NEW_POSTS)], "corrupt or incomplete model"),
         (["check", "--model", str(tmp_path / "nowhere"), str(NEW_POSTS)], "no such model directory"),
-        (["fit", str(NEW_POSTS), "--brand", str(tmp_path / "bad.toml"), "--out", str(tmp_path / "m")], "nmae: unknown key"),
-        (["fit", str(tmp_path / "stats.csv"), "--text-col", "likes", "--out", str(tmp_path / "m")], "at least 20 posts"),
+        (
+            ["fit", str(NEW_POSTS), "--brand", str(tmp_path / "bad.toml"), "--out", str(tmp_path / "m")],
+            "nmae: unknown key",
+        ),
+        (
+            ["fit", str(tmp_path / "stats.csv"), "--text-col", "likes", "--out", str(tmp_path / "m")],
+            "at least 20 posts",
+        ),
         (["check", "--model", model, "--format", "yaml", str(NEW_POSTS)], "Invalid value for '-f' / '--format'"),
     ]
 

@@ -20,7 +20,8 @@ def test_sample_brand_has_three_bilingual_channels_of_sixty_posts() -> None:
 
 
 def test_new_posts_drift_in_several_ways() -> None:
-    rows = list(csv.DictReader(open(SAMPLES / "new_posts.csv", encoding="utf-8")))
+    with open(SAMPLES / "new_posts.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
     assert Counter(r["expected"] for r in rows) == {"on-voice": 12, "drift": 10}
 
 

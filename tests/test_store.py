@@ -7,8 +7,7 @@ import pytest
 
 from voicecheck import MODEL_FORMAT
 from voicecheck.errors import ModelError
-from voicecheck.store import ARRAYS_FILE, META_FILE, POSTS_FILE, load, save
-from voicecheck.store import SavedModel
+from voicecheck.store import ARRAYS_FILE, META_FILE, POSTS_FILE, SavedModel, load, save
 
 
 @pytest.fixture

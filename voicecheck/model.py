@@ -9,7 +9,8 @@ Four views of a post are compared with the brand's own posts, each blind to othe
 Each view is standardised on posts held out during fitting (cross-fitting), the four are
 summed, and the sum is turned into a percentile among the brand's held-out posts. The flag
 threshold is that percentile's `false_flag_rate` quantile, so about that share of the
-brand's own posts would be flagged.
+brand's own posts would be flagged. New posts are scored by the same fold references that
+scored the held-out posts, so that they are judged on the scale the threshold was set on.
 """
 
 from __future__ import annotations
@@ -119,9 +120,13 @@ class VoiceModel:
             raise ValueError(f"need at least {self.folds} posts to fit, got {len(table)}")
         self.background_ = background
         channels = np.array(table.channels())
+        self.fold_of_row_ = np.zeros(len(table), dtype=np.int64)
+        for fold, (_, test) in enumerate(self._splits(channels)):
+            self.fold_of_row_[test] = fold
+        self.build_references(table)
         heldout = np.zeros((len(table), len(COMPONENTS)))
-        for train, test in self._splits(channels):
-            reference = self._reference(table, train)
+        for fold, reference in enumerate(self.fold_references_):
+            test = np.flatnonzero(self.fold_of_row_ == fold)
             heldout[test] = self._components(table, test, reference)
         # Median and interquartile range: a few odd posts (another language, a one-word reply)
         # must not widen the brand's range and shrink every other post's distance from it.
@@ -131,8 +136,14 @@ class VoiceModel:
         self.calibration_ = np.sort(totals)
         self.threshold_ = float(np.quantile(totals, self.false_flag_rate))
         self.heldout_scores_ = self._percentile(totals)
-        self.reference_ = self._reference(table, np.arange(len(table)))
         return self
+
+    def build_references(self, table: FeatureTable) -> None:
+        """The fold references (for scoring) and the full one (for explanations)."""
+        self.fold_references_ = [
+            self._reference(table, np.flatnonzero(self.fold_of_row_ != fold)) for fold in range(self.folds)
+        ]
+        self.reference_ = self._reference(table, np.arange(len(table)))
 
     def _splits(self, channels: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         _, counts = np.unique(channels, return_counts=True)
@@ -195,5 +206,9 @@ class VoiceModel:
         if not hasattr(self, "reference_"):
             raise NotFittedError("fit the VoiceModel before scoring")
         rows = np.arange(len(table))
-        totals = self._total(self._components(table, rows, self.reference_))
+        # Scored like the held-out posts the threshold was calibrated on: by references that
+        # each saw 1 - 1/folds of the brand's posts, averaged. The full reference would see
+        # more of the brand and score every post higher than the calibration expects.
+        components = np.mean([self._components(table, rows, ref) for ref in self.fold_references_], axis=0)
+        totals = self._total(components)
         return self._percentile(totals), totals < self.threshold_

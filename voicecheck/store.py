@@ -70,6 +70,7 @@ def save(saved: SavedModel, directory: str | Path) -> None:
         "calibration": model.calibration_,
         "component_mean": model.component_mean_,
         "component_std": model.component_std_,
+        "fold_of_row": model.fold_of_row_,
         "background_chars": model.background_.chars,
         "background_words": model.background_.words,
     }
@@ -151,9 +152,10 @@ def load(directory: str | Path) -> SavedModel:
         model.calibration_ = arrays["calibration"]
         model.component_mean_ = arrays["component_mean"]
         model.component_std_ = arrays["component_std"]
+        model.fold_of_row_ = arrays["fold_of_row"]
         model.threshold_ = float(meta["threshold"])
         _check_shapes(model, table)
-        model.reference_ = model._reference(table, np.arange(len(table)))
+        model.build_references(table)
         profile = parse_profile(meta["profile"], directory / META_FILE)
     except ModelError:
         raise
@@ -202,10 +204,12 @@ def _check_shapes(model: VoiceModel, table: FeatureTable) -> None:
         "tone": (table.tone.shape, (n, 4)),
         "heldout_scores": (model.heldout_scores_.shape, (n,)),
         "calibration": (model.calibration_.shape, (n,)),
+        "fold_of_row": (model.fold_of_row_.shape, (n,)),
         "background": (model.background_.chars.shape, (len(LANGUAGES), N_FEATURES)),
     }
     for name, (got, want) in expected.items():
         if got != want:
             raise ModelError(f"corrupt model: {name} has shape {got}, expected {want}")
-    if not np.all(np.isfinite(model.calibration_)) or np.any(model.background_.chars <= 0):
+    folds_ok = model.fold_of_row_.min() >= 0 and model.fold_of_row_.max() < model.folds
+    if not folds_ok or not np.all(np.isfinite(model.calibration_)) or np.any(model.background_.chars <= 0):
         raise ModelError("corrupt model: calibration or background values out of range")

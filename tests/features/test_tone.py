@@ -51,9 +51,10 @@ def test_dimension_orders_a_pair(tone, dimension: str, lang: str, more: str, les
 
 
 def test_vous_reads_more_formal_than_tu(tone) -> None:  # type: ignore[no-untyped-def]
-    assert tone("Pouvez-vous nous envoyer votre adresse?", "fr")["formality"] > tone(
-        "Peux-tu nous envoyer ton adresse?", "fr"
-    )["formality"]
+    assert (
+        tone("Pouvez-vous nous envoyer votre adresse?", "fr")["formality"]
+        > tone("Peux-tu nous envoyer ton adresse?", "fr")["formality"]
+    )
 
 
 def test_scores_stay_in_range(tone) -> None:  # type: ignore[no-untyped-def]

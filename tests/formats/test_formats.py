@@ -68,7 +68,9 @@ def test_text_table_shows_reasons_and_examples() -> None:
     assert "far more casual" in text and "how the brand usually says it" in text and "Friday!" in text
 
 
-@pytest.mark.parametrize(("where", "expected"), [("a/b.csv:12", ("a/b.csv", 12)), ("x.md#2", ("x.md", 1)), ("C:/x.csv:3", ("C:/x.csv", 3))])
+@pytest.mark.parametrize(
+    ("where", "expected"), [("a/b.csv:12", ("a/b.csv", 12)), ("x.md#2", ("x.md", 1)), ("C:/x.csv:3", ("C:/x.csv", 3))]
+)
 def test_location(where: str, expected: tuple[str, int]) -> None:
     assert location(where) == expected
 
