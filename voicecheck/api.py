@@ -14,7 +14,7 @@ import numpy as np
 
 from voicecheck.errors import VoicecheckError
 from voicecheck.explain import Explainer
-from voicecheck.features.lexical import background
+from voicecheck.features.background import load_background
 from voicecheck.features.table import FeatureTable, build_table
 from voicecheck.features.tone import TONE_DIMENSIONS
 from voicecheck.model import Background, VoiceModel
@@ -101,7 +101,7 @@ def fit(
             stacklevel=2,
         )
     languages = sorted(set(table.langs))
-    per_lang = [background(lang, pipelines.get(lang).tokenizer) if lang in languages else None for lang in LANGUAGES]
+    per_lang = [load_background(lang) if lang in languages else None for lang in LANGUAGES]
     shape = next(b for b in per_lang if b is not None)[0].shape
     flat = np.full(shape, 1.0 / shape[0], dtype=np.float32)
     bg = Background(
@@ -142,13 +142,19 @@ def check(saved: SavedModel, posts: Iterable[Post], chunk_size: int = 2000) -> I
     default_lang = Counter(saved.table.langs).most_common(1)[0][0]
     known_channels = set(saved.table.channels())
     known_langs = set(saved.table.langs)
+    # Similarities to every training post are held for a chunk at a time: keep them bounded.
+    chunk_size = max(100, min(chunk_size, 4_000_000 // len(saved.table)))
     for chunk in _chunks(posts, chunk_size):
         table = build_table(parse(chunk, pipelines, default_lang))
-        scores, below = saved.model.score(table)
+        similarity = saved.model.similarity(table)
+        scores, below = saved.model.score(table, similarity)
         style_z = saved.model.style_z(table, np.arange(len(table)))
         for row in range(len(table)):
-            yield _judge(saved, explainer, table, row, float(scores[row]), bool(below[row]), style_z[row],
-                         known_channels, known_langs)  # fmt: skip
+            result = _judge(saved, explainer, table, row, float(scores[row]), bool(below[row]), style_z[row],
+                            known_channels, known_langs)  # fmt: skip
+            if result.flagged:
+                result.examples = explainer.examples(result.post.channel, similarity[row])
+            yield result
 
 
 def _judge(
@@ -186,8 +192,7 @@ def _judge(
                     "kind": "overall",
                     "message": "its wording and rhythm are unlike the brand's posts, though no single habit stands out",
                 })  # fmt: skip
-    examples = explainer.examples(table, row) if flagged else []
-    return CheckResult(post, lang, score, flagged, verdict, reasons, examples, _tone_dict(table.tone[row]), notes)
+    return CheckResult(post, lang, score, flagged, verdict, reasons, [], _tone_dict(table.tone[row]), notes)
 
 
 def tone(posts: Iterable[Post], pipeline: PipelineMode = "auto", default_lang: str = "en") -> Iterator[ToneResult]:

@@ -15,7 +15,7 @@ import numpy as np
 from sklearn.utils import murmurhash3_32
 
 from voicecheck.features import lexicon
-from voicecheck.features.lexical import N_FEATURES, tfidf
+from voicecheck.features.lexical import N_FEATURES
 from voicecheck.features.style import INDEX, STYLE_FEATURES, Feature
 from voicecheck.features.table import FeatureTable
 from voicecheck.features.tone import TONE_DIMENSIONS, TONE_POLES
@@ -48,7 +48,6 @@ class Explainer:
     def __post_init__(self) -> None:
         table = self.saved.table
         self._channels = np.array(table.channels())
-        self._char_rows = self.saved.model.reference_.char_rows
         word_totals = np.asarray(table.words.sum(axis=0)).ravel()
         self._brand_words = word_totals > 0
 
@@ -148,13 +147,9 @@ class Explainer:
             "message": "words the brand does not use: " + ", ".join(f"'{w}'" for w in shown),
         }]  # fmt: skip
 
-    def examples(self, table: FeatureTable, row: int, count: int = 2) -> list[dict[str, Any]]:
-        """The brand's posts closest to this one, preferring its channel: how the brand says it."""
-        post = table.posts[row]
-        idf = self.saved.model.background_.char_idf
-        vector = tfidf(table.chars[row], table.lang_index[row : row + 1], idf)
-        similarity = (vector @ self._char_rows.T).toarray().ravel()
-        rows, _ = self.against(post.channel)
+    def examples(self, channel: str | None, similarity: np.ndarray, count: int = 2) -> list[dict[str, Any]]:
+        """The brand's posts closest to this one (by `similarity` to each), preferring its channel."""
+        rows, _ = self.against(channel)
         best = rows[np.argsort(-similarity[rows])[:count]]
         training = self.saved.table.posts
         return [

@@ -67,7 +67,7 @@ class StyleStats:
 class Reference:
     """What one set of brand posts says about the voice: all that scoring needs."""
 
-    char_rows: sp.csr_matrix  # tf-idf rows of the brand's posts
+    rows: np.ndarray  # the brand's posts (rows of the training table) it was built from
     char_llr: np.ndarray  # languages x features
     word_llr: np.ndarray
     core_style: StyleStats
@@ -127,7 +127,7 @@ class VoiceModel:
         heldout = np.zeros((len(table), len(COMPONENTS)))
         for fold, reference in enumerate(self.fold_references_):
             test = np.flatnonzero(self.fold_of_row_ == fold)
-            heldout[test] = self._components(table, test, reference)
+            heldout[test] = self._components(table, test, reference, self.similarity(table, test))
         # Median and interquartile range: a few odd posts (another language, a one-word reply)
         # must not widen the brand's range and shrink every other post's distance from it.
         low, self.component_mean_, high = np.percentile(heldout, [25, 50, 75], axis=0)
@@ -140,6 +140,7 @@ class VoiceModel:
 
     def build_references(self, table: FeatureTable) -> None:
         """The fold references (for scoring) and the full one (for explanations)."""
+        self.train_vectors_ = tfidf(table.chars, table.lang_index, self.background_.char_idf).T.tocsr()
         self.fold_references_ = [
             self._reference(table, np.flatnonzero(self.fold_of_row_ != fold)) for fold in range(self.folds)
         ]
@@ -163,7 +164,7 @@ class VoiceModel:
             if channel and mask.sum() >= MIN_CHANNEL_POSTS:
                 per_channel[str(channel)] = StyleStats.of(style[mask])
         return Reference(
-            char_rows=tfidf(table.chars[rows], lang_rows, self.background_.char_idf),
+            rows=rows,
             char_llr=_llr(table.chars[rows], lang_rows, self.background_.chars, self.smoothing),
             word_llr=_llr(table.words[rows], lang_rows, self.background_.words, self.smoothing),
             core_style=StyleStats.of(style),
@@ -171,12 +172,19 @@ class VoiceModel:
         )
 
     # -- scoring ---------------------------------------------------------------------------
-    def _components(self, table: FeatureTable, rows: np.ndarray, reference: Reference) -> np.ndarray:
+    def similarity(self, table: FeatureTable, rows: np.ndarray | None = None) -> np.ndarray:
+        """Cosine similarity (character n-gram tf-idf) of posts to every training post."""
+        rows = np.arange(len(table)) if rows is None else rows
+        vectors = tfidf(table.chars[rows], table.lang_index[rows], self.background_.char_idf)
+        return np.asarray((vectors @ self.train_vectors_).todense())
+
+    def _components(
+        self, table: FeatureTable, rows: np.ndarray, reference: Reference, similarity: np.ndarray
+    ) -> np.ndarray:
         lang_rows = table.lang_index[rows]
-        vectors = tfidf(table.chars[rows], lang_rows, self.background_.char_idf)
-        similarity = (vectors @ reference.char_rows.T).toarray()
-        k = min(self.neighbours, similarity.shape[1])
-        nearest = np.partition(similarity, -k, axis=1)[:, -k:].mean(axis=1)
+        among = similarity[:, reference.rows]
+        k = min(self.neighbours, among.shape[1])
+        nearest = np.partition(among, -k, axis=1)[:, -k:].mean(axis=1)
         words = _mean_llr(table.words[rows], lang_rows, reference.word_llr)
         ngrams = _mean_llr(table.chars[rows], lang_rows, reference.char_llr)
         style = -np.nanmean(np.log1p(self.style_z(table, rows, reference) ** 2), axis=1)
@@ -186,10 +194,13 @@ class VoiceModel:
         """Each post's style features in standard deviations from its channel (or the core)."""
         reference = reference or self.reference_
         values = comparable(table.style[rows])
-        channels = [table.posts[i].channel or "" for i in rows]
-        means = np.array([self.style_stats(c, reference).mean for c in channels])
-        stds = np.array([self.style_stats(c, reference).std for c in channels])
-        return (values - means) / stds
+        channels = np.array([table.posts[i].channel or "" for i in rows])
+        z = np.empty_like(values)
+        for channel in np.unique(channels):
+            mask = channels == channel
+            stats = self.style_stats(str(channel), reference)
+            z[mask] = (values[mask] - stats.mean) / stats.std
+        return z
 
     def style_stats(self, channel: str | None, reference: Reference | None = None) -> StyleStats:
         reference = reference or self.reference_
@@ -201,14 +212,18 @@ class VoiceModel:
     def _percentile(self, totals: np.ndarray) -> np.ndarray:
         return 100.0 * np.searchsorted(self.calibration_, totals, side="right") / len(self.calibration_)
 
-    def score(self, table: FeatureTable) -> tuple[np.ndarray, np.ndarray]:
-        """(score 0-100, below the flag threshold) for every post of `table`."""
+    def score(self, table: FeatureTable, similarity: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(score 0-100, below the flag threshold) for every post of `table`.
+
+        `similarity` (from `similarity(table)`) may be passed in when the caller needs it too.
+        """
         if not hasattr(self, "reference_"):
             raise NotFittedError("fit the VoiceModel before scoring")
         rows = np.arange(len(table))
+        similarity = self.similarity(table) if similarity is None else similarity
         # Scored like the held-out posts the threshold was calibrated on: by references that
         # each saw 1 - 1/folds of the brand's posts, averaged. The full reference would see
         # more of the brand and score every post higher than the calibration expects.
-        components = np.mean([self._components(table, rows, ref) for ref in self.fold_references_], axis=0)
+        components = np.mean([self._components(table, rows, ref, similarity) for ref in self.fold_references_], axis=0)
         totals = self._total(components)
         return self._percentile(totals), totals < self.threshold_

@@ -2,7 +2,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import murmurhash3_32
 
-from voicecheck.features.lexical import N_FEATURES, background, normalise, tfidf, word_counts, word_tokens
+from voicecheck.features.lexical import N_FEATURES, normalise, tfidf, word_counts, word_tokens
 from voicecheck.nlp import Pipelines
 
 
@@ -18,14 +18,6 @@ def test_word_hash_matches_the_explainer_lookup() -> None:
 
 def test_normalise_folds_links_and_digits() -> None:
     assert normalise("Call 514 555-0199 or https://maisonclaire.ca/x") == "Call 000 000-0000 or  http "
-
-
-def test_background_is_a_distribution_where_common_words_are_likely() -> None:
-    chars, words = background("fr", Pipelines("blank").get("fr").tokenizer)
-    assert chars.shape == words.shape == (N_FEATURES,)
-    assert np.all(words > 0) and abs(float(words.sum()) - 1) < 0.05
-    common, rare = (word_counts([[w]]).indices[0] for w in ("nous", "ornithorynque"))
-    assert words[common] > 100 * words[rare]
 
 
 def test_tfidf_rows_are_unit_length_per_language() -> None:

@@ -1,14 +1,12 @@
-"""Lexical features: hashed character n-grams and words, and a background of ordinary language.
+"""Lexical features: hashed character n-grams and words.
 
 Hashing keeps every n-gram, even ones the brand never used, so an unfamiliar post is not
-judged only on the few n-grams it shares with the brand. The background comes from the word
-frequencies that `wordfreq` ships (no corpus of our own): it says how common an n-gram or a
-word is in ordinary English or French, which separates a brand's habits from the language's.
+judged only on the few n-grams it shares with the brand.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import regex
@@ -17,10 +15,6 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from spacy.tokens import Doc
 
 N_FEATURES = 2**18
-#: Words beyond this rank in wordfreq's list add little to the background and cost time.
-BACKGROUND_WORDS = 60_000
-#: Probability floor for n-grams and words the background has never seen.
-BACKGROUND_FLOOR = 1e-7
 
 _URL = regex.compile(r"https?://\S+|www\.\S+")
 _DIGITS = regex.compile(r"\d")
@@ -72,29 +66,6 @@ def char_counts(texts: Sequence[str]) -> sp.csr_matrix:
 
 def word_counts(tokens: Sequence[list[str]]) -> sp.csr_matrix:
     return WORD_VECTORIZER.transform(tokens).tocsr()
-
-
-def background(lang: str, tokenizer: Callable[[str], Doc]) -> tuple[np.ndarray, np.ndarray]:
-    """(character n-gram, word) probabilities in ordinary `lang`, over the hashed spaces.
-
-    Words are split by the same tokenizer as posts, so "don't" counts as "do" and "nt" in
-    both, and a brand's habits are never mistaken for tokenizer artefacts.
-    """
-    from wordfreq import get_frequency_dict  # only fitting needs it
-
-    frequencies = get_frequency_dict(lang, wordlist="best")
-    top = sorted(frequencies.items(), key=lambda item: -item[1])[:BACKGROUND_WORDS]
-    words = [word for word, _ in top]
-    weights = np.array([freq for _, freq in top])
-    chars = np.asarray(char_counts(words).T @ weights).ravel()
-    pieces = [word_tokens(doc) for doc in tokenizer.pipe(words)]  # type: ignore[attr-defined]
-    tokens = np.asarray(word_counts(pieces).T @ weights).ravel()
-    return _floor(chars), _floor(tokens)
-
-
-def _floor(counts: np.ndarray) -> np.ndarray:
-    probabilities = counts / counts.sum()
-    return np.maximum(probabilities, BACKGROUND_FLOOR).astype(np.float32)
 
 
 def tfidf(counts: sp.csr_matrix, lang_rows: np.ndarray, idf: np.ndarray) -> sp.csr_matrix:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -30,7 +31,7 @@ class FeatureTable:
     def __len__(self) -> int:
         return len(self.posts)
 
-    @property
+    @cached_property
     def lang_index(self) -> np.ndarray:
         return np.array([LANGUAGES.index(lang) for lang in self.langs], dtype=np.int64)
 

@@ -1,0 +1,70 @@
+"""A background model of ordinary English and French: how common each n-gram and word is.
+
+It separates a brand's habits from the language's: "the" is everyone's, "ÉcoPropre" is the
+brand's. It is derived from the word frequencies that `wordfreq` publishes (no corpus of our
+own), tokenised and hashed exactly as posts are, and shipped precomputed in `voicecheck/data/`
+so fitting does not redo it. Rebuild the files after changing tokenisation or hashing with:
+
+    python -m voicecheck.features.background
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import numpy as np
+import spacy
+
+from voicecheck.features.lexical import char_counts, word_counts, word_tokens
+from voicecheck.nlp import LANGUAGES, Pipelines
+
+#: Words beyond this rank in wordfreq's list add little to the background.
+BACKGROUND_WORDS = 60_000
+#: Probability floor for n-grams and words the background has never seen.
+BACKGROUND_FLOOR = 1e-7
+
+
+def _file(lang: str) -> str:
+    return f"background-{lang}.npz"
+
+
+def load_background(lang: str) -> tuple[np.ndarray, np.ndarray]:
+    """(character n-gram, word) probabilities in ordinary `lang`, over the hashed spaces."""
+    source = resources.files("voicecheck.data").joinpath(_file(lang))
+    with source.open("rb") as handle, np.load(handle, allow_pickle=False) as arrays:
+        return arrays["chars"], arrays["words"]
+
+
+def build_background(lang: str) -> tuple[np.ndarray, np.ndarray]:
+    """Compute the background from wordfreq (needs `pip install wordfreq`)."""
+    from wordfreq import get_frequency_dict
+
+    frequencies = get_frequency_dict(lang, wordlist="best")
+    top = sorted(frequencies.items(), key=lambda item: -item[1])[:BACKGROUND_WORDS]
+    words = [word for word, _ in top]
+    weights = np.array([freq for _, freq in top])
+    chars = np.asarray(char_counts(words).T @ weights).ravel()
+    tokenizer = Pipelines("blank").get(lang).tokenizer
+    pieces = [word_tokens(doc) for doc in tokenizer.pipe(words)]
+    tokens = np.asarray(word_counts(pieces).T @ weights).ravel()
+    return _floor(chars), _floor(tokens)
+
+
+def _floor(counts: np.ndarray) -> np.ndarray:
+    probabilities = counts / counts.sum()
+    return np.maximum(probabilities, BACKGROUND_FLOOR).astype(np.float32)
+
+
+def main() -> None:
+    from importlib.metadata import version
+
+    target = resources.files("voicecheck.data")
+    for lang in LANGUAGES:
+        chars, words = build_background(lang)
+        path = target.joinpath(_file(lang))
+        np.savez_compressed(str(path), chars=chars, words=words)
+        print(f"{path}: wordfreq {version('wordfreq')}, spaCy {spacy.__version__}")
+
+
+if __name__ == "__main__":
+    main()
