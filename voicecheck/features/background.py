@@ -45,7 +45,7 @@ def build_background(lang: str) -> tuple[np.ndarray, np.ndarray]:
     weights = np.array([freq for _, freq in top])
     chars = np.asarray(char_counts(words).T @ weights).ravel()
     tokenizer = Pipelines("blank").get(lang).tokenizer
-    pieces = [word_tokens(doc) for doc in tokenizer.pipe(words)]
+    pieces = [word_tokens(tokenizer(word)) for word in words]
     tokens = np.asarray(word_counts(pieces).T @ weights).ravel()
     return _floor(chars), _floor(tokens)
 
