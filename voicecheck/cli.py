@@ -13,15 +13,13 @@ from typing import Any, TextIO, TypeVar
 
 import click
 
-from voicecheck import MODEL_FORMAT, __version__, api
+from voicecheck import MODEL_FORMAT, __version__
 from voicecheck.errors import VoicecheckError
 from voicecheck.formats import FORMATTERS, formatter
 from voicecheck.formats.report_text import write_report
 from voicecheck.nlp import PIPELINE_MODES, pipeline_mode_from_env
 from voicecheck.profile import STARTER_PROFILE, BrandProfile, load_profile
 from voicecheck.readers import FORMATS, Columns, Post, ReadStats, read_posts
-from voicecheck.report import build_report
-from voicecheck.store import load
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -158,6 +156,8 @@ def fit(samples: tuple[str, ...], brand: str | None, out: str, false_flag_rate: 
     """
 
     def action() -> int:
+        from voicecheck import api
+
         profile = load_profile(brand) if brand else BrandProfile()
         mode = pipeline or (profile.pipeline if brand and profile.pipeline != "auto" else pipeline_mode_from_env())
         stats = ReadStats()
@@ -203,6 +203,9 @@ def check(posts: tuple[str, ...], model_dir: str, fmt: str, fail_on: str, output
     """
 
     def action() -> int:
+        from voicecheck import api
+        from voicecheck.store import load
+
         saved = load(model_dir)
         stats = ReadStats()
         verdicts: Counter[str] = Counter()
@@ -247,6 +250,8 @@ def tone(posts: tuple[str, ...], fmt: str, pipeline: str | None, **opts: Any) ->
     """
 
     def action() -> int:
+        from voicecheck import api
+
         stats = ReadStats()
         out = sys.stdout
         mode = pipeline or pipeline_mode_from_env()
@@ -296,6 +301,9 @@ def report(posts: tuple[str, ...], model_dir: str, fmt: str, output: str | None,
     """
 
     def action() -> int:
+        from voicecheck.report import build_report
+        from voicecheck.store import load
+
         saved = load(model_dir)
         if posts:
             from voicecheck.features.table import build_table

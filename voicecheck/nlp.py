@@ -13,14 +13,15 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-
-import spacy
-from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
-from spacy.language import Language
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from voicecheck.errors import VoicecheckError
 from voicecheck.readers.base import MAX_POST_CHARS, Post
+
+if TYPE_CHECKING:
+    from py3langid.langid import LanguageIdentifier
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 LANGUAGES = ("en", "fr")
 TRAINED = {"en": "en_core_web_sm", "fr": "fr_core_news_sm"}
@@ -63,10 +64,31 @@ def _import_french_quickly() -> None:
         re.compile = compile_pattern
 
 
+#: Words that are common in one of the two languages and absent from the other.
+_TELLING_WORDS = {
+    "en": frozenset("the and you your we our is are to of for with this that it be have will not".split()),
+    "fr": frozenset("le la les et vous votre nous notre est sont du des un une pour avec ce cette pas".split()),
+}
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
 def detect_language(text: str, default: str = "en") -> str:
-    """Tell English from French; very short or undecidable text falls back to `default`."""
+    """Tell English from French; very short or undecidable text falls back to `default`.
+
+    Most posts give themselves away by their commonest words, which costs nothing; the
+    rest go to py3langid's character n-gram model, loaded (0.7 s) only if one is needed.
+    """
+    words = _WORD.findall(text[:1000].lower())
+    en = sum(word in _TELLING_WORDS["en"] for word in words)
+    fr = sum(word in _TELLING_WORDS["fr"] for word in words)
+    if en >= fr + 3 and fr <= en / 4:
+        return "en"
+    if fr >= en + 3 and en <= fr / 4:
+        return "fr"
     global _identifier
     if _identifier is None:
+        from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
         _identifier = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
         _identifier.set_languages(list(LANGUAGES))
     if sum(ch.isalpha() for ch in text) < 3:
@@ -99,6 +121,8 @@ class Pipelines:
         return self._loaded[lang]
 
     def _load(self, lang: str) -> Language:
+        import spacy  # here, so that `voicecheck --help` does not wait for it
+
         if lang == "fr":
             _import_french_quickly()
         if self.mode != "blank" and trained_available(lang):

@@ -7,17 +7,20 @@ judged only on the few n-grams it shares with the brand.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import regex
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
-from spacy.tokens import Doc
 
 N_FEATURES = 2**18
 
 _URL = regex.compile(r"https?://\S+|www\.\S+")
 _DIGITS = regex.compile(r"\d")
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 
 def normalise(text: str) -> str:

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import regex
-from spacy.tokens import Doc
 
 from voicecheck.features import lexicon
 
 Unit = Literal["count", "per100", "mean", "flag"]
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 
 @dataclass(frozen=True)

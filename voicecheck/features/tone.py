@@ -9,10 +9,10 @@ weights are set by hand from what the markers mean, not fitted to any corpus.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import regex
-from spacy.tokens import Doc
 
 from voicecheck.features import lexicon
 from voicecheck.features.style import INDEX
@@ -32,6 +32,9 @@ _LAUGH = regex.compile(r"\b(?:a?h(?:a|e|i){2,}h?|lo+l|mdr+|ptdr+)\b", regex.I)
 _STRONG_PUNCT = regex.compile(r"[!?]{2,}")
 #: French second-person plural verb endings (vous …ez), a formal marker in French posts.
 _NOT_VOUS_VERBS = frozenset({"chez", "assez", "nez", "rez"})
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 
 def _squash(x: float) -> float:
