@@ -7,7 +7,8 @@ from typing import Any, TextIO
 
 def write_report(report: dict[str, Any], out: TextIO) -> None:
     brand = report["brand"] or "the brand"
-    out.write(f"Voice report for {brand}: {report['posts']} posts on {len(report['channels'])} channels\n\n")
+    count = len(report["channels"])
+    out.write(f"Voice report for {brand}: {report['posts']} posts on {count} channel{'s' * (count != 1)}\n\n")
     out.write(f"{'CHANNEL':<22}{'POSTS':>6}{'DIST':>7}{'SCORE':>7}  FORMALITY HUMOR IRREV ENTHUS\n")
     for name, channel in report["channels"].items():
         tone = channel["tone"]
@@ -16,6 +17,8 @@ def write_report(report: dict[str, Any], out: TextIO) -> None:
             f"{tone['formality']:>9.0f} {tone['humor']:>5.0f} {tone['irreverence']:>5.0f} {tone['enthusiasm']:>6.0f}\n"
         )
     divergent = report["most_divergent_channel"]
+    if count == 1:
+        out.write("\nOnly one channel: give posts from several channels (a channel column, or --channel per file).\n")
     if divergent:
         because = ", ".join(report["most_divergent_because"]) or "its wording as a whole"
         out.write(f"\nMost divergent channel: {divergent}: {because}\n")
