@@ -18,7 +18,7 @@ def write_report(report: dict[str, Any], out: TextIO) -> None:
         )
     divergent = report["most_divergent_channel"]
     if count == 1:
-        out.write("\nOnly one channel: fit on posts from several channels (files with a channel column) to compare them.\n")
+        out.write("\nOnly one channel: fit on posts from several channels (a channel column) to compare them.\n")
     if divergent:
         because = ", ".join(report["most_divergent_because"]) or "its wording as a whole"
         out.write(f"\nMost divergent channel: {divergent}: {because}\n")
