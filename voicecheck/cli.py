@@ -180,15 +180,19 @@ def fit(samples: tuple[str, ...], brand: str | None, out: str, false_flag_rate: 
 
 
 @main.command()
-@click.argument("posts", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("posts", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--model", "model_dir", required=True, type=click.Path(), help="A model directory from `fit`.")
+@click.option("--since", metavar="REF",
+              help="Only post files changed since this git revision (of POSTS, or any if none given).")  # fmt: skip
 @click.option("-f", "--format", "fmt", type=click.Choice(list(FORMATTERS)), default="text", show_default=True,
               help="text: a table; json/jsonl/csv: for tools; sarif: code scanning; github: annotations.")  # fmt: skip
 @click.option("--fail-on", type=click.Choice(["drift", "never"]), default="drift", show_default=True,
               help="Exit 1 when a post drifts (drift), or only report (never).")  # fmt: skip
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write results here instead of stdout.")
 @input_options
-def check(posts: tuple[str, ...], model_dir: str, fmt: str, fail_on: str, output: str | None, **opts: Any) -> None:
+def check(
+    posts: tuple[str, ...], model_dir: str, since: str | None, fmt: str, fail_on: str, output: str | None, **opts: Any
+) -> None:
     """Judge each post in POSTS against the brand's voice; explain every flag.
 
     Each post gets a score (0-100: its percentile among the brand's own held-out posts), a
@@ -200,19 +204,30 @@ def check(posts: tuple[str, ...], model_dir: str, fmt: str, fail_on: str, output
       voicecheck check --model models/maison-claire samples/new_posts.csv
       voicecheck check --model model/ --format jsonl drafts/*.md > results.jsonl
       voicecheck check --model model/ --format github --fail-on drift posts/*.md
+      voicecheck check --model model/ --since origin/main --format github   # CI: changed posts only
     """
 
     def action() -> int:
         from voicecheck import api
         from voicecheck.store import load
 
+        files = list(posts)
+        if since:
+            from voicecheck.changes import changed_since
+
+            files = changed_since(since, posts)
+            if not files:
+                _say(f"no post files changed since {since}: nothing to check", opts["quiet"])
+                return Exit.CLEAN
+        elif not files:
+            raise click.UsageError("give the post files to check, or --since REF")
         saved = load(model_dir)
         stats = ReadStats()
         verdicts: Counter[str] = Counter()
         out = _output(output)
         try:
             writer = formatter(fmt, out)
-            results = api.check(saved, _progress(_posts(posts, opts, stats), opts["quiet"], "checked"))
+            results = api.check(saved, _progress(_posts(files, opts, stats), opts["quiet"], "checked"))
             for result in results:
                 verdicts[result.verdict] += 1
                 writer.write(result.as_dict())
