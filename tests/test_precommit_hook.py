@@ -58,6 +58,7 @@ def test_hook_blocks_off_voice_posts_and_lets_on_voice_ones_through(tmp_path: Pa
     run(repo, "git", "add", "off.md", env=env)
     bad = run(repo, "git", "commit", "-m", "an off-voice post", env=env)
     assert bad.returncode != 0
-    assert "drift" in bad.stdout and "how the brand usually says it" in bad.stdout
+    output = bad.stdout + bad.stderr
+    assert "drift" in output and "how the brand usually says it" in output
     log = run(repo, "git", "log", "--oneline", env=env).stdout
     assert "an on-voice post" in log and "an off-voice post" not in log

@@ -20,6 +20,7 @@ from voicecheck.formats.report_text import write_report
 from voicecheck.nlp import PIPELINE_MODES, pipeline_mode_from_env
 from voicecheck.profile import STARTER_PROFILE, BrandProfile, load_profile
 from voicecheck.readers import FORMATS, Columns, Post, ReadStats, read_posts
+from voicecheck.readers.base import plural
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -232,7 +233,7 @@ def check(
                 verdicts[result.verdict] += 1
                 writer.write(result.as_dict())
             line = (
-                f"checked {sum(verdicts.values())} posts: {verdicts['drift']} drift, "
+                f"checked {plural(sum(verdicts.values()), 'post')}: {verdicts['drift']} drift, "
                 f"{verdicts['on-voice']} on-voice, {verdicts['insufficient']} too short to judge; "
                 f"{stats.summary()}"
             )

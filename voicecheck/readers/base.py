@@ -47,7 +47,7 @@ class ReadStats:
         return sum(self.skipped.values())
 
     def summary(self) -> str:
-        parts = [f"read {self.read} posts from {self.files} file{'s' * (self.files != 1)}"]
+        parts = [f"read {plural(self.read, 'post')} from {plural(self.files, 'file')}"]
         for reason, count in self.skipped.most_common():
             parts.append(f"skipped {count} ({reason}, first at {self.examples[reason]})")
         return "; ".join(parts)
@@ -131,6 +131,11 @@ class TextLines:
         text = self._decode(self._handle.read(), self._line + 1)
         self._line += text.count("\n")
         return text
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 post', '3 posts'."""
+    return f"{count:,} {noun}{'s' * (count != 1)}"
 
 
 def clean_text(text: str) -> str:
