@@ -36,7 +36,7 @@ def test_version() -> None:
     assert result.returncode == 0 and __version__ in result.stdout and "model format" in result.stdout
 
 
-@pytest.mark.parametrize("command", ["init", "fit", "check", "tone", "report"])
+@pytest.mark.parametrize("command", ["init", "fit", "check", "tone", "report", "serve"])
 def test_every_command_has_help_with_examples(command: str) -> None:
     result = run_cli(command, "--help")
     assert result.returncode == 0

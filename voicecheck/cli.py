@@ -348,3 +348,39 @@ def report(posts: tuple[str, ...], model_dir: str, fmt: str, output: str | None,
         return Exit.CLEAN
 
     _run(action)
+
+
+@main.command()
+@click.option("--model", "model_dir", required=True, type=click.Path(), help="A model directory from `fit`.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", default=8088, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--token", envvar="VOICECHECK_TOKEN",
+              help="Require `Authorization: Bearer TOKEN` (or set $VOICECHECK_TOKEN).")  # fmt: skip
+@click.option("--max-body", default=1024 * 1024, show_default=True, type=click.IntRange(1),
+              help="Largest request body, in bytes; larger ones get 413.")  # fmt: skip
+def serve(model_dir: str, host: str, port: int, token: str | None, max_body: int) -> None:
+    """Serve the model over HTTP so a CMS can check posts before publishing them.
+
+    GET /health; POST /v1/check and /v1/tone with {"posts": [{"id", "text", "channel"}]};
+    GET /openapi.json. The model loads once.
+
+    \b
+    Examples:
+      voicecheck serve --model models/maison-claire
+      voicecheck serve --model model/ --port 9000 --token "$SECRET"
+      curl -s localhost:8088/v1/check -d '{"posts": [{"id": "1", "text": "Hello!"}]}'
+    """
+
+    def action() -> int:
+        try:
+            from voicecheck.server import serve as run_server
+        except ImportError as exc:
+            raise VoicecheckError(f"serve needs its extra: pip install 'voicecheck[serve]' ({exc})") from exc
+        from voicecheck.store import load
+
+        saved = load(model_dir)
+        click.echo(f"serving {model_dir} on http://{host}:{port} (Ctrl-C to stop)", err=True)
+        run_server(saved, host, port, token, max_body)
+        return Exit.CLEAN
+
+    _run(action)
