@@ -1,6 +1,6 @@
 """Print every figure voicecheck is measured by: voice, tone, speed and memory.
 
-    python benchmarks/run.py --eval-dir PATH/TO/eval [--skip voice,tone,speed,memory]
+    python benchmarks/run.py --eval-dir PATH/TO/eval [--skip voice,tone,service,speed,memory]
 
 `--eval-dir` is a folder holding the evaluation corpora and their scripts (`voice_auc.py`,
 `tone_formality.py`, `twcs_support_en.csv`, `fr_politics_tweets_fr.csv`, `formality_en.csv`,
@@ -147,16 +147,22 @@ def speed_and_memory(eval_dir: Path, skip: set[str]) -> list[str]:
     return lines
 
 
+def service(eval_dir: Path) -> list[str]:
+    del eval_dir  # the service is measured on the sample brand's posts
+    result = run([sys.executable, str(Path(__file__).resolve().parent / "service_latency.py")])
+    return [result.stdout.strip() or f"service failed: {result.stderr[-300:]}"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--eval-dir", type=Path, required=True, help="folder with the evaluation corpora")
-    parser.add_argument("--skip", default="", help="comma-separated: voice, tone, speed, memory")
+    parser.add_argument("--skip", default="", help="comma-separated: voice, tone, service, speed, memory")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     version = run(["voicecheck", "--version"]).stdout.strip()
     print(f"# {version} | Python {platform.python_version()} | {platform.machine()} | "
           f"{time.strftime('%Y-%m-%d')}", flush=True)  # fmt: skip
-    sections = [("tone", tone), ("voice", voice)]
+    sections = [("tone", tone), ("voice", voice), ("service", service)]
     for name, function in sections:
         if name not in skip:
             for line in function(args.eval_dir):

@@ -6,6 +6,7 @@ import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,12 @@ class ToneResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.post.id, "channel": self.post.channel, "lang": self.lang, "tone": self.tone}
+
+
+@cache
+def shared_pipelines(mode: PipelineMode) -> Pipelines:
+    """One set of pipelines per mode for the whole process: loading them takes up to a second."""
+    return Pipelines(mode)
 
 
 def _chunks(posts: Iterable[Post], size: int) -> Iterator[list[Post]]:
@@ -137,8 +144,9 @@ def fit_to(directory: str | Path, posts: Iterable[Post], **kwargs: Any) -> Saved
 
 def check(saved: SavedModel, posts: Iterable[Post], chunk_size: int = 2000) -> Iterator[CheckResult]:
     """Judge each post against its channel's voice and the brand's core voice, in input order."""
-    pipelines = Pipelines(saved.pipeline_mode)
-    explainer = Explainer(saved)
+    if "explainer" not in saved.cache:
+        saved.cache["explainer"] = Explainer(saved)
+    pipelines, explainer = shared_pipelines(saved.pipeline_mode), saved.cache["explainer"]
     default_lang = Counter(saved.table.langs).most_common(1)[0][0]
     known_channels = set(saved.table.channels())
     known_langs = set(saved.table.langs)
@@ -197,7 +205,7 @@ def _judge(
 
 def tone(posts: Iterable[Post], pipeline: PipelineMode = "auto", default_lang: str = "en") -> Iterator[ToneResult]:
     """Read each post on the four tone dimensions, 0–100."""
-    pipelines = Pipelines(pipeline)
+    pipelines = shared_pipelines(pipeline)
     for chunk in _chunks(posts, 2000):
         table = build_table(parse(chunk, pipelines, default_lang))
         for row, post in enumerate(table.posts):

@@ -16,6 +16,7 @@ scored the held-out posts, so that they are judged on the scale the threshold wa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -42,7 +43,7 @@ class Background:
     chars: np.ndarray  # languages x features
     words: np.ndarray
 
-    @property
+    @cached_property
     def char_idf(self) -> np.ndarray:
         return -np.log(self.chars)
 

@@ -43,6 +43,8 @@ class SavedModel:
     table: FeatureTable
     profile: BrandProfile
     meta: dict[str, Any] = field(default_factory=dict)
+    #: What serving it needs and is costly to build (pipelines, explainer): built once, kept here.
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def pipeline_mode(self) -> str:
