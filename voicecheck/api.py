@@ -22,6 +22,7 @@ from voicecheck.model import Background, VoiceModel
 from voicecheck.nlp import LANGUAGES, PipelineMode, Pipelines, parse
 from voicecheck.profile import BrandProfile
 from voicecheck.readers.base import MAX_POST_CHARS, Post
+from voicecheck.report import build_report
 from voicecheck.store import SavedModel, save, training_hash
 
 MIN_POSTS = 20
@@ -201,6 +202,18 @@ def _judge(
                     "message": "its wording and rhythm are unlike the brand's posts, though no single habit stands out",
                 })  # fmt: skip
     return CheckResult(post, lang, score, flagged, verdict, reasons, [], _tone_dict(table.tone[row]), notes)
+
+
+def report(saved: SavedModel, posts: Iterable[Post] | None = None) -> dict[str, Any]:
+    """Compare the brand's channels: on `posts` if given, else on the posts the model learned from."""
+    if posts is None:
+        return build_report(saved)
+    default_lang = Counter(saved.table.langs).most_common(1)[0][0]
+    table = build_table(parse(posts, shared_pipelines(saved.pipeline_mode), default_lang))
+    if not len(table):
+        raise VoicecheckError("no posts to report on")
+    scores, _ = saved.model.score(table)
+    return build_report(saved, table, scores)
 
 
 def tone(posts: Iterable[Post], pipeline: PipelineMode = "auto", default_lang: str = "en") -> Iterator[ToneResult]:

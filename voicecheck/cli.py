@@ -317,24 +317,16 @@ def report(posts: tuple[str, ...], model_dir: str, fmt: str, output: str | None,
     """
 
     def action() -> int:
-        from voicecheck.report import build_report
+        from voicecheck import api
         from voicecheck.store import load
 
         saved = load(model_dir)
         if posts:
-            from voicecheck.features.table import build_table
-            from voicecheck.nlp import Pipelines, parse
-
             stats = ReadStats()
-            items = list(_progress(_posts(posts, opts, stats), opts["quiet"], "read"))
-            if not items:
-                raise VoicecheckError("no posts to report on")
-            table = build_table(parse(items, Pipelines(saved.pipeline_mode), saved.table.langs[0]))
-            scores, _ = saved.model.score(table)
-            result = build_report(saved, table, scores)
+            result = api.report(saved, _progress(_posts(posts, opts, stats), opts["quiet"], "read"))
             _say(stats.summary(), opts["quiet"])
         else:
-            result = build_report(saved)
+            result = api.report(saved)
         out = _output(output)
         try:
             if fmt == "json":
