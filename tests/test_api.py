@@ -91,3 +91,12 @@ def test_tone_reads_both_languages() -> None:
     results = list(api.tone([Post("a", "Nous vous remercions de votre confiance."), Post("b", "lol tu capotes!!")]))
     assert [r.lang for r in results] == ["fr", "fr"]
     assert results[0].tone["formality"] > results[1].tone["formality"]
+
+
+def test_report_on_new_posts_and_on_none(sample_model: SavedModel) -> None:
+    posts = [
+        Post(f"p{i}", "Nous recrutons à Laval! Des postes de jour, une équipe stable.", "linkedin") for i in range(3)
+    ]
+    assert api.report(sample_model, posts)["channels"]["linkedin"]["posts"] == 3
+    with pytest.raises(VoicecheckError, match="no posts to report on"):
+        api.report(sample_model, [])
