@@ -100,3 +100,8 @@ def test_report_on_new_posts_and_on_none(sample_model: SavedModel) -> None:
     assert api.report(sample_model, posts)["channels"]["linkedin"]["posts"] == 3
     with pytest.raises(VoicecheckError, match="no posts to report on"):
         api.report(sample_model, [])
+
+
+def test_fit_on_no_posts_is_a_clear_error() -> None:
+    with pytest.raises(VoicecheckError, match="at least 20 posts; got 0"):
+        api.fit([])

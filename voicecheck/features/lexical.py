@@ -64,10 +64,14 @@ def _has_letter(text: str) -> bool:
 
 
 def char_counts(texts: Sequence[str]) -> sp.csr_matrix:
+    if not texts:  # the hasher cannot take an empty batch
+        return sp.csr_matrix((0, N_FEATURES))
     return CHAR_VECTORIZER.transform(texts).tocsr()
 
 
 def word_counts(tokens: Sequence[list[str]]) -> sp.csr_matrix:
+    if not tokens:
+        return sp.csr_matrix((0, N_FEATURES))
     return WORD_VECTORIZER.transform(tokens).tocsr()
 
 
