@@ -103,5 +103,5 @@ def test_report_on_new_posts_and_on_none(sample_model: SavedModel) -> None:
 
 
 def test_fit_on_no_posts_is_a_clear_error() -> None:
-    with pytest.raises(VoicecheckError, match="at least 20 posts; got 0"):
+    with pytest.raises(VoicecheckError, match="at least 20 posts to learn from; got 0"):
         api.fit([])
