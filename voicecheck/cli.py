@@ -163,9 +163,11 @@ def fit(samples: tuple[str, ...], brand: str | None, out: str, false_flag_rate: 
         mode = pipeline or (profile.pipeline if brand and profile.pipeline != "auto" else pipeline_mode_from_env())
         stats = ReadStats()
         posts = _progress(_posts(samples, opts, stats), opts["quiet"], "reading")
-        saved = api.fit_to(out, posts, profile=profile, false_flag_rate=false_flag_rate, pipeline=mode)
+        try:
+            saved = api.fit_to(out, posts, profile=profile, false_flag_rate=false_flag_rate, pipeline=mode)
+        finally:
+            _say(stats.summary(), opts["quiet"])  # what was read and skipped, even when fitting fails
         meta = saved.meta
-        _say(stats.summary(), opts["quiet"])
         channels = ", ".join(f"{c} {n}" for c, n in sorted(meta["posts_per_channel"].items()))
         pipes = ", ".join(f"{k}: {v}" for k, v in meta["pipelines"].items())
         _say(f"fitted {meta['posts']} posts ({channels}); pipelines {pipes}", opts["quiet"])
