@@ -30,6 +30,11 @@ STYLE_Z = 2.5
 #: A word rarer than this in ordinary language, never used by the brand, is "not the brand's".
 RARE_WORD = 2e-6
 
+#: Dimensions whose low end is the ordinary register: for a brand that is seldom funny,
+#: irreverent or excited, a post that is even less so has not drifted in any way a reader notices.
+QUIET_BY_DEFAULT = frozenset({"humor", "irreverence", "enthusiasm"})
+QUIET_LEVEL = 30.0
+
 Reason = dict[str, Any]
 
 
@@ -69,7 +74,7 @@ class Explainer:
             low, high = np.percentile(brand[:, i], [10, 90])
             value = float(values[i])
             beyond = value - high if value > high else low - value if value < low else 0.0
-            if beyond < TONE_MARGIN:
+            if beyond < TONE_MARGIN or (value < low and dimension in QUIET_BY_DEFAULT and high < QUIET_LEVEL):
                 continue
             pole = TONE_POLES[dimension][0 if value > high else 1]
             degree = "far " if beyond >= 25 else ""

@@ -1,0 +1,48 @@
+import numpy as np
+
+from voicecheck.explain import Explainer
+from voicecheck.features.tone import TONE_DIMENSIONS
+from voicecheck.store import SavedModel
+
+
+def tone(**values: float) -> np.ndarray:
+    return np.array([values.get(d, 50.0) for d in TONE_DIMENSIONS])
+
+
+def test_tone_reason_names_dimension_value_and_channel_range(sample_model: SavedModel) -> None:
+    explainer = Explainer(sample_model)
+    rows, where = explainer.against("instagram")
+    brand = sample_model.table.tone[rows]
+    typical = {d: float(np.median(brand[:, i])) for i, d in enumerate(TONE_DIMENSIONS)}
+    (reason,) = explainer.tone(tone(**{**typical, "formality": 1.0}), rows, where)
+    assert reason["dimension"] == "formality" and reason["value"] == 1.0
+    assert "more casual than the brand on instagram" in reason["message"]
+    low, high = reason["brand_range"]
+    assert low <= typical["formality"] <= high
+
+
+def test_less_humor_than_a_serious_brand_is_not_a_drift(sample_model: SavedModel) -> None:
+    explainer = Explainer(sample_model)
+    rows, where = explainer.against("linkedin")
+    brand = sample_model.table.tone[rows]
+    typical = {d: float(np.median(brand[:, i])) for i, d in enumerate(TONE_DIMENSIONS)}
+    assert explainer.tone(tone(**{**typical, "humor": 0.0, "irreverence": 0.0}), rows, where) == []
+
+
+def test_unknown_channel_is_compared_with_the_whole_brand(sample_model: SavedModel) -> None:
+    rows, where = Explainer(sample_model).against("tiktok")
+    assert len(rows) == len(sample_model.table) and where == "across its channels"
+
+
+def test_vocabulary_matches_whole_words_and_exact_brand_spelling(sample_model: SavedModel) -> None:
+    explainer = Explainer(sample_model)
+    assert explainer.vocabulary("Prices got cheaper this year at Maison Claire.") == []
+    kinds = [r["kind"] for r in explainer.vocabulary("Cheap rates from MAISON CLAIRE and our maids!")]
+    assert kinds == ["avoided_term", "preferred_term", "brand_term"]
+
+
+def test_unfamiliar_words_need_two_rare_words_the_brand_never_used(sample_model: SavedModel) -> None:
+    explainer = Explainer(sample_model)
+    assert explainer.unfamiliar_words(["our", "cleaning", "team"], "en") == []
+    (reason,) = explainer.unfamiliar_words(["blockchain", "tokenomics", "staking", "team"], "en")
+    assert {"tokenomics", "staking"} <= set(reason["words"]) and "team" not in reason["words"]
