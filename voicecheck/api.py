@@ -148,7 +148,7 @@ def check(saved: SavedModel, posts: Iterable[Post], chunk_size: int = 2000) -> I
     if "explainer" not in saved.cache:
         saved.cache["explainer"] = Explainer(saved)
     pipelines, explainer = shared_pipelines(saved.pipeline_mode), saved.cache["explainer"]
-    default_lang = Counter(saved.table.langs).most_common(1)[0][0]
+    default_lang = saved.default_lang
     known_channels = set(saved.table.channels())
     known_langs = set(saved.table.langs)
     # Similarities to every training post are held for a chunk at a time: keep them bounded.
@@ -208,8 +208,7 @@ def report(saved: SavedModel, posts: Iterable[Post] | None = None) -> dict[str, 
     """Compare the brand's channels: on `posts` if given, else on the posts the model learned from."""
     if posts is None:
         return build_report(saved)
-    default_lang = Counter(saved.table.langs).most_common(1)[0][0]
-    table = build_table(parse(posts, shared_pipelines(saved.pipeline_mode), default_lang))
+    table = build_table(parse(posts, shared_pipelines(saved.pipeline_mode), saved.default_lang))
     if not len(table):
         raise VoicecheckError("no posts to report on")
     scores, _ = saved.model.score(table)

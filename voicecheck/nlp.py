@@ -36,10 +36,6 @@ _identifier: LanguageIdentifier | None = None
 _HUGE_PATTERN = 100_000
 
 
-def _never_matches(text: str) -> None:
-    del text
-
-
 def _import_french_quickly() -> None:
     """Import spaCy's French language data without compiling its 1.4 MB token_match pattern.
 

@@ -51,12 +51,12 @@ def build_report(
     spread = model.reference_.core_style.std
     proposition = _proposition_vector(saved)
     centres = {c: _centre(vectors[channels == c]) for c in names}
-    styles = {c: _column_means(style[channels == c], axis=0) for c in names}
+    styles = {c: _column_means(style[channels == c]) for c in names}
 
     def distance(a_centre: np.ndarray, a_style: np.ndarray, b_centre: np.ndarray, b_style: np.ndarray) -> float:
         lexical = 1.0 - float(a_centre @ b_centre)
         diff = (a_style - b_style) / spread
-        stylistic = float(np.sqrt(_column_means(diff**2, axis=0)))
+        stylistic = float(np.sqrt(_column_means(diff**2)))
         return round(lexical + stylistic / 2, 3)
 
     summary: dict[str, dict[str, Any]] = {}
@@ -66,7 +66,7 @@ def build_report(
         summary[c] = {
             "posts": int(mask.sum()),
             "distance_to_core": distance(
-                centres[c], styles[c], _centre(vectors[rest]), _column_means(style[rest], axis=0)
+                centres[c], styles[c], _centre(vectors[rest]), _column_means(style[rest])
             ),
             "proposition_similarity": round(float(centres[c] @ proposition), 3) if proposition is not None else None,
             "mean_score": round(float(np.mean(scores[mask])), 1),
@@ -89,11 +89,11 @@ def build_report(
     }
 
 
-def _column_means(values: np.ndarray, axis: int = 0) -> np.ndarray:
+def _column_means(values: np.ndarray) -> np.ndarray:
     """Means that ignore NaN (features a pipeline could not compute); all-NaN gives NaN quietly."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        return np.nanmean(values, axis=axis)
+        return np.nanmean(values, axis=0)
 
 
 def _proposition_vector(saved: SavedModel) -> np.ndarray | None:
@@ -127,8 +127,8 @@ def _ratio_phrase(ratio: float, feature: Feature) -> str:
 def _sets_apart(table: FeatureTable, mask: np.ndarray, rest: np.ndarray) -> list[str]:
     """What a reader would notice about these posts next to the rest of the brand's."""
     found: list[tuple[float, str]] = []
-    mine = _column_means(table.style[mask], axis=0)
-    theirs = _column_means(table.style[rest], axis=0)
+    mine = _column_means(table.style[mask])
+    theirs = _column_means(table.style[rest])
     we, i = INDEX["we"], INDEX["i"]
     if mine[i] > 2 * max(theirs[i], 0.5) and mine[we] < theirs[we]:
         found.append((3.0, "'I' where the brand says 'we'"))

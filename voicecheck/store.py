@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,6 +46,11 @@ class SavedModel:
     meta: dict[str, Any] = field(default_factory=dict)
     #: What serving it needs and is costly to build (pipelines, explainer): built once, kept here.
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def default_lang(self) -> str:
+        """The language most of the brand's posts are in: the guess for posts too short to tell."""
+        return Counter(self.table.langs).most_common(1)[0][0]
 
     @property
     def pipeline_mode(self) -> str:

@@ -67,8 +67,8 @@ class Columns:
     lang: str | None = None
 
 
-def open_text(path: Path, encoding: str = "utf-8") -> TextLines:
-    """Open a posts file as text, refusing empty and binary files with a clear message."""
+def _head(path: Path) -> bytes:
+    """The first bytes of a posts file, refusing unreadable, empty and binary files clearly."""
     try:
         with open(path, "rb") as raw:
             head = raw.read(8192)
@@ -78,15 +78,18 @@ def open_text(path: Path, encoding: str = "utf-8") -> TextLines:
         raise InputError(f"{path}: the file is empty")
     if b"\x00" in head:
         raise InputError(f"{path}: this looks like a binary file, not posts (it has NUL bytes)")
+    return head
+
+
+def open_text(path: Path, encoding: str = "utf-8") -> TextLines:
+    """Open a posts file as text, refusing empty and binary files with a clear message."""
+    _head(path)
     return TextLines(path, encoding)
 
 
 def peek(path: Path, size: int = 4096) -> str:
     """The first characters of a posts file, to tell its format (checked like open_text)."""
-    with open_text(path):
-        pass
-    with open(path, "rb") as raw:
-        return raw.read(size).decode("utf-8", errors="replace").lstrip("\ufeff")
+    return _head(path)[:size].decode("utf-8", errors="replace").lstrip("\ufeff")
 
 
 class TextLines:
