@@ -14,15 +14,18 @@ from typing import Any, TextIO, TypeVar
 import click
 
 from voicecheck import MODEL_FORMAT, __version__
-from voicecheck.errors import VoicecheckError
+from voicecheck.errors import InputError, VoicecheckError
 from voicecheck.formats import FORMATTERS, formatter
 from voicecheck.formats.report_text import write_report
 from voicecheck.nlp import PIPELINE_MODES, pipeline_mode_from_env
 from voicecheck.profile import STARTER_PROFILE, BrandProfile, load_profile
-from voicecheck.readers import FORMATS, Columns, Post, ReadStats, read_posts
+from voicecheck.readers import FORMATS, Columns, Post, ReadStats, parse_source, read_posts, unreadable_message
 from voicecheck.readers.base import plural
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: Runs over more files than this say only the totals of what they read.
+BREAKDOWN_MAX_FILES = 20
 
 
 class Exit(IntEnum):
@@ -37,11 +40,16 @@ def input_options(func: F) -> F:
         click.option("--text-col", help="Column (or JSON key) holding the post text; detected if omitted."),
         click.option("--channel-col", help="Column holding the channel (linkedin, instagram, ...)."),
         click.option("--id-col", help="Column holding the post id."),
-        click.option("--channel", "default_channel", help="Channel for posts whose file gives none."),
+        click.option(
+            "--channel",
+            "default_channel",
+            help="Channel for posts whose file gives none. Tag one input with CHANNEL=PATH instead.",
+        ),
+        click.option("--skip-retweets", is_flag=True, help="Leave out retweets (others' words) from X archives."),
         click.option(
             "--input-format",
             type=click.Choice(sorted(FORMATS)),
-            help="Read every file as this format instead of guessing from its name.",
+            help="Read every file as this format instead of telling it from its content and name.",
         ),
         click.option("-q", "--quiet", is_flag=True, help="No progress or counts on stderr."),
     ]
@@ -50,9 +58,14 @@ def input_options(func: F) -> F:
     return func
 
 
-def _posts(paths: Iterable[str], opts: dict[str, Any], stats: ReadStats) -> Iterator[Post]:
+def _posts(
+    arguments: Iterable[str], opts: dict[str, Any], stats: ReadStats, raise_at_end: bool = True
+) -> Iterator[Post]:
     columns = Columns(text=opts["text_col"], channel=opts["channel_col"], id=opts["id_col"])
-    return read_posts(paths, stats, columns, opts["input_format"], opts["default_channel"])
+    sources = [parse_source(argument) for argument in arguments]
+    return read_posts(
+        sources, stats, columns, opts["input_format"], opts["default_channel"], raise_at_end, opts["skip_retweets"]
+    )
 
 
 def _progress(items: Iterable[Any], quiet: bool, label: str) -> Iterator[Any]:
@@ -70,6 +83,20 @@ def _progress(items: Iterable[Any], quiet: bool, label: str) -> Iterator[Any]:
 def _say(message: str, quiet: bool) -> None:
     if not quiet:
         click.echo(message, err=True)
+
+
+def _say_read(stats: ReadStats, quiet: bool) -> None:
+    """What was read, file by file when a run mixes a few sources, then the totals."""
+    if 1 < len(stats.sources) <= BREAKDOWN_MAX_FILES:
+        for line in stats.breakdown():
+            _say(f"  {line}", quiet)
+    _say(stats.summary(), quiet)
+
+
+def _raise_unreadable(stats: ReadStats) -> None:
+    """After the readable files were processed, fail for the ones that were not."""
+    if stats.errors:
+        raise InputError(unreadable_message(stats.errors))
 
 
 def _run(action: Callable[[], int]) -> None:
@@ -134,7 +161,7 @@ def init(path: str, name: str, force: bool) -> None:
 
 
 @main.command()
-@click.argument("samples", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("samples", nargs=-1, required=True)
 @click.option("--brand", type=click.Path(dir_okay=False), help="The brand's brand.toml (optional).")
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Directory to write the model to.")
 @click.option("--false-flag-rate", default=0.05, show_default=True, type=float,
@@ -166,7 +193,7 @@ def fit(samples: tuple[str, ...], brand: str | None, out: str, false_flag_rate: 
         try:
             saved = api.fit_to(out, posts, profile=profile, false_flag_rate=false_flag_rate, pipeline=mode)
         finally:
-            _say(stats.summary(), opts["quiet"])  # what was read and skipped, even when fitting fails
+            _say_read(stats, opts["quiet"])  # what was read and skipped, even when fitting fails
         meta = saved.meta
         channels = ", ".join(f"{c} {n}" for c, n in sorted(meta["posts_per_channel"].items()))
         pipes = ", ".join(f"{k}: {v}" for k, v in meta["pipelines"].items())
@@ -183,7 +210,7 @@ def fit(samples: tuple[str, ...], brand: str | None, out: str, false_flag_rate: 
 
 
 @main.command()
-@click.argument("posts", nargs=-1, type=click.Path(dir_okay=False))
+@click.argument("posts", nargs=-1)
 @click.option("--model", "model_dir", required=True, type=click.Path(), help="A model directory from `fit`.")
 @click.option("--since", metavar="REF",
               help="Only post files changed since this git revision (of POSTS, or any if none given).")  # fmt: skip
@@ -230,7 +257,8 @@ def check(
         out = _output(output)
         try:
             writer = formatter(fmt, out)
-            results = api.check(saved, _progress(_posts(files, opts, stats), opts["quiet"], "checked"))
+            posts_read = _posts(files, opts, stats, raise_at_end=False)
+            results = api.check(saved, _progress(posts_read, opts["quiet"], "checked"))
             for result in results:
                 verdicts[result.verdict] += 1
                 writer.write(result.as_dict())
@@ -245,13 +273,14 @@ def check(
                 out.close()
         if fmt not in ("text", "github"):
             _say(line, opts["quiet"])
+        _raise_unreadable(stats)
         return Exit.FINDINGS if verdicts["drift"] and fail_on == "drift" else Exit.CLEAN
 
     _run(action)
 
 
 @main.command()
-@click.argument("posts", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("posts", nargs=-1, required=True)
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "jsonl", "json", "csv"]), default="text",
               show_default=True, help="Output format.")  # fmt: skip
 @click.option("--pipeline", type=click.Choice(PIPELINE_MODES), help="spaCy pipelines (default: auto).")
@@ -273,7 +302,8 @@ def tone(posts: tuple[str, ...], fmt: str, pipeline: str | None, **opts: Any) ->
         stats = ReadStats()
         out = sys.stdout
         mode = pipeline or pipeline_mode_from_env()
-        results = [r.as_dict() for r in api.tone(_progress(_posts(posts, opts, stats), opts["quiet"], "read"), mode)]
+        posts_read = _progress(_posts(posts, opts, stats, raise_at_end=False), opts["quiet"], "read")
+        results = [r.as_dict() for r in api.tone(posts_read, mode)]
         if fmt == "jsonl":
             for r in results:
                 out.write(json.dumps(r, ensure_ascii=False) + "\n")
@@ -294,13 +324,14 @@ def tone(posts: tuple[str, ...], fmt: str, pipeline: str | None, **opts: Any) ->
                 out.write(f"{t['formality']:>9.0f} {t['humor']:>5.0f} {t['irreverence']:>5.0f} "
                           f"{t['enthusiasm']:>6.0f}  {r['lang']:<4} {r['id']}\n")  # fmt: skip
         _say(stats.summary(), opts["quiet"])
+        _raise_unreadable(stats)
         return Exit.CLEAN
 
     _run(action)
 
 
 @main.command()
-@click.argument("posts", nargs=-1, type=click.Path(dir_okay=False))
+@click.argument("posts", nargs=-1)
 @click.option("--model", "model_dir", required=True, type=click.Path(), help="A model directory from `fit`.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
@@ -325,8 +356,10 @@ def report(posts: tuple[str, ...], model_dir: str, fmt: str, output: str | None,
         saved = load(model_dir)
         if posts:
             stats = ReadStats()
-            result = api.report(saved, _progress(_posts(posts, opts, stats), opts["quiet"], "read"))
-            _say(stats.summary(), opts["quiet"])
+            try:
+                result = api.report(saved, _progress(_posts(posts, opts, stats), opts["quiet"], "read"))
+            finally:
+                _say_read(stats, opts["quiet"])
         else:
             result = api.report(saved)
         out = _output(output)

@@ -1,28 +1,37 @@
 """Read posts from the files social tools export, one reader per format, all streamed.
 
 Every reader is a generator of `Post` records that counts what it read and skipped in a
-`ReadStats`, so a run can always say where each row of its input went.
+`ReadStats`, so a run can always say where each row of its input went. A file that cannot
+be read is named with the reason and the rest of the batch is still read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from voicecheck.errors import InputError
-from voicecheck.readers import jsonfile, markdown, plaintext, tabular
+from voicecheck.readers import feeds, jsonfile, markdown, meta, plaintext, tabular, webpages, xarchive
 from voicecheck.readers.base import Columns, Post, ReadStats, peek
 
-__all__ = ["FORMATS", "Columns", "Post", "ReadStats", "read_posts", "sniff_format"]
+__all__ = ["FORMATS", "Columns", "Post", "ReadStats", "Source", "parse_source", "read_posts", "sniff_format"]
+
+Reader = Callable[[Path, Columns, ReadStats], Iterator[Post]]
 
 #: Input formats by name, each a generator function (path, columns, stats) -> posts.
-FORMATS = {
+FORMATS: dict[str, Reader] = {
     "csv": tabular.read_csv,
     "tsv": tabular.read_tsv,
     "json": jsonfile.read_json,
     "jsonl": jsonfile.read_jsonl,
     "text": plaintext.read_text,
     "markdown": markdown.read_markdown,
+    "x-archive": xarchive.read_tweets_js,
+    "facebook": meta.read_facebook_posts,
+    "instagram": meta.read_instagram_posts,
+    "feed": feeds.read_feed,
+    "html": webpages.read_page,
 }
 
 _BY_SUFFIX = {
@@ -35,15 +44,29 @@ _BY_SUFFIX = {
     ".text": "text",
     ".md": "markdown",
     ".markdown": "markdown",
+    ".js": "x-archive",
+    ".xml": "feed",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
 }
+
+#: What a folder is read for: its pages and Markdown posts (assets and the rest are ignored).
+_FOLDER_SUFFIXES = {".html", ".htm", ".xhtml", ".md", ".markdown"}
+_CHANNEL_PREFIX = re.compile(r"^([\w.-]+)=(.+)$")
 
 
 def sniff_format(path: Path) -> str:
-    """Pick a reader from the file name, else from the first bytes of the file."""
+    """Pick a reader from the file's first bytes where they tell, else from its name."""
+    head = peek(path).lstrip()
+    by_content = meta.sniff(head) or xarchive.sniff(head) or feeds.sniff(head) or webpages.sniff(head)
+    if by_content:
+        return by_content
     by_name = _BY_SUFFIX.get(path.suffix.lower())
     if by_name:
         return by_name
-    head = peek(path).lstrip()
     if head.startswith("["):
         return "json"
     if head.startswith("{"):
@@ -53,29 +76,100 @@ def sniff_format(path: Path) -> str:
     return "text"
 
 
+class Source:
+    """One input as the user named it: a file or folder, and the channel its posts belong to."""
+
+    def __init__(self, path: str | Path, channel: str | None = None) -> None:
+        self.path = Path(path)
+        self.channel = channel
+
+    def files(self, stats: ReadStats) -> list[Path]:
+        """The file itself, or a folder's post files (an X archive folder: its tweets files)."""
+        if self.path.is_file():
+            return [self.path]
+        if not self.path.is_dir():
+            raise InputError(f"{self.path}: no such file or folder")
+        tweets = xarchive.tweet_files(self.path)
+        if tweets:
+            return tweets
+        found, ignored = [], 0
+        for path in sorted(self.path.rglob("*")):
+            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(self.path).parts):
+                if path.suffix.lower() in _FOLDER_SUFFIXES:
+                    found.append(path)
+                else:
+                    ignored += 1
+        stats.ignored_files += ignored
+        if not found:
+            raise InputError(f"{self.path}: no web pages, Markdown posts or X archive in this folder")
+        return found
+
+
+def parse_source(argument: str) -> Source:
+    """'linkedin=export.csv' tags a file's posts with a channel; a plain path keeps the source's."""
+    match = _CHANNEL_PREFIX.match(argument)
+    if match and not Path(argument).exists():
+        return Source(match.group(2), match.group(1).lower())
+    return Source(argument)
+
+
 def read_posts(
-    paths: Iterable[str | Path],
+    sources: Iterable[str | Path | Source],
     stats: ReadStats,
     columns: Columns | None = None,
     input_format: str | None = None,
     channel: str | None = None,
+    raise_at_end: bool = True,
+    skip_retweets: bool = False,
 ) -> Iterator[Post]:
-    """Stream the posts of every file in `paths`, counting each one into `stats`.
+    """Stream the posts of every source, counting each one into `stats`.
 
-    `channel` tags posts whose source gives no channel. Raises InputError for a file that
-    cannot be read at all (missing, binary, wrong encoding, no text column).
+    A source's own channel (`Source.channel`, from 'channel=path') overrides the file's;
+    `channel` only fills in posts that have none. Retweets (someone else's words) are kept
+    unless `skip_retweets`. A file that cannot be read (missing,
+    binary, wrong encoding, malformed) is recorded in `stats` and the next one is read;
+    at the end an InputError names them all, unless `raise_at_end` is false.
     """
     columns = columns or Columns()
-    for raw in paths:
-        path = Path(raw)
-        if not path.is_file():
-            raise InputError(f"{path}: no such file")
+    for item in sources:
+        source = item if isinstance(item, Source) else Source(item)
+        try:
+            paths = source.files(stats)
+        except InputError as exc:
+            stats.start(source.path, "?")
+            stats.fail(str(exc))
+            continue
+        for path in paths:
+            for post in _read_file(path, source.channel, channel, columns, input_format, stats):
+                if skip_retweets and post.kind == "retweet":
+                    stats.skip("retweet (--skip-retweets)", post.where)
+                    continue
+                stats.count()
+                yield post
+    if raise_at_end and stats.errors:
+        raise InputError(unreadable_message(stats.errors))
+
+
+def _read_file(
+    path: Path, forced: str | None, fallback: str | None, columns: Columns, input_format: str | None, stats: ReadStats
+) -> Iterator[Post]:
+    source = stats.start(path, input_format or "?")
+    try:
         name = input_format or sniff_format(path)
+        source.format = name
         if name not in FORMATS:
             raise InputError(f"{path}: unknown input format {name!r} (one of {', '.join(FORMATS)})")
-        stats.files += 1
         for post in FORMATS[name](path, columns, stats):
-            if channel and not post.channel:
-                post = post.with_channel(channel)
-            stats.read += 1
+            if forced:
+                post = post.with_channel(forced)
+            elif fallback and not post.channel:
+                post = post.with_channel(fallback)
             yield post
+    except InputError as exc:
+        stats.fail(str(exc))
+
+
+def unreadable_message(errors: list[str]) -> str:
+    if len(errors) == 1:
+        return errors[0]
+    return f"{len(errors)} files could not be read:\n  " + "\n  ".join(errors)

@@ -6,6 +6,7 @@ import dataclasses
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from voicecheck.errors import InputError
@@ -24,9 +25,32 @@ class Post:
     lang: str | None = None
     date: str | None = None
     where: str = ""  # "file:line", for messages
+    kind: str | None = None  # "reply" or "retweet" where the source tells them apart
 
     def with_channel(self, channel: str) -> Post:
         return dataclasses.replace(self, channel=channel)
+
+
+@dataclass
+class SourceStats:
+    """What one input file gave: its format, the posts kept, and the records skipped."""
+
+    path: str
+    format: str
+    read: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    error: str | None = None  # why the file could not be read (to the end)
+
+    def line(self) -> str:
+        parts = [f"{self.path} ({self.format}): {plural(self.read, 'post')}"]
+        parts += [f"skipped {count} ({reason})" for reason, count in self.skipped.most_common()]
+        if self.error:
+            parts.append("stopped: unreadable")
+        return ", ".join(parts)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"path": self.path, "format": self.format, "read": self.read, "skipped": dict(self.skipped),
+                "error": self.error}  # fmt: skip
 
 
 @dataclass
@@ -37,10 +61,38 @@ class ReadStats:
     read: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     examples: dict[str, str] = field(default_factory=dict)  # reason -> first "file:line"
+    sources: list[SourceStats] = field(default_factory=list)
+    ignored_files: int = 0  # files in a folder that are not posts (images, scripts, ...)
+
+    def start(self, path: Path, format_name: str) -> SourceStats:
+        self.files += 1
+        self.sources.append(SourceStats(str(path), format_name))
+        return self.sources[-1]
+
+    def describe(self, detail: str) -> None:
+        """Name what the current file turned out to be (an export layout, a feed kind)."""
+        if self.sources:
+            self.sources[-1].format += f": {detail}"
 
     def skip(self, reason: str, where: str) -> None:
         self.skipped[reason] += 1
         self.examples.setdefault(reason, where)
+        if self.sources:
+            self.sources[-1].skipped[reason] += 1
+
+    def count(self) -> None:
+        self.read += 1
+        if self.sources:
+            self.sources[-1].read += 1
+
+    def fail(self, message: str) -> None:
+        """Record a file that could not be read to the end; the batch goes on."""
+        if self.sources:
+            self.sources[-1].error = message
+
+    @property
+    def errors(self) -> list[str]:
+        return [source.error for source in self.sources if source.error]
 
     @property
     def total_skipped(self) -> int:
@@ -50,10 +102,23 @@ class ReadStats:
         parts = [f"read {plural(self.read, 'post')} from {plural(self.files, 'file')}"]
         for reason, count in self.skipped.most_common():
             parts.append(f"skipped {count} ({reason}, first at {self.examples[reason]})")
+        if self.errors:
+            parts.append(f"{plural(len(self.errors), 'file')} could not be read to the end")
+        if self.ignored_files:
+            parts.append(f"ignored {plural(self.ignored_files, 'file')} in folders that are not posts")
         return "; ".join(parts)
 
+    def breakdown(self) -> list[str]:
+        """One line per input file, for runs that mix sources."""
+        return [source.line() for source in self.sources]
+
     def as_dict(self) -> dict[str, object]:
-        return {"files": self.files, "read": self.read, "skipped": dict(self.skipped)}
+        return {
+            "files": self.files,
+            "read": self.read,
+            "skipped": dict(self.skipped),
+            "sources": [source.as_dict() for source in self.sources],
+        }
 
 
 @dataclass(frozen=True)
@@ -139,6 +204,56 @@ class TextLines:
 def plural(count: int, noun: str) -> str:
     """'1 post', '3 posts'."""
     return f"{count:,} {noun}{'s' * (count != 1)}"
+
+
+def channel_name(value: str | None) -> str | None:
+    """'Twitter', 'X (Twitter)', 'Facebook Page' -> 'x', 'x', 'facebook': one name per platform."""
+    if not value or not value.strip():
+        return None
+    lowered = " ".join(value.strip().lower().split())
+    return CHANNEL_ALIASES.get(lowered, lowered)
+
+
+CHANNEL_ALIASES = {
+    "twitter": "x",
+    "x (twitter)": "x",
+    "x/twitter": "x",
+    "facebook page": "facebook",
+    "facebook pages": "facebook",
+    "instagram business": "instagram",
+    "instagram business profile": "instagram",
+    "linkedin page": "linkedin",
+    "linkedin company": "linkedin",
+    "linkedin company page": "linkedin",
+}
+
+
+def lang_code(value: str | None) -> str | None:
+    """'fr-CA', 'French', 'FR' -> 'fr'; 'und' and other non-languages -> None."""
+    if not value or not value.strip():
+        return None
+    lowered = value.strip().lower()
+    names = {"french": "fr", "français": "fr", "francais": "fr", "english": "en", "anglais": "en"}
+    code = names.get(lowered, lowered.replace("_", "-").split("-")[0])
+    return code if len(code) == 2 and code.isalpha() else None
+
+
+def iso_date(value: str | int | float | None, *formats: str) -> str | None:
+    """A date as ISO 8601 (what reports group by month), from a Unix time or one of `formats`.
+
+    A value in none of the formats is kept as written: better an odd date than none.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, tz=UTC).isoformat()
+    text = value.strip()
+    for pattern in formats:
+        try:
+            return datetime.strptime(text, pattern).isoformat()
+        except ValueError:
+            continue
+    return text
 
 
 def clean_text(text: str) -> str:

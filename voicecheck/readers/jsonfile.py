@@ -10,15 +10,13 @@ from typing import Any
 import ijson
 
 from voicecheck.errors import InputError
-from voicecheck.readers.base import Columns, Post, ReadStats, clean_text, open_text, peek
+from voicecheck.readers.base import Columns, Post, ReadStats, channel_name, clean_text, lang_code, open_text, peek
 from voicecheck.readers.tabular import (
     CHANNEL_NAMES,
     DATE_NAMES,
     ID_NAMES,
     LANG_NAMES,
     TEXT_NAMES,
-    _channel_name,
-    _lang_code,
 )
 
 
@@ -50,8 +48,8 @@ def _post(record: Any, columns: Columns, where: str, fallback_id: str, stats: Re
     return Post(
         id=scalar(columns.id, ID_NAMES) or fallback_id,
         text=clean_text(text),
-        channel=_channel_name(scalar(columns.channel, CHANNEL_NAMES)),
-        lang=_lang_code(scalar(columns.lang, LANG_NAMES)),
+        channel=channel_name(scalar(columns.channel, CHANNEL_NAMES)),
+        lang=lang_code(scalar(columns.lang, LANG_NAMES)),
         date=scalar(columns.date, DATE_NAMES),
         where=where,
     )

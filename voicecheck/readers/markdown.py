@@ -14,8 +14,7 @@ import frontmatter
 import yaml
 
 from voicecheck.errors import InputError
-from voicecheck.readers.base import Columns, Post, ReadStats, clean_text, open_text
-from voicecheck.readers.tabular import _channel_name, _lang_code
+from voicecheck.readers.base import Columns, Post, ReadStats, channel_name, clean_text, lang_code, open_text
 
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$", re.M)
 _MARKUP = [
@@ -55,8 +54,8 @@ def read_markdown(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Po
         yield Post(
             id=f"{base_id}-{number}" if numbered else base_id,
             text=text,
-            channel=_channel_name(str(meta["channel"])) if meta.get("channel") else None,
-            lang=_lang_code(str(meta["lang"])) if meta.get("lang") else None,
+            channel=channel_name(str(meta["channel"])) if meta.get("channel") else None,
+            lang=lang_code(str(meta["lang"])) if meta.get("lang") else None,
             date=str(meta["date"]) if meta.get("date") else None,
             where=where,
         )

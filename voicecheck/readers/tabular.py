@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from voicecheck.errors import InputError
-from voicecheck.readers.base import Columns, Post, ReadStats, clean_text, open_text
+from voicecheck.readers.base import Columns, Post, ReadStats, channel_name, clean_text, iso_date, lang_code, open_text
+from voicecheck.readers.layouts import Layout, recognise
 
 # Header names seen in the exports of social tools, most specific first (compared lower-cased).
 TEXT_NAMES = (
@@ -27,6 +28,9 @@ DATE_NAMES = (
     "time", "timestamp", "sent at", "date de publication",
 )  # fmt: skip
 LANG_NAMES = ("lang", "language", "langue", "locale")
+
+#: An export may open with a title or a note above its header (LinkedIn's page exports do).
+HEADER_SEARCH_ROWS = 5
 
 csv.field_size_limit(sys.maxsize)
 
@@ -46,23 +50,52 @@ def _pick(header: list[str], chosen: str | None, names: tuple[str, ...], path: P
 def read_csv(path: Path, columns: Columns, stats: ReadStats, delimiter: str = ",") -> Iterator[Post]:
     with open_text(path) as handle:
         reader = csv.reader(handle, delimiter=delimiter)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise InputError(f"{path}: the file is empty") from None
-        except csv.Error as exc:
-            raise InputError(f"{path}:1: unreadable header ({exc})") from exc
-        text_col = _pick(header, columns.text, TEXT_NAMES, path)
-        if text_col is None:
-            raise InputError(f"{path}: no text column found among {', '.join(header)}; name it with --text-col")
+        header, layout = _header(reader, columns, path)
+        if layout:
+            stats.describe(layout.name)
+
+        def column(chosen: str | None, from_layout: str | None, names: tuple[str, ...]) -> int | None:
+            """The user's column, else the export layout's, else the first usual name present."""
+            name = _pick(header, chosen, names, path) if chosen else None
+            name = name or _named(header, from_layout) or _pick(header, None, names, path)
+            return None if name is None else header.index(name)
+
         picked = {
-            "text": header.index(text_col),
-            "channel": _index(header, _pick(header, columns.channel, CHANNEL_NAMES, path)),
-            "id": _index(header, _pick(header, columns.id, ID_NAMES, path)),
-            "date": _index(header, _pick(header, columns.date, DATE_NAMES, path)),
-            "lang": _index(header, _pick(header, columns.lang, LANG_NAMES, path)),
+            "text": column(columns.text, layout.text if layout else None, TEXT_NAMES),
+            "channel": column(columns.channel, layout.channel_col if layout else None, CHANNEL_NAMES),
+            "id": column(columns.id, layout.id if layout else None, ID_NAMES),
+            "date": column(columns.date, layout.date if layout else None, DATE_NAMES),
+            "lang": column(columns.lang, None, LANG_NAMES),
         }
-        yield from _rows(reader, header, picked, path, stats)
+        if picked["text"] is None:
+            raise InputError(f"{path}: no text column found among {', '.join(header)}; name it with --text-col")
+        yield from _rows(reader, header, picked, path, stats, layout)
+
+
+def _header(reader: Any, columns: Columns, path: Path) -> tuple[list[str], Layout | None]:
+    """The header row: the first row, or a later one when an export opens with a title line."""
+    first: list[str] | None = None
+    for _ in range(HEADER_SEARCH_ROWS):
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise InputError(f"{path}:{reader.line_num}: unreadable header ({exc})") from exc
+        first = first if first is not None else row
+        layout = None if columns.text else recognise(row)
+        if layout or columns.text or _pick(row, None, TEXT_NAMES, path):
+            return row, layout
+    if first is None:
+        raise InputError(f"{path}: the file is empty")
+    return first, None
+
+
+def _named(header: list[str], lowered: str | None) -> str | None:
+    """The header's own spelling of a column named (lower-cased) by a layout."""
+    if lowered is None:
+        return None
+    return next((name for name in header if name.strip().lower() == lowered), None)
 
 
 def read_tsv(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
@@ -74,9 +107,15 @@ def _index(header: list[str], name: str | None) -> int | None:
 
 
 def _rows(
-    reader: Any, header: list[str], picked: dict[str, int | None], path: Path, stats: ReadStats
+    reader: Any,
+    header: list[str],
+    picked: dict[str, int | None],
+    path: Path,
+    stats: ReadStats,
+    layout: Layout | None,
 ) -> Iterator[Post]:
     line = reader.line_num
+    text_index = picked.pop("text")
     while True:
         start = line + 1
         try:
@@ -92,7 +131,7 @@ def _rows(
         if len(row) != len(header):
             stats.skip(f"{len(row)} fields where the header has {len(header)}", where)
             continue
-        text = clean_text(row[picked["text"]])
+        text = clean_text(row[text_index]) if text_index is not None else ""
         if not text:
             stats.skip("empty text", where)
             continue
@@ -100,9 +139,9 @@ def _rows(
         yield Post(
             id=cell("id") or f"{path}:{start}",
             text=text,
-            channel=_channel_name(cell("channel")),
-            lang=_lang_code(cell("lang")),
-            date=cell("date"),
+            channel=channel_name(cell("channel")) or (layout.channel if layout else None),
+            lang=lang_code(cell("lang")),
+            date=iso_date(cell("date"), *layout.date_formats) if layout else cell("date"),
             where=where,
         )
 
@@ -116,16 +155,3 @@ def _cells(row: list[str], picked: dict[str, int | None]) -> Callable[[str], str
         return value or None
 
     return cell
-
-
-def _channel_name(value: str | None) -> str | None:
-    return value.strip().lower() if value else None
-
-
-def _lang_code(value: str | None) -> str | None:
-    """'fr-CA', 'French', 'FR' -> 'fr'; unknown values are kept for the caller to judge."""
-    if not value:
-        return None
-    lowered = value.strip().lower()
-    names = {"french": "fr", "français": "fr", "francais": "fr", "english": "en", "anglais": "en"}
-    return names.get(lowered, lowered.replace("_", "-").split("-")[0])

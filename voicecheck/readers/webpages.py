@@ -1,0 +1,45 @@
+"""Web pages: one post per HTML file, its main text without navigation, footers and boilerplate.
+
+The main text is found by trafilatura, which also reads the page's title and publication
+date where the page states them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+from voicecheck.errors import InputError
+from voicecheck.readers.base import Columns, Post, ReadStats, clean_text, peek
+from voicecheck.readers.htmltext import web_library
+
+CHANNEL = "website"
+#: Far beyond any real page; a bigger file is refused rather than parsed.
+MAX_PAGE_BYTES = 10 * 1024 * 1024
+
+
+def sniff(head: str) -> str | None:
+    lowered = head[:200].lower()
+    return "html" if lowered.startswith(("<!doctype html", "<html")) else None
+
+
+def read_page(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
+    del columns  # a page has no columns
+    trafilatura = web_library("trafilatura")
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)  # its notices are not the user's concern
+    peek(path)  # refuses empty and binary files with the usual messages
+    size = path.stat().st_size
+    if size > MAX_PAGE_BYTES:
+        raise InputError(
+            f"{path}: {size / 2**20:.0f} MB is too big for a web page (limit {MAX_PAGE_BYTES // 2**20} MB)"
+        )
+    document = trafilatura.bare_extraction(
+        path.read_bytes(), with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
+    )
+    text = clean_text(document.text or "") if document is not None else ""
+    where = str(path)
+    if not text:
+        stats.skip("no main text on the page", where)
+        return
+    yield Post(id=where, text=text, channel=CHANNEL, date=document.date or None, where=where)
