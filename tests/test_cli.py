@@ -12,6 +12,7 @@ import pytest
 from voicecheck import __version__
 
 from .conftest import SAMPLE_MODEL, SAMPLE_POSTS, SAMPLES, run_cli
+from .readers.exports import ALL_SOURCES, LINKEDIN_SHARES, WEBSITE, X_ARCHIVE
 
 NEW_POSTS = SAMPLES / "new_posts.csv"
 
@@ -172,3 +173,38 @@ def test_edge_posts_each_get_a_defined_verdict(tmp_path: Path) -> None:
     assert any("judged on its first" in note for note in got["long"]["notes"])
     assert any("new to this model" in note for note in got["unknown-channel"]["notes"])
     assert "skipped 1 (empty text, first at" in result.stderr  # the blank row is counted, not lost
+
+
+def test_six_channels_from_platform_exports_in_one_fit_and_one_report(tmp_path: Path) -> None:
+    """An X archive, Facebook and Instagram downloads, LinkedIn, WordPress and the website."""
+    out = tmp_path / "model"
+    fitted = run_cli("fit", *ALL_SOURCES, "--brand", SAMPLES / "brand.toml", "--out", out)
+    assert fitted.returncode == 0, fitted.stderr
+    assert "read 42 posts from 9 files" in fitted.stderr
+    assert "blog 4, facebook 8, instagram 8, linkedin 8, website 4, x 10" in fitted.stderr
+    assert "(csv: LinkedIn Shares.csv): 8 posts" in fitted.stderr  # a line per file
+    reported = run_cli("report", "--model", out, "--format", "json")
+    assert reported.returncode == 0, reported.stderr
+    report = json.loads(reported.stdout)
+    assert sorted(report["channels"]) == ["blog", "facebook", "instagram", "linkedin", "website", "x"]
+    assert report["most_divergent_channel"] in report["channels"]
+    assert len(report["distances"]) == 6
+
+
+def test_report_on_exports_with_channel_tags_and_retweets_left_out(cli_model: Path) -> None:
+    result = run_cli(
+        "report", "--model", cli_model, "--format", "json", "--skip-retweets",
+        f"twitter={X_ARCHIVE}", f"site={WEBSITE}",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert sorted(json.loads(result.stdout)["channels"]) == ["site", "twitter"]
+    assert "skipped 1 (retweet (--skip-retweets)" in result.stderr
+
+
+def test_check_reports_every_readable_file_then_fails_for_the_bad_one(cli_model: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.xml"
+    bad.write_text("<rss><channel><item><title>Oops</title></channel></rss>", encoding="utf-8")
+    result = run_cli("check", "--model", cli_model, "--format", "jsonl", "--fail-on", "never", bad, LINKEDIN_SHARES)
+    assert result.returncode == 2
+    assert len(result.stdout.splitlines()) == 8  # every LinkedIn share was checked
+    assert f"error: {bad}:1: not well-formed XML" in result.stderr

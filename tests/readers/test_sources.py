@@ -1,0 +1,63 @@
+"""What read_posts does with its inputs: channels per input, folders, and unreadable files."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.readers.exports import FACEBOOK_POSTS, LINKEDIN_SHARES
+from voicecheck.errors import InputError
+from voicecheck.readers import ReadStats, Source, parse_source, read_posts
+
+
+def test_channel_prefix_tags_an_input() -> None:
+    source = parse_source(f"careers={LINKEDIN_SHARES}")
+    assert (source.path, source.channel) == (LINKEDIN_SHARES, "careers")
+    posts = list(read_posts([source], ReadStats()))
+    assert {p.channel for p in posts} == {"careers"}  # overrides the export's own channel
+
+
+def test_a_path_with_an_equals_sign_stays_a_path(tmp_path: Path) -> None:
+    path = tmp_path / "a=b.csv"
+    path.write_text("text\nBonjour à tous!\n", encoding="utf-8")
+    assert parse_source(str(path)).channel is None
+    assert parse_source(str(path)).path == path
+
+
+def test_default_channel_fills_only_posts_without_one(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.csv"
+    plain.write_text("text\nBonjour à tous!\n", encoding="utf-8")
+    posts = list(read_posts([plain, FACEBOOK_POSTS], ReadStats(), channel="newsletter"))
+    assert posts[0].channel == "newsletter"
+    assert {p.channel for p in posts[1:]} == {"facebook"}
+
+
+def test_a_bad_file_is_named_and_the_rest_still_read(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.json"
+    bad.write_text('[{"text": "Bonjour"}, {"text": ', encoding="utf-8")
+    stats = ReadStats()
+    posts = []
+    with pytest.raises(
+        InputError,
+        match=r"2 files could not be read:\n  .*nope.csv: no such file or folder\n  .*broken.json: not valid JSON",
+    ):
+        for post in read_posts([tmp_path / "nope.csv", bad, LINKEDIN_SHARES], stats):
+            posts.append(post)
+    assert len(posts) == 1 + 8  # the broken file's first post, then every LinkedIn share
+    assert [s.read for s in stats.sources] == [0, 1, 8]
+    assert "2 files could not be read to the end" in stats.summary()
+
+
+def test_an_empty_folder_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG")
+    with pytest.raises(InputError, match="no web pages, Markdown posts or X archive in this folder"):
+        list(read_posts([Source(tmp_path)], ReadStats()))
+
+
+def test_breakdown_has_a_line_per_file() -> None:
+    stats = ReadStats()
+    list(read_posts([FACEBOOK_POSTS, LINKEDIN_SHARES], stats))
+    assert stats.breakdown() == [
+        f"{FACEBOOK_POSTS} (facebook): 8 posts, skipped 1 (no text (a photo, link or check-in only))",
+        f"{LINKEDIN_SHARES} (csv: LinkedIn Shares.csv): 8 posts",
+    ]
+    assert stats.as_dict()["sources"][1]["read"] == 8  # type: ignore[index]

@@ -1,0 +1,123 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.readers.exports import TWEETS_JS, X_ARCHIVE
+from voicecheck.errors import InputError
+from voicecheck.readers import ReadStats, read_posts, sniff_format
+from voicecheck.readers.xarchive import tweet_files
+
+
+def read(*paths: Path, **kwargs: bool) -> tuple[list, ReadStats]:
+    stats = ReadStats()
+    return list(read_posts(paths, stats, **kwargs)), stats
+
+
+def test_archive_reads_text_date_id_language_and_channel() -> None:
+    posts, stats = read(TWEETS_JS)
+    assert len(posts) == 10
+    first = posts[0]
+    assert first.id == "1800000000000000001"
+    assert first.channel == "x"
+    assert first.lang == "fr"
+    assert first.date == "2025-03-03T14:05:11+00:00"
+    assert first.text.endswith("Réservez en ligne : https://maisonclaire.ca/reserver")  # t.co expanded
+    assert stats.skipped == {"media only, no text": 1}
+
+
+def test_archive_text_is_unescaped() -> None:
+    posts, _ = read(TWEETS_JS)
+    tip = next(p for p in posts if p.id == "1800000000000000004")
+    assert tip.text.endswith("Simple & effective.")
+
+
+def test_replies_and_retweets_are_told_apart() -> None:
+    posts, _ = read(TWEETS_JS)
+    kinds = {p.id[-2:]: p.kind for p in posts}
+    assert kinds["05"] == kinds["06"] == "reply"
+    assert kinds["07"] == "retweet"
+    assert kinds["01"] is None
+
+
+def test_skip_retweets_counts_them() -> None:
+    posts, stats = read(TWEETS_JS, skip_retweets=True)
+    assert len(posts) == 9
+    assert all(p.kind != "retweet" for p in posts)
+    assert stats.skipped["retweet (--skip-retweets)"] == 1
+
+
+def test_archive_folder_reads_its_tweets_files_only() -> None:
+    assert tweet_files(X_ARCHIVE) == [TWEETS_JS]
+    posts, stats = read(X_ARCHIVE)
+    assert len(posts) == 10
+    assert stats.files == 1
+
+
+def test_sniffed_from_content() -> None:
+    assert sniff_format(TWEETS_JS) == "x-archive"
+
+
+def test_empty_archive_has_no_posts(tmp_path: Path) -> None:
+    path = tmp_path / "tweets.js"
+    path.write_text("window.YTD.tweets.part0 = []", encoding="utf-8")
+    posts, stats = read(path)
+    assert posts == []
+    assert stats.errors == []
+
+
+def test_not_an_archive_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "tweets.js"
+    path.write_text("console.log('hello');\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"tweets.js: not an X archive tweets file"):
+        read(path, input_format="x-archive")  # type: ignore[arg-type]
+
+
+def test_truncated_archive_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "tweets.js"
+    path.write_text(TWEETS_JS.read_text(encoding="utf-8")[:3000], encoding="utf-8")
+    with pytest.raises(InputError, match=r"tweets.js: the archive is cut short or damaged"):
+        read(path)
+
+
+def _big_archive(path: Path, megabytes: int) -> int:
+    """Write a tweets.js of about `megabytes` MB by repeating the fixture's tweets."""
+    tweets = json.loads(TWEETS_JS.read_text(encoding="utf-8").split("=", 1)[1])
+    chunk = ",\n".join(json.dumps(t, ensure_ascii=False, indent=2) for t in tweets)
+    repeats = megabytes * 2**20 // len(chunk.encode()) + 1
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("window.YTD.tweets.part0 = [\n" + ",\n".join([chunk] * repeats) + "\n]\n")
+    return repeats * len(tweets)
+
+
+# VmHWM is this process's own peak (ru_maxrss would carry over the parent's across exec).
+_PEAK_MEMORY = """
+import re, sys
+from voicecheck.readers import ReadStats, read_posts
+count = sum(1 for _ in read_posts([sys.argv[1]], ReadStats()))
+with open("/proc/self/status") as status:
+    print(count, re.search(r"VmHWM:\\s+(\\d+) kB", status.read()).group(1))
+"""
+
+
+def _read_in_subprocess(path: Path) -> tuple[int, int]:
+    """Posts read and the reading process's peak resident memory, in KiB."""
+    done = subprocess.run([sys.executable, "-c", _PEAK_MEMORY, str(path)], capture_output=True, text=True, check=True)
+    count, peak = done.stdout.split()
+    return int(count), int(peak)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux's /proc to read peak memory")
+def test_a_50_mb_archive_reads_in_flat_memory(tmp_path: Path) -> None:
+    small, big = tmp_path / "small" / "tweets.js", tmp_path / "big" / "tweets.js"
+    small.parent.mkdir()
+    big.parent.mkdir()
+    _big_archive(small, 5)
+    written = _big_archive(big, 50)
+    assert big.stat().st_size > 50 * 2**20
+    _, small_peak = _read_in_subprocess(small)
+    count, big_peak = _read_in_subprocess(big)
+    assert count == written * 10 // 11  # one tweet in eleven is media only, skipped
+    assert big_peak - small_peak < 10 * 1024, f"peak memory grew {(big_peak - small_peak) / 1024:.0f} MB"
