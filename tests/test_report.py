@@ -1,3 +1,4 @@
+from voicecheck import api
 from voicecheck.features.table import build_table
 from voicecheck.nlp import parse
 from voicecheck.readers.base import Post
@@ -38,3 +39,32 @@ def test_month_of_common_date_forms() -> None:
     assert month_of("2017-07-14T02:09:02+0000") == "2017-07"
     assert month_of("2025-01-06") == "2025-01"
     assert month_of("July 4") is None and month_of(None) is None
+
+
+def test_report_carries_the_figures_the_html_draws(sample_model: SavedModel) -> None:
+    report = api.report(sample_model)
+    posts = len(sample_model.table)
+    assert len(report["map"]["points"]) == posts
+    assert set(report["map"]["centres"]) == set(report["channels"])
+    assert report["map"]["proposition"] is not None  # the brand has a proposition
+    assert all(low <= high for low, high in report["brand_tone_range"].values())
+    assert report["language"] == "fr"
+    assert report["channels"]["instagram"]["sets_apart_fr"][0].startswith("13 fois plus d'emoji")
+
+
+def test_report_lists_flagged_posts_with_examples_other_than_themselves(sample_model: SavedModel) -> None:
+    flagged = api.report(sample_model)["flagged"]
+    assert 0 < len(flagged) <= api.REPORT_FLAGGED
+    assert [f["score"] for f in flagged] == sorted(f["score"] for f in flagged)
+    for post in flagged:
+        assert post["verdict"] == "drift" and post["reasons"]
+        assert post["examples"] and all(example["id"] != post["id"] for example in post["examples"])
+
+
+def test_new_posts_are_set_against_the_brands_own(sample_model: SavedModel) -> None:
+    own = [Post(p.id, p.text, p.channel, p.lang, p.date) for p in sample_model.table.posts if p.channel == "facebook"]
+    report = api.report(sample_model, own)
+    facebook = report["channels"]["facebook"]
+    assert report["compared_with"] == "the brand's own posts"
+    assert {"distance_to_core", "distance_to_channel_voice", "score_drop", "divergence"} <= set(facebook)
+    assert facebook["distance_to_channel_voice"] < facebook["distance_to_core"]  # its own channel is nearest

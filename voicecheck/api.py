@@ -29,6 +29,8 @@ MIN_POSTS = 20
 FEW_POSTS = 50
 #: Posts with fewer words than this are too short to judge: the verdict is "insufficient".
 MIN_WORDS = 3
+#: A report lists at most this many flagged posts, the furthest from the voice first.
+REPORT_FLAGGED = 20
 VERDICTS = ("on-voice", "drift", "insufficient")
 
 
@@ -48,6 +50,7 @@ class CheckResult:
         return {
             "id": self.post.id,
             "channel": self.post.channel,
+            "post_kind": self.post.kind,
             "lang": self.lang,
             "score": round(self.score, 1),
             "flagged": self.flagged,
@@ -195,7 +198,8 @@ def _judge(
         verdict = "drift" if flagged else "on-voice"
         if below:
             reasons += explainer.drift(table, row, style_z)
-            reasons += explainer.unfamiliar_words(table.tokens[row], lang)
+            if table.tokens:  # a saved model's own table keeps no tokens
+                reasons += explainer.unfamiliar_words(table.tokens[row], lang)
             if not reasons:
                 reasons.append({
                     "kind": "overall",
@@ -205,14 +209,51 @@ def _judge(
 
 
 def report(saved: SavedModel, posts: Iterable[Post] | None = None) -> dict[str, Any]:
-    """Compare the brand's channels: on `posts` if given, else on the posts the model learned from."""
+    """Compare the brand's channels: on `posts` if given, else on the posts the model learned from.
+
+    Alongside the figures, the report lists the posts that drift most (up to REPORT_FLAGGED),
+    each with its reasons and nearest brand examples, as `check` would.
+    """
     if posts is None:
-        return build_report(saved)
+        table, scores = saved.table, saved.model.heldout_scores_
+        below = scores < 100 * saved.model.false_flag_rate
+        flagged = _flagged(saved, table, scores, below, held_out=True)
+        return build_report(saved, flagged=flagged)
     table = build_table(parse(posts, shared_pipelines(saved.pipeline_mode), saved.default_lang))
     if not len(table):
         raise VoicecheckError("no posts to report on")
-    scores, _ = saved.model.score(table)
-    return build_report(saved, table, scores)
+    scores, below = saved.model.score(table)
+    return build_report(saved, table, scores, _flagged(saved, table, scores, below, held_out=False))
+
+
+def _flagged(
+    saved: SavedModel, table: FeatureTable, scores: np.ndarray, below: np.ndarray, held_out: bool
+) -> list[dict[str, Any]]:
+    """The flagged posts of `table`, lowest score first, judged and explained as `check` does.
+
+    `held_out`: `table` is the brand's own training table; a post's nearest examples then
+    leave out the post itself.
+    """
+    if "explainer" not in saved.cache:
+        saved.cache["explainer"] = Explainer(saved)
+    explainer = saved.cache["explainer"]
+    ruled = [bool(explainer.vocabulary(post.text)) for post in table.posts]
+    rows = sorted((r for r in range(len(table)) if below[r] or ruled[r]), key=lambda r: scores[r])[:REPORT_FLAGGED]
+    if not rows:
+        return []
+    picked = np.array(rows)
+    similarity = saved.model.similarity(table, picked)
+    style_z = saved.model.style_z(table, picked)
+    known_channels, known_langs = set(saved.table.channels()), set(saved.table.langs)
+    flagged = []
+    for i, row in enumerate(rows):
+        result = _judge(saved, explainer, table, row, float(scores[row]), bool(below[row]), style_z[i],
+                        known_channels, known_langs)  # fmt: skip
+        if held_out:
+            similarity[i, row] = -np.inf
+        result.examples = explainer.examples(result.post.channel, similarity[i])
+        flagged.append(result.as_dict())
+    return flagged
 
 
 def tone(posts: Iterable[Post], pipeline: PipelineMode = "auto", default_lang: str = "en") -> Iterator[ToneResult]:

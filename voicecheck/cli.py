@@ -333,7 +333,8 @@ def tone(posts: tuple[str, ...], fmt: str, pipeline: str | None, **opts: Any) ->
 @main.command()
 @click.argument("posts", nargs=-1)
 @click.option("--model", "model_dir", required=True, type=click.Path(), help="A model directory from `fit`.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
+              help="text: tables; json: every figure, for tools; html: one page with charts, to share.")  # fmt: skip
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
 @input_options
 def report(posts: tuple[str, ...], model_dir: str, fmt: str, output: str | None, **opts: Any) -> None:
@@ -347,6 +348,7 @@ def report(posts: tuple[str, ...], model_dir: str, fmt: str, output: str | None,
     Examples:
       voicecheck report --model models/maison-claire
       voicecheck report --model model/ --format json last_quarter.csv | jq .most_divergent_channel
+      voicecheck report --model model/ --format html --output report.html
     """
 
     def action() -> int:
@@ -367,6 +369,10 @@ def report(posts: tuple[str, ...], model_dir: str, fmt: str, output: str | None,
             if fmt == "json":
                 json.dump(result, out, ensure_ascii=False, indent=2)
                 out.write("\n")
+            elif fmt == "html":
+                from voicecheck.formats.report_html import write_html_report
+
+                write_html_report(result, out)
             else:
                 write_report(result, out)
         finally:
