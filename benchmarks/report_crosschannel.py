@@ -69,7 +69,7 @@ def main() -> None:
                                            str(write(work / "own.csv", own))))  # fmt: skip
             months = {c: len(series) for c, series in report["drift"].items()}
             print(f"{brand}: own posts, most divergent {report['most_divergent_channel']}; "
-                  f"distance to core {_distances(report)}; months of drift per channel {months}")  # fmt: skip
+                  f"divergence {_divergences(report)}; months of drift per channel {months}")  # fmt: skip
             for channel in sorted(split):
                 donor = next((b for b in brands[brands.index(brand) + 1 :] + brands if b != brand
                               and channel in posts[b]), None)  # fmt: skip
@@ -83,13 +83,14 @@ def main() -> None:
                 named += hit
                 tried += 1
                 print(f"  {channel} fed {donor}'s posts: most divergent {hijacked['most_divergent_channel']} "
-                      f"({'named' if hit else 'missed'}); distance to core {_distances(hijacked)}")  # fmt: skip
+                      f"({'named' if hit else 'missed'}); divergence {_divergences(hijacked)}")  # fmt: skip
     print(f"hijacked channel named most divergent: {named}/{tried}")
 
 
-def _distances(report: dict) -> str:
-    return ", ".join(f"{c} {v['distance_to_core']:.2f} (score {v['mean_score']:.0f})"
-                     for c, v in sorted(report["channels"].items()))  # fmt: skip
+def _divergences(report: dict) -> str:
+    return ", ".join(
+        f"{c} {v['divergence']:.2f} (score {v['mean_score']:.0f})" for c, v in sorted(report["channels"].items())
+    )
 
 
 if __name__ == "__main__":

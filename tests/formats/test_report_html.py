@@ -75,9 +75,9 @@ def test_summary_in_english_names_the_findings() -> None:
         "posts": 30,
         "most_divergent_channel": "x",
         "channels": {
-            "blog": {"posts": 10, "distance_to_core": 0.2, "flagged_share": 0.1, "tone": {"formality": 70},
+            "blog": {"posts": 10, "divergence": 0.2, "flagged_share": 0.1, "tone": {"formality": 70},
                      "sets_apart": ["longer posts"], "sets_apart_fr": ["des publications plus longues"]},
-            "x": {"posts": 20, "distance_to_core": 0.5, "flagged_share": 0.05, "tone": {"formality": 30},
+            "x": {"posts": 20, "divergence": 0.5, "flagged_share": 0.05, "tone": {"formality": 30},
                   "sets_apart": ["7 times the @mentions", "far more casual"], "sets_apart_fr": []},
         },
     }  # fmt: skip

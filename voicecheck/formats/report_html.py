@@ -93,40 +93,47 @@ WORDS = {
 }
 
 
+SENTENCES = {
+    "en": {
+        "posts": "{brand}: {posts} posts on {channels} channels.",
+        "divergent": "The channel that strays furthest from the voice is {channel}{apart}.",
+        "closest": "The closest to the brand's core is {channel}.",
+        "tone": "The tone runs from the most casual, {casual}, to the most formal, {formal}.",
+        "flagged": "{count} posts drift from the voice.",
+        "flagged_one": "1 post drifts from the voice.",
+        "brand": "The brand",
+    },
+    "fr": {
+        "posts": "{brand} : {posts} publications sur {channels} canaux.",
+        "divergent": "Le canal qui s'écarte le plus de la voix est {channel}{apart}.",
+        "closest": "Le plus proche du cœur de la marque est {channel}.",
+        "tone": "Le ton va du plus familier, {casual}, au plus soutenu, {formal}.",
+        "flagged": "{count} publications s'écartent de la voix.",
+        "flagged_one": "1 publication s'écarte de la voix.",
+        "brand": "La marque",
+    },
+}
+
+
 def summary_sentences(report: dict[str, Any], lang: str) -> list[str]:
     """The report's main findings in a few plain sentences, in English or French."""
+    say, colon = SENTENCES[lang], WORDS[lang]["colon"]
     channels = report["channels"]
-    brand = report["brand"] or ("The brand" if lang == "en" else "La marque")
-    flagged = sum(round(c["flagged_share"] * c["posts"]) for c in channels.values())
+    sentences = [
+        say["posts"].format(brand=report["brand"] or say["brand"], posts=report["posts"], channels=len(channels))
+    ]
     divergent = report["most_divergent_channel"]
-    closest = min(channels, key=lambda c: channels[c]["distance_to_core"]) if len(channels) > 1 else None
-    by_formality = sorted(channels, key=lambda c: channels[c]["tone"]["formality"])
-    if lang == "fr":
-        sentences = [f"{brand} : {report['posts']} publications sur {len(channels)} canaux."]
-        if divergent:
-            apart = ", ".join(channels[divergent]["sets_apart_fr"][:3])
-            sentences.append(
-                f"Le canal qui s'écarte le plus de la voix est {divergent}" + (f" : {apart}." if apart else ".")
-            )
-        if closest and closest != divergent:
-            sentences.append(f"Le plus proche du cœur de la marque est {closest}.")
-        if len(by_formality) > 1:
-            sentences.append(f"Le ton va du plus familier, {by_formality[0]}, au plus soutenu, {by_formality[-1]}.")
-        sentences.append(f"{flagged} publication{'s' * (flagged > 1)} s'écarte{'nt' * (flagged > 1)} de la voix.")
-        return sentences
-    sentences = [f"{brand}: {report['posts']} posts on {len(channels)} channels."]
     if divergent:
-        apart = ", ".join(channels[divergent]["sets_apart"][:3])
-        sentences.append(
-            f"The channel that strays furthest from the voice is {divergent}" + (f": {apart}." if apart else ".")
-        )
-    if closest and closest != divergent:
-        sentences.append(f"The closest to the brand's core is {closest}.")
-    if len(by_formality) > 1:
-        sentences.append(
-            f"The tone runs from the most casual, {by_formality[0]}, to the most formal, {by_formality[-1]}."
-        )
-    sentences.append(f"{flagged} post{'s' * (flagged != 1)} drift{'s' * (flagged == 1)} from the voice.")
+        apart = ", ".join(channels[divergent]["sets_apart_fr" if lang == "fr" else "sets_apart"][:3])
+        sentences.append(say["divergent"].format(channel=divergent, apart=f"{colon}{apart}" if apart else ""))
+    if len(channels) > 1:
+        closest = min(channels, key=lambda c: channels[c]["divergence"])
+        if closest != divergent:
+            sentences.append(say["closest"].format(channel=closest))
+        by_formality = sorted(channels, key=lambda c: channels[c]["tone"]["formality"])
+        sentences.append(say["tone"].format(casual=by_formality[0], formal=by_formality[-1]))
+    flagged = sum(round(c["flagged_share"] * c["posts"]) for c in channels.values())
+    sentences.append(say["flagged_one"] if flagged == 1 else say["flagged"].format(count=flagged))
     return sentences
 
 
