@@ -238,21 +238,24 @@ def _flagged(
         saved.cache["explainer"] = Explainer(saved)
     explainer = saved.cache["explainer"]
     ruled = [bool(explainer.vocabulary(post.text)) for post in table.posts]
-    rows = sorted((r for r in range(len(table)) if below[r] or ruled[r]), key=lambda r: scores[r])[:REPORT_FLAGGED]
-    if not rows:
-        return []
-    picked = np.array(rows)
-    similarity = saved.model.similarity(table, picked)
-    style_z = saved.model.style_z(table, picked)
+    rows = sorted((r for r in range(len(table)) if below[r] or ruled[r]), key=lambda r: scores[r])
     known_channels, known_langs = set(saved.table.channels()), set(saved.table.langs)
-    flagged = []
-    for i, row in enumerate(rows):
-        result = _judge(saved, explainer, table, row, float(scores[row]), bool(below[row]), style_z[i],
-                        known_channels, known_langs)  # fmt: skip
-        if held_out:
-            similarity[i, row] = -np.inf
-        result.examples = explainer.examples(result.post.channel, similarity[i])
-        flagged.append(result.as_dict())
+    flagged: list[dict[str, Any]] = []
+    for start in range(0, len(rows), REPORT_FLAGGED):  # most candidates are judged in the first batch
+        batch = np.array(rows[start : start + REPORT_FLAGGED])
+        similarity = saved.model.similarity(table, batch)
+        style_z = saved.model.style_z(table, batch)
+        for i, row in enumerate(batch):
+            result = _judge(saved, explainer, table, int(row), float(scores[row]), bool(below[row]), style_z[i],
+                            known_channels, known_langs)  # fmt: skip
+            if not result.flagged:
+                continue  # too short to judge
+            if held_out:
+                similarity[i, row] = -np.inf
+            result.examples = explainer.examples(result.post.channel, similarity[i])
+            flagged.append(result.as_dict())
+            if len(flagged) == REPORT_FLAGGED:
+                return flagged
     return flagged
 
 

@@ -5,6 +5,7 @@ import pytest
 from tests.readers.exports import WEBSITE
 from voicecheck.errors import InputError
 from voicecheck.readers import ReadStats, read_posts, sniff_format
+from voicecheck.readers.htmltext import web_library
 
 NAVIGATION_ONLY = """<!DOCTYPE html><html><head><title>Plan du site</title></head><body>
 <nav><ul><li><a href="/">Accueil</a></li><li><a href="/services">Services</a></li></ul></nav>
@@ -49,3 +50,8 @@ def test_sniffed_from_content(tmp_path: Path) -> None:
     path = tmp_path / "page"
     path.write_text(NAVIGATION_ONLY, encoding="utf-8")
     assert sniff_format(path) == "html"
+
+
+def test_a_missing_extra_says_how_to_install_it() -> None:
+    with pytest.raises(InputError, match=r"needs the web extra: pip install 'voicecheck\[web\]'"):
+        web_library("voicecheck_no_such_library")

@@ -9,11 +9,11 @@ def write_report(report: dict[str, Any], out: TextIO) -> None:
     brand = report["brand"] or "the brand"
     count = len(report["channels"])
     out.write(f"Voice report for {brand}: {report['posts']} posts on {count} channel{'s' * (count != 1)}\n\n")
-    out.write(f"{'CHANNEL':<22}{'POSTS':>6}{'DIST':>7}{'SCORE':>7}  FORMALITY HUMOR IRREV ENTHUS\n")
+    out.write(f"{'CHANNEL':<22}{'POSTS':>6}{'DIVERG':>7}{'SCORE':>7}  FORMALITY HUMOR IRREV ENTHUS\n")
     for name, channel in report["channels"].items():
         tone = channel["tone"]
         out.write(
-            f"{name[:21]:<22}{channel['posts']:>6}{channel['distance_to_core']:>7.2f}{channel['mean_score']:>7.0f}  "
+            f"{name[:21]:<22}{channel['posts']:>6}{channel['divergence']:>7.2f}{channel['mean_score']:>7.0f}  "
             f"{tone['formality']:>9.0f} {tone['humor']:>5.0f} {tone['irreverence']:>5.0f} {tone['enthusiasm']:>6.0f}\n"
         )
     divergent = report["most_divergent_channel"]
