@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLE_MODEL, run_cli
-from voicecheck.formats.report_html import summary_sentences
+from voicecheck import api
+from voicecheck.formats.report_html import render, summary_sentences
+from voicecheck.readers.base import Post
+from voicecheck.store import SavedModel
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium (Debian package `chromium`)")
@@ -89,3 +92,12 @@ def test_summary_in_english_names_the_findings() -> None:
         "2 posts drift from the voice.",
     ]
     assert summary_sentences(report, "fr")[-1] == "2 publications s'écartent de la voix."
+
+
+def test_posts_and_channel_names_are_escaped(sample_model: SavedModel) -> None:
+    hostile = "<script>alert('x')</script>"
+    posts = [Post(p.id, p.text, p.channel, p.lang, p.date) for p in sample_model.table.posts[:40]]
+    posts += [Post(f"h{i}", f"{hostile} BUY NOW!!! crypto moon {i}", hostile, "en") for i in range(5)]
+    html = render(api.report(sample_model, posts))
+    assert hostile not in html
+    assert "&lt;script&gt;" in html
