@@ -16,6 +16,7 @@ import argparse
 import csv
 import json
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -57,6 +58,8 @@ def main() -> None:
             posts[row["brand"]][row["channel"]].append(row)
     brands = sorted(b for b in posts if len(posts[b]) >= 2)
     named, tried = 0, 0
+    between_all: list[float] = []
+    within_all: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for brand in brands:
@@ -70,6 +73,18 @@ def main() -> None:
             months = {c: len(series) for c, series in report["drift"].items()}
             print(f"{brand}: own posts, most divergent {report['most_divergent_channel']}; "
                   f"divergence {_divergences(report)}; months of drift per channel {months}")  # fmt: skip
+            between = _pairs(report)
+            # Baseline: the same channel cut in two, so a distance between channels can be read
+            # against the distance between two samples of one channel.
+            largest = max(split, key=lambda c: len(split[c][1]))
+            halved = [dict(r, channel=f"{largest}/{i % 2}") for i, r in enumerate(split[largest][1])]
+            within = json.loads(voicecheck("report", "--model", str(model), "--format", "json", "--quiet",
+                                           str(write(work / "halves.csv", halved))))  # fmt: skip
+            within_distance = within["distances"][f"{largest}/0"][f"{largest}/1"]
+            print(f"  distances between channels: {', '.join(f'{a}~{b} {d:.2f}' for a, b, d in between)}; "
+                  f"two halves of {largest}: {within_distance:.2f}")  # fmt: skip
+            between_all.extend(d for _, _, d in between)
+            within_all.append(within_distance)
             for channel in sorted(split):
                 donor = next((b for b in brands[brands.index(brand) + 1 :] + brands if b != brand
                               and channel in posts[b]), None)  # fmt: skip
@@ -84,7 +99,15 @@ def main() -> None:
                 tried += 1
                 print(f"  {channel} fed {donor}'s posts: most divergent {hijacked['most_divergent_channel']} "
                       f"({'named' if hit else 'missed'}); divergence {_divergences(hijacked)}")  # fmt: skip
+    print(f"distance between a brand's channels: median {statistics.median(between_all):.2f} "
+          f"(n={len(between_all)}); between two halves of one channel: median {statistics.median(within_all):.2f} "
+          f"(n={len(within_all)})")  # fmt: skip
     print(f"hijacked channel named most divergent: {named}/{tried}")
+
+
+def _pairs(report: dict) -> list[tuple[str, str, float]]:
+    names = sorted(report["distances"])
+    return [(a, b, report["distances"][a][b]) for i, a in enumerate(names) for b in names[i + 1 :]]
 
 
 def _divergences(report: dict) -> str:
