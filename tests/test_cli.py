@@ -108,6 +108,7 @@ def test_report_json_and_text(tmp_path: Path) -> None:
     text = run_cli("report", "--model", SAMPLE_MODEL, NEW_POSTS)
     assert text.returncode == 0 and "Most divergent channel" in text.stdout
     assert "read 22 posts" in text.stderr
+    assert "Posts that drift most (5 of 10; all in --format json or html)" in text.stdout  # the ten drifting posts
 
 
 def test_init_writes_a_profile_that_fit_accepts(tmp_path: Path) -> None:

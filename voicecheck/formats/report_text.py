@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
+#: The text report names this many of the flagged posts; JSON and HTML carry them all.
+TEXT_FLAGGED = 5
+
 
 def write_report(report: dict[str, Any], out: TextIO) -> None:
     brand = report["brand"] or "the brand"
@@ -38,3 +41,11 @@ def write_report(report: dict[str, Any], out: TextIO) -> None:
         for name, months in report["drift"].items():
             cells = ", ".join(f"{m['month']} {m['mean_score']:.0f}" for m in months[-12:])
             out.write(f"  {name}: {cells}\n")
+    if report["flagged"]:
+        shown, total = report["flagged"][:TEXT_FLAGGED], len(report["flagged"])
+        out.write(f"\nPosts that drift most ({len(shown)} of {total}; all in --format json or html):\n")
+        for post in shown:
+            text = " ".join(post["text"].split())
+            excerpt = text if len(text) <= 70 else text[:69] + "…"
+            out.write(f"  {post['score']:>3.0f}  {post['channel'] or '-'}  {post['id']}: {excerpt}\n")
+            out.write(f"       - {post['reasons'][0]['message']}\n")
