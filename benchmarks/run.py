@@ -128,6 +128,11 @@ def speed_and_memory(eval_dir: Path, skip: set[str]) -> list[str]:
             lines.append(f"speed   cold check of one post: {cold:.2f} s wall (median of 5)")
             seconds = timed([*check, str(work / "check20k.csv")])
             lines.append(f"speed   check 20,000 posts: {seconds:.1f} s = {20_000 / seconds:,.0f} posts/s (median of 3)")
+            both = timed([*check, "--jobs", "2", str(work / "check20k.csv")])
+            lines.append(
+                f"speed   check 20,000 posts --jobs 2: {both:.1f} s = {20_000 / both:,.0f} posts/s (median of 3); "
+                f"{seconds / both:.2f} times one job"
+            )
             if shutil.which("proselint"):
                 markdown = work / "posts.md"
                 markdown.write_text("\n\n".join(p.replace("\n", " ") for p in posts[:20_000]) + "\n", encoding="utf-8")
@@ -144,6 +149,8 @@ def speed_and_memory(eval_dir: Path, skip: set[str]) -> list[str]:
             small = peak_memory_mib([*check, "--output", str(work / "a.jsonl"), str(work / "check20k.csv")])
             large = peak_memory_mib([*check, "--output", str(work / "b.jsonl"), str(work / "check200k.csv")])
             lines.append(f"memory  peak RSS checking 20,000 posts: {small:.0f} MiB; 200,000 posts: {large:.0f} MiB")
+            jobs = peak_memory_mib([*check, "--jobs", "2", "--output", str(work / "c.jsonl"), str(work / "check20k.csv")])
+            lines.append(f"memory  peak RSS checking 20,000 posts --jobs 2: {jobs:.0f} MiB (largest process)")
     return lines
 
 

@@ -105,3 +105,11 @@ def test_report_on_new_posts_and_on_none(sample_model: SavedModel) -> None:
 def test_fit_on_no_posts_is_a_clear_error() -> None:
     with pytest.raises(VoicecheckError, match="at least 20 posts to learn from; got 0"):
         api.fit([])
+
+
+def test_parallel_check_gives_the_same_results_in_the_same_order(sample_model: SavedModel) -> None:
+    posts = [Post(f"{p.id}-{n}", p.text, p.channel) for n in range(2) for p in sample_model.table.posts]
+    alone = [r.as_dict() for r in api.check(sample_model, posts, chunk_size=100)]
+    together = [r.as_dict() for r in api.check(sample_model, posts, chunk_size=100, jobs=2)]
+    assert len(together) == len(posts) > 300  # the first chunk here, three more in the workers
+    assert together == alone

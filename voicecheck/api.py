@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import warnings
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import islice
@@ -146,27 +148,67 @@ def fit_to(directory: str | Path, posts: Iterable[Post], **kwargs: Any) -> Saved
     return saved
 
 
-def check(saved: SavedModel, posts: Iterable[Post], chunk_size: int = 2000) -> Iterator[CheckResult]:
-    """Judge each post against its channel's voice and the brand's core voice, in input order."""
-    if "explainer" not in saved.cache:
-        saved.cache["explainer"] = Explainer(saved)
-    pipelines, explainer = shared_pipelines(saved.pipeline_mode), saved.cache["explainer"]
-    default_lang = saved.default_lang
-    known_channels = set(saved.table.channels())
-    known_langs = set(saved.table.langs)
+def check(saved: SavedModel, posts: Iterable[Post], chunk_size: int = 2000, jobs: int = 1) -> Iterator[CheckResult]:
+    """Judge each post against its channel's voice and the brand's core voice, in input order.
+
+    With `jobs` > 1, chunks of posts are judged in that many forked worker processes (where
+    the platform can fork), which share the loaded model and pipelines with this one.
+    """
     # Similarities to every training post are held for a chunk at a time: keep them bounded.
     chunk_size = max(100, min(chunk_size, 4_000_000 // len(saved.table)))
-    for chunk in _chunks(posts, chunk_size):
-        table = build_table(parse(chunk, pipelines, default_lang))
-        similarity = saved.model.similarity(table)
-        scores, below = saved.model.score(table, similarity)
-        style_z = saved.model.style_z(table, np.arange(len(table)))
-        for row in range(len(table)):
-            result = _judge(saved, explainer, table, row, float(scores[row]), bool(below[row]), style_z[row],
-                            known_channels, known_langs)  # fmt: skip
-            if result.flagged:
-                result.examples = explainer.examples(result.post.channel, similarity[row])
-            yield result
+    chunks = _chunks(posts, chunk_size if jobs == 1 else min(chunk_size, PARALLEL_CHUNK))
+    first = next(chunks, None)
+    if first is None:
+        return
+    yield from _check_chunk(saved, first)  # also loads the pipelines and explainer once, before any fork
+    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+        yield from _check_in_workers(saved, chunks, jobs)
+    else:
+        for chunk in chunks:
+            yield from _check_chunk(saved, chunk)
+
+
+#: Posts per chunk handed to a worker process: small enough to keep both cores busy.
+PARALLEL_CHUNK = 500
+_FORKED_MODEL: SavedModel | None = None  # the model forked workers inherit
+
+
+def _check_in_workers(saved: SavedModel, chunks: Iterator[list[Post]], jobs: int) -> Iterator[CheckResult]:
+    global _FORKED_MODEL
+    _FORKED_MODEL = saved
+    pending: deque[Future[list[CheckResult]]] = deque()
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        for chunk in chunks:
+            pending.append(pool.submit(_check_forked_chunk, chunk))
+            if len(pending) > 2 * jobs:  # a bounded queue: memory stays flat, order is kept
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def _check_forked_chunk(chunk: list[Post]) -> list[CheckResult]:
+    assert _FORKED_MODEL is not None, "workers are forked from a process that set the model"
+    return _check_chunk(_FORKED_MODEL, chunk)
+
+
+def _check_chunk(saved: SavedModel, chunk: list[Post]) -> list[CheckResult]:
+    if "explainer" not in saved.cache:
+        saved.cache["explainer"] = Explainer(saved)
+    explainer = saved.cache["explainer"]
+    known_channels = set(saved.table.channels())
+    known_langs = set(saved.table.langs)
+    table = build_table(parse(chunk, shared_pipelines(saved.pipeline_mode), saved.default_lang))
+    similarity = saved.model.similarity(table)
+    scores, below = saved.model.score(table, similarity)
+    style_z = saved.model.style_z(table, np.arange(len(table)))
+    results = []
+    for row in range(len(table)):
+        result = _judge(saved, explainer, table, row, float(scores[row]), bool(below[row]), style_z[row],
+                        known_channels, known_langs)  # fmt: skip
+        if result.flagged:
+            result.examples = explainer.examples(result.post.channel, similarity[row])
+        results.append(result)
+    return results
 
 
 def _judge(
