@@ -121,3 +121,15 @@ def test_a_50_mb_archive_reads_in_flat_memory(tmp_path: Path) -> None:
     count, big_peak = _read_in_subprocess(big)
     assert count == written * 10 // 11  # one tweet in eleven is media only, skipped
     assert big_peak - small_peak < 10 * 1024, f"peak memory grew {(big_peak - small_peak) / 1024:.0f} MB"
+
+
+def test_an_archive_in_parts_is_read_whole(tmp_path: Path) -> None:
+    data = tmp_path / "twitter-2025" / "data"
+    data.mkdir(parents=True)
+    tweets = json.loads(TWEETS_JS.read_text(encoding="utf-8").split("=", 1)[1])
+    (data / "tweets.js").write_text("window.YTD.tweets.part0 = " + json.dumps(tweets[:4]), encoding="utf-8")
+    (data / "tweets-part1.js").write_text("window.YTD.tweets.part1 = " + json.dumps(tweets[4:]), encoding="utf-8")
+    (data / "like.js").write_text("window.YTD.like.part0 = []", encoding="utf-8")
+    posts, stats = read(data.parent)
+    assert len(posts) == 10
+    assert [Path(s.path).name for s in stats.sources] == ["tweets.js", "tweets-part1.js"]

@@ -21,7 +21,7 @@ from voicecheck.readers.base import Columns, Post, ReadStats, clean_text, iso_da
 
 CHANNEL = "x"
 _PREFIX = re.compile(rb"^\s*window\.YTD\.\w+\.part\d+\s*=\s*")
-_TWEET_FILE = re.compile(r"^tweets?(-part\d+)?\.js$")
+_TWEET_FILE = re.compile(r"^tweets?(?:-part(\d+))?\.js$")
 _CREATED_AT = "%a %b %d %H:%M:%S %z %Y"  # "Wed Oct 10 20:19:24 +0000 2018"
 _PREFIX_SIZE = 200
 
@@ -33,9 +33,9 @@ def sniff(head: str) -> str | None:
 def tweet_files(folder: Path) -> list[Path]:
     """The tweets files of an archive folder (the archive's root or its data/ folder)."""
     for data in (folder / "data", folder):
-        found = sorted(p for p in data.glob("tweet*.js") if _TWEET_FILE.match(p.name))
-        if found:
-            return found
+        numbered = [(int(m.group(1) or 0), p) for p in data.glob("tweet*.js") if (m := _TWEET_FILE.match(p.name))]
+        if numbered:
+            return [path for _, path in sorted(numbered)]
     return []
 
 
