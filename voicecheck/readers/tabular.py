@@ -60,16 +60,16 @@ def read_csv(path: Path, columns: Columns, stats: ReadStats, delimiter: str = ",
             name = name or _named(header, from_layout) or _pick(header, None, names, path)
             return None if name is None else header.index(name)
 
+        text_index = column(columns.text, layout.text if layout else None, TEXT_NAMES)
+        if text_index is None:
+            raise InputError(f"{path}: no text column found among {', '.join(header)}; name it with --text-col")
         picked = {
-            "text": column(columns.text, layout.text if layout else None, TEXT_NAMES),
             "channel": column(columns.channel, layout.channel_col if layout else None, CHANNEL_NAMES),
             "id": column(columns.id, layout.id if layout else None, ID_NAMES),
             "date": column(columns.date, layout.date if layout else None, DATE_NAMES),
             "lang": column(columns.lang, None, LANG_NAMES),
         }
-        if picked["text"] is None:
-            raise InputError(f"{path}: no text column found among {', '.join(header)}; name it with --text-col")
-        yield from _rows(reader, header, picked, path, stats, layout)
+        yield from _rows(reader, header, text_index, picked, path, stats, layout)
 
 
 def _header(reader: Any, columns: Columns, path: Path) -> tuple[list[str], Layout | None]:
@@ -109,13 +109,13 @@ def _index(header: list[str], name: str | None) -> int | None:
 def _rows(
     reader: Any,
     header: list[str],
+    text_index: int,
     picked: dict[str, int | None],
     path: Path,
     stats: ReadStats,
     layout: Layout | None,
 ) -> Iterator[Post]:
     line = reader.line_num
-    text_index = picked.pop("text")
     while True:
         start = line + 1
         try:
@@ -131,7 +131,7 @@ def _rows(
         if len(row) != len(header):
             stats.skip(f"{len(row)} fields where the header has {len(header)}", where)
             continue
-        text = clean_text(row[text_index]) if text_index is not None else ""
+        text = clean_text(row[text_index])
         if not text:
             stats.skip("empty text", where)
             continue
