@@ -174,6 +174,10 @@ def fit(samples: tuple[str, ...], brand: str | None, out: str, false_flag_rate: 
         pipeline: str | None, **opts: Any) -> None:  # fmt: skip
     """Learn the brand's voice from SAMPLES (its posts, per channel) and save it to --out.
 
+    SAMPLES are files or folders: platform exports (X archive, Facebook and Instagram
+    downloads, LinkedIn and scheduler CSVs, WordPress, feeds, web pages) or your own CSV,
+    JSON and Markdown. CHANNEL=PATH tags one input's posts with a channel.
+
     Works from 20 posts up (50 or more is much better). The flag threshold is calibrated on
     the brand's own posts, held out in turn, at --false-flag-rate.
 
@@ -181,6 +185,7 @@ def fit(samples: tuple[str, ...], brand: str | None, out: str, false_flag_rate: 
     Examples:
       voicecheck fit samples/posts/*.csv --brand samples/brand.toml --out models/maison-claire
       voicecheck fit export.csv --text-col Message --channel linkedin --out model/
+      voicecheck fit twitter-archive/ your_posts_1.json Shares.csv blog=site.WordPress.xml website=site/ --out model/
     """
 
     def action() -> int:
