@@ -37,6 +37,16 @@ def test_only_the_given_files_that_changed(repo: Path) -> None:
     assert changed_since("HEAD", ["posts/old.md", "posts/edited.md"]) == ["posts/edited.md"]
 
 
+def test_folders_and_channel_tags_among_the_given(repo: Path) -> None:
+    (repo / "site").mkdir()
+    (repo / "site" / "about.html").write_text("<html><body><p>About us.</p></body></html>\n")
+    (repo / "site" / "logo.svg").write_text("<svg/>\n")
+    assert changed_since("HEAD", ["posts", "website=site"]) == [
+        "posts/edited.md", "posts/new.md", "website=site/about.html",
+    ]  # fmt: skip
+    assert changed_since("HEAD", ["linkedin=posts/edited.md", "linkedin=posts/old.md"]) == ["linkedin=posts/edited.md"]
+
+
 def test_unknown_revision_is_a_clear_error(repo: Path) -> None:
     with pytest.raises(VoicecheckError, match="git diff"):
         changed_since("no-such-branch")

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from voicecheck.errors import VoicecheckError
+from voicecheck.readers import parse_source
 
 #: File endings that hold posts; other changed files (code, images) are not posts.
 POST_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".csv", ".tsv", ".json", ".jsonl", ".ndjson"})
@@ -22,22 +23,38 @@ def _git(*args: str) -> str:
     return result.stdout
 
 
+#: In a folder given to `check`, pages count as posts too (as when the folder is read).
+FOLDER_SUFFIXES = POST_SUFFIXES | {".html", ".htm", ".xhtml"}
+
+
 def changed_since(revision: str, among: Iterable[str] = ()) -> list[str]:
     """Post files added or modified since `revision` (committed or not), relative to here.
 
-    With `among`, only those of the given files that changed; otherwise every changed file
-    whose ending says it holds posts. Deleted files are left out: there is nothing to check.
+    With `among` (the POSTS arguments: files, folders, CHANNEL=PATH), only the changed files
+    among them, keeping their channel tags; otherwise every changed file whose ending says it
+    holds posts. Deleted files are left out: there is nothing to check.
     """
     top = Path(_git("rev-parse", "--show-toplevel").strip())
     names = _git("diff", "--name-only", "--diff-filter=ACMR", "--no-renames", revision, "--").splitlines()
     untracked = _git("ls-files", "--others", "--exclude-standard", "--full-name").splitlines()
     changed = {(top / name).resolve() for name in [*names, *untracked]}
+    changed = {path for path in changed if path.is_file()}
     wanted = list(among)
-    if wanted:
-        return [path for path in wanted if Path(path).resolve() in changed]
+    if not wanted:
+        return sorted(_relative(path) for path in changed if path.suffix.lower() in POST_SUFFIXES)
+    found = []
+    for argument in wanted:
+        source = parse_source(argument)
+        folder = source.path.resolve()
+        if folder.is_dir():
+            files = sorted(p for p in changed if p.is_relative_to(folder) and p.suffix.lower() in FOLDER_SUFFIXES)
+            paths = [_relative(p) for p in files]
+        else:
+            paths = [str(source.path)] if folder in changed else []
+        found += [f"{source.channel}={path}" if source.channel else path for path in paths]
+    return found
+
+
+def _relative(path: Path) -> str:
     here = Path.cwd().resolve()
-    return sorted(
-        str(path.relative_to(here)) if path.is_relative_to(here) else str(path)
-        for path in changed
-        if path.suffix.lower() in POST_SUFFIXES and path.is_file()
-    )
+    return str(path.relative_to(here)) if path.is_relative_to(here) else str(path)
