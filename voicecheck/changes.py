@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from voicecheck.errors import VoicecheckError
-from voicecheck.readers import parse_source
+from voicecheck.readers import FOLDER_SUFFIXES, parse_source
 
 #: File endings that hold posts; other changed files (code, images) are not posts.
 POST_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".csv", ".tsv", ".json", ".jsonl", ".ndjson"})
@@ -23,15 +23,12 @@ def _git(*args: str) -> str:
     return result.stdout
 
 
-#: In a folder given to `check`, pages count as posts too (as when the folder is read).
-FOLDER_SUFFIXES = POST_SUFFIXES | {".html", ".htm", ".xhtml"}
-
-
 def changed_since(revision: str, among: Iterable[str] = ()) -> list[str]:
     """Post files added or modified since `revision` (committed or not), relative to here.
 
     With `among` (the POSTS arguments: files, folders, CHANNEL=PATH), only the changed files
-    among them, keeping their channel tags; otherwise every changed file whose ending says it
+    among them (in a folder, those that reading the folder would take), keeping their channel
+    tags; otherwise every changed file whose ending says it
     holds posts. Deleted files are left out: there is nothing to check.
     """
     top = Path(_git("rev-parse", "--show-toplevel").strip())

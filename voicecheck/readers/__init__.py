@@ -15,7 +15,10 @@ from voicecheck.errors import InputError
 from voicecheck.readers import feeds, jsonfile, markdown, meta, plaintext, tabular, webpages, xarchive
 from voicecheck.readers.base import Columns, Post, ReadStats, peek
 
-__all__ = ["FORMATS", "Columns", "Post", "ReadStats", "Source", "parse_source", "read_posts", "sniff_format"]
+__all__ = [
+    "FOLDER_SUFFIXES", "FORMATS", "Columns", "Post", "ReadStats", "Source",
+    "parse_source", "read_posts", "sniff_format",
+]  # fmt: skip
 
 Reader = Callable[[Path, Columns, ReadStats], Iterator[Post]]
 
@@ -54,7 +57,7 @@ _BY_SUFFIX = {
 }
 
 #: What a folder is read for: its pages and Markdown posts (assets and the rest are ignored).
-_FOLDER_SUFFIXES = {".html", ".htm", ".xhtml", ".md", ".markdown"}
+FOLDER_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".md", ".markdown"})
 _CHANNEL_PREFIX = re.compile(r"^([\w.-]+)=(.+)$")
 
 
@@ -95,7 +98,7 @@ class Source:
         found, ignored = [], 0
         for path in sorted(self.path.rglob("*")):
             if path.is_file() and not any(part.startswith(".") for part in path.relative_to(self.path).parts):
-                if path.suffix.lower() in _FOLDER_SUFFIXES:
+                if path.suffix.lower() in FOLDER_SUFFIXES:
                     found.append(path)
                 else:
                     ignored += 1

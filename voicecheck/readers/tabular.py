@@ -102,10 +102,6 @@ def read_tsv(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
     return read_csv(path, columns, stats, delimiter="\t")
 
 
-def _index(header: list[str], name: str | None) -> int | None:
-    return None if name is None else header.index(name)
-
-
 def _rows(
     reader: Any,
     header: list[str],
