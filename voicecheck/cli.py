@@ -14,12 +14,12 @@ from typing import Any, TextIO, TypeVar
 import click
 
 from voicecheck import MODEL_FORMAT, __version__
-from voicecheck.errors import InputError, VoicecheckError
+from voicecheck.errors import VoicecheckError
 from voicecheck.formats import FORMATTERS, formatter
 from voicecheck.formats.report_text import write_report
 from voicecheck.nlp import PIPELINE_MODES, pipeline_mode_from_env
 from voicecheck.profile import STARTER_PROFILE, BrandProfile, load_profile
-from voicecheck.readers import FORMATS, Columns, Post, ReadStats, parse_source, read_posts, unreadable_message
+from voicecheck.readers import FORMATS, Columns, Post, ReadStats, parse_source, read_posts
 from voicecheck.readers.base import plural
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -91,12 +91,6 @@ def _say_read(stats: ReadStats, quiet: bool) -> None:
         for line in stats.breakdown():
             _say(f"  {line}", quiet)
     _say(stats.summary(), quiet)
-
-
-def _raise_unreadable(stats: ReadStats) -> None:
-    """After the readable files were processed, fail for the ones that were not."""
-    if stats.errors:
-        raise InputError(unreadable_message(stats.errors))
 
 
 def _run(action: Callable[[], int]) -> None:
@@ -288,7 +282,7 @@ def check(
                 out.close()
         if fmt not in ("text", "github"):
             _say(line, opts["quiet"])
-        _raise_unreadable(stats)
+        stats.raise_for_errors()  # after the readable files were processed
         return Exit.FINDINGS if verdicts["drift"] and fail_on == "drift" else Exit.CLEAN
 
     _run(action)
@@ -339,7 +333,7 @@ def tone(posts: tuple[str, ...], fmt: str, pipeline: str | None, **opts: Any) ->
                 out.write(f"{t['formality']:>9.0f} {t['humor']:>5.0f} {t['irreverence']:>5.0f} "
                           f"{t['enthusiasm']:>6.0f}  {r['lang']:<4} {r['id']}\n")  # fmt: skip
         _say(stats.summary(), opts["quiet"])
-        _raise_unreadable(stats)
+        stats.raise_for_errors()  # after the readable files were processed
         return Exit.CLEAN
 
     _run(action)

@@ -149,8 +149,8 @@ def read_posts(
                     continue
                 stats.count()
                 yield post
-    if raise_at_end and stats.errors:
-        raise InputError(unreadable_message(stats.errors))
+    if raise_at_end:
+        stats.raise_for_errors()
 
 
 def _read_file(
@@ -170,9 +170,3 @@ def _read_file(
             yield post
     except InputError as exc:
         stats.fail(str(exc))
-
-
-def unreadable_message(errors: list[str]) -> str:
-    if len(errors) == 1:
-        return errors[0]
-    return f"{len(errors)} files could not be read:\n  " + "\n  ".join(errors)

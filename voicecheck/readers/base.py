@@ -94,6 +94,14 @@ class ReadStats:
     def errors(self) -> list[str]:
         return [source.error for source in self.sources if source.error]
 
+    def raise_for_errors(self) -> None:
+        """Fail, once the readable files were read, naming every file that was not."""
+        errors = self.errors
+        if len(errors) == 1:
+            raise InputError(errors[0])
+        if errors:
+            raise InputError(f"{len(errors)} files could not be read:\n  " + "\n  ".join(errors))
+
     @property
     def total_skipped(self) -> int:
         return sum(self.skipped.values())
