@@ -191,42 +191,53 @@ def _check_forked_chunk(chunk: list[Post]) -> list[CheckResult]:
     return _check_chunk(_FORKED_MODEL, chunk)
 
 
+@dataclass(frozen=True)
+class _Judging:
+    """What judging posts against a model needs besides the posts: built once per model."""
+
+    explainer: Explainer
+    channels: frozenset[str]  # the channels the brand posted on
+    langs: frozenset[str]  # the languages it posted in
+
+
+def _judging(saved: SavedModel) -> _Judging:
+    if "judging" not in saved.cache:
+        channels, langs = frozenset(saved.table.channels()), frozenset(saved.table.langs)
+        saved.cache["judging"] = _Judging(Explainer(saved), channels, langs)
+    judging: _Judging = saved.cache["judging"]
+    return judging
+
+
 def _check_chunk(saved: SavedModel, chunk: list[Post]) -> list[CheckResult]:
-    if "explainer" not in saved.cache:
-        saved.cache["explainer"] = Explainer(saved)
-    explainer = saved.cache["explainer"]
-    known_channels = set(saved.table.channels())
-    known_langs = set(saved.table.langs)
+    judging = _judging(saved)
     table = build_table(parse(chunk, shared_pipelines(saved.pipeline_mode), saved.default_lang))
     similarity = saved.model.similarity(table)
     scores, below = saved.model.score(table, similarity)
     style_z = saved.model.style_z(table, np.arange(len(table)))
     results = []
     for row in range(len(table)):
-        result = _judge(saved, explainer, table, row, float(scores[row]), bool(below[row]), style_z[row],
-                        known_channels, known_langs)  # fmt: skip
+        result = _judge(saved, judging, table, row, float(scores[row]), bool(below[row]), style_z[row])
         if result.flagged:
-            result.examples = explainer.examples(result.post.channel, similarity[row])
+            result.examples = judging.explainer.examples(result.post.channel, similarity[row])
         results.append(result)
     return results
 
 
 def _judge(
     saved: SavedModel,
-    explainer: Explainer,
+    judging: _Judging,
     table: FeatureTable,
     row: int,
     score: float,
     below: bool,
     style_z: np.ndarray,
-    known_channels: set[str],
-    known_langs: set[str],
 ) -> CheckResult:
     post, lang = table.posts[row], table.langs[row]
+    explainer = judging.explainer
     notes = []
-    if post.channel and post.channel not in known_channels:
+    if post.channel and post.channel not in judging.channels:
         notes.append(f"channel '{post.channel}' is new to this model: judged against the brand's core voice")
-    if lang not in known_langs:
+    if lang not in judging.langs:
         notes.append(f"the brand has no {lang} posts in its model: its vocabulary cannot be compared")
     if len(post.text) > MAX_POST_CHARS:
         notes.append(f"long post ({len(post.text):,} characters): judged on its first {MAX_POST_CHARS:,}")
@@ -276,25 +287,21 @@ def _flagged(
     `held_out`: `table` is the brand's own training table; a post's nearest examples then
     leave out the post itself.
     """
-    if "explainer" not in saved.cache:
-        saved.cache["explainer"] = Explainer(saved)
-    explainer = saved.cache["explainer"]
-    ruled = [bool(explainer.vocabulary(post.text)) for post in table.posts]
+    judging = _judging(saved)
+    ruled = [bool(judging.explainer.vocabulary(post.text)) for post in table.posts]
     rows = sorted((r for r in range(len(table)) if below[r] or ruled[r]), key=lambda r: scores[r])
-    known_channels, known_langs = set(saved.table.channels()), set(saved.table.langs)
     flagged: list[dict[str, Any]] = []
     for start in range(0, len(rows), REPORT_FLAGGED):  # most candidates are judged in the first batch
         batch = np.array(rows[start : start + REPORT_FLAGGED])
         similarity = saved.model.similarity(table, batch)
         style_z = saved.model.style_z(table, batch)
         for i, row in enumerate(batch):
-            result = _judge(saved, explainer, table, int(row), float(scores[row]), bool(below[row]), style_z[i],
-                            known_channels, known_langs)  # fmt: skip
+            result = _judge(saved, judging, table, int(row), float(scores[row]), bool(below[row]), style_z[i])
             if not result.flagged:
                 continue  # too short to judge
             if held_out:
                 similarity[i, row] = -np.inf
-            result.examples = explainer.examples(result.post.channel, similarity[i])
+            result.examples = judging.explainer.examples(result.post.channel, similarity[i])
             flagged.append(result.as_dict())
             if len(flagged) == REPORT_FLAGGED:
                 return flagged
