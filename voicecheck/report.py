@@ -97,6 +97,7 @@ def build_report(
     summary: dict[str, dict[str, Any]] = {}
     for c in names:
         mask = channels == c
+        mean_score = float(np.mean(scores[mask]))
         entry: dict[str, Any] = {"posts": int(mask.sum())}
         if own:
             rest = ~mask if (~mask).any() else mask
@@ -108,14 +109,14 @@ def build_report(
             entry["distance_to_core"] = distance(voices[c], brand_core)
             entry["distance_to_channel_voice"] = distance(voices[c], reference)
             brand_mean = float(np.mean(heldout[known] if known.any() else heldout))
-            entry["score_drop"] = round(brand_mean - float(np.mean(scores[mask])), 1)
+            entry["score_drop"] = round(brand_mean - mean_score, 1)
             entry["divergence"] = round(
                 (entry["distance_to_core"] + entry["distance_to_channel_voice"]) / 2 + entry["score_drop"] / 100, 3
             )
         similarity = None if proposition is None else round(float(voices[c].centre @ proposition), 3)
         entry.update({
             "proposition_similarity": similarity,
-            "mean_score": round(float(np.mean(scores[mask])), 1),
+            "mean_score": round(mean_score, 1),
             "flagged_share": round(float(np.mean(scores[mask] < 100 * model.false_flag_rate)), 3),
             "tone": {d: round(float(voices[c].tone[i]), 1) for i, d in enumerate(TONE_DIMENSIONS)},
             "tone_targets": saved.profile.tone_targets(c),
@@ -141,7 +142,7 @@ def build_report(
             for i, d in enumerate(TONE_DIMENSIONS)
         },
         "language": saved.default_lang,
-        "map": voice_map(saved, vectors, channels, scores, table, proposition),
+        "map": voice_map(brand_vectors, vectors, channels, scores, table, proposition),
         "flagged": flagged or [],
     }
 
@@ -151,18 +152,18 @@ MAP_FIT_POSTS = 5_000
 
 
 def voice_map(
-    saved: SavedModel,
+    brand_vectors: Any,
     vectors: Any,
     channels: np.ndarray,
     scores: np.ndarray,
     table: FeatureTable,
     proposition: np.ndarray | None,
 ) -> dict[str, Any]:
-    """A 2-D picture of the voice space: PCA fitted on the brand's own posts, then every post,
-    channel centre, the brand's core and the proposition placed in it."""
+    """A 2-D picture of the voice space: PCA fitted on the brand's own posts (`brand_vectors`),
+    then every post of `table`, channel centre, the brand's core and the proposition placed in it."""
     from sklearn.decomposition import PCA
 
-    training = tfidf(saved.table.chars, saved.table.lang_index, saved.model.background_.char_idf)
+    training = brand_vectors
     if training.shape[0] > MAP_FIT_POSTS:
         keep = np.random.default_rng(0).choice(training.shape[0], MAP_FIT_POSTS, replace=False)
         training = training[np.sort(keep)]
