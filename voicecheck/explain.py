@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sklearn.utils import murmurhash3_32
 
 from voicecheck.features import lexicon
-from voicecheck.features.lexical import N_FEATURES
+from voicecheck.features.hashing import feature_index
 from voicecheck.features.style import INDEX, STYLE_FEATURES, Feature
 from voicecheck.features.table import FeatureTable
 from voicecheck.features.tone import TONE_DIMENSIONS, TONE_POLES
@@ -139,7 +138,7 @@ class Explainer:
             if len(token) < 4 or not token.isalpha() or token in function_words or token in seen:
                 continue
             seen.add(token)
-            column = abs(murmurhash3_32(token, seed=0)) % N_FEATURES
+            column = feature_index(token)
             if not self._brand_words[column] and background[column] < RARE_WORD:
                 words.append((float(background[column]), token))
         if len(words) < 2:

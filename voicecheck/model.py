@@ -20,8 +20,6 @@ from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.exceptions import NotFittedError
-from sklearn.model_selection import KFold, StratifiedKFold
 
 from voicecheck.features.lexical import tfidf
 from voicecheck.features.style import STYLE_FEATURES, comparable
@@ -154,6 +152,8 @@ class VoiceModel:
         self.fold_char_llr_ = np.mean([ref.char_llr for ref in self.fold_references_], axis=0)
 
     def _splits(self, channels: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        from sklearn.model_selection import KFold, StratifiedKFold  # fitting only: checks start faster
+
         _, counts = np.unique(channels, return_counts=True)
         if counts.min() >= self.folds:
             splitter = StratifiedKFold(self.folds, shuffle=True, random_state=self.random_state)
@@ -232,6 +232,8 @@ class VoiceModel:
         `similarity` (from `similarity(table)`) may be passed in when the caller needs it too.
         """
         if not hasattr(self, "reference_"):
+            from sklearn.exceptions import NotFittedError
+
             raise NotFittedError("fit the VoiceModel before scoring")
         rows = np.arange(len(table))
         similarity = self.similarity(table) if similarity is None else similarity

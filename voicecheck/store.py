@@ -13,17 +13,16 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-import sklearn
-import spacy
 
 from voicecheck import MODEL_FORMAT, __version__
 from voicecheck.errors import ModelError
-from voicecheck.features.lexical import N_FEATURES
+from voicecheck.features.hashing import N_FEATURES
 from voicecheck.features.style import STYLE_FEATURES
 from voicecheck.features.table import FeatureTable
 from voicecheck.model import Background, VoiceModel
@@ -96,8 +95,8 @@ def save(saved: SavedModel, directory: str | Path) -> None:
     meta.update(
         format=MODEL_FORMAT,
         voicecheck=__version__,
-        spacy=spacy.__version__,
-        scikit_learn=sklearn.__version__,
+        spacy=version("spacy"),
+        scikit_learn=version("scikit-learn"),
         created=meta.get("created") or datetime.now(UTC).isoformat(timespec="seconds"),
         params={
             "false_flag_rate": model.false_flag_rate,

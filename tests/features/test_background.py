@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from voicecheck.features.background import build_background, load_background
-from voicecheck.features.lexical import N_FEATURES, word_counts
+from voicecheck.features.hashing import N_FEATURES
+from voicecheck.features.lexical import word_counts
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

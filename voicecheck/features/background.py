@@ -13,7 +13,6 @@ from __future__ import annotations
 from importlib import resources
 
 import numpy as np
-import spacy
 
 from voicecheck.features.lexical import char_counts, word_counts, word_tokens
 from voicecheck.nlp import LANGUAGES, Pipelines
@@ -57,6 +56,8 @@ def _floor(counts: np.ndarray) -> np.ndarray:
 
 def main() -> None:
     from importlib.metadata import version
+
+    import spacy
 
     target = resources.files("voicecheck.data")
     for lang in LANGUAGES:

@@ -1,7 +1,9 @@
 """Lexical features: hashed character n-grams and words.
 
 Hashing keeps every n-gram, even ones the brand never used, so an unfamiliar post is not
-judged only on the few n-grams it shares with the brand.
+judged only on the few n-grams it shares with the brand. Character n-grams are taken inside
+whitespace-separated words, padded with a space at each end (scikit-learn's `char_wb`), case
+kept, 2 to 5 characters long.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import regex
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer
 
-N_FEATURES = 2**18
+from voicecheck.features.hashing import WordHasher
+
+NGRAM_SIZES = range(2, 6)
 
 _URL = regex.compile(r"https?://\S+|www\.\S+")
 _DIGITS = regex.compile(r"\d")
@@ -28,22 +31,24 @@ def normalise(text: str) -> str:
     return _DIGITS.sub("0", _URL.sub(" http ", text))
 
 
-CHAR_VECTORIZER = HashingVectorizer(
-    analyzer="char_wb",
-    ngram_range=(2, 5),
-    n_features=N_FEATURES,
-    alternate_sign=False,
-    norm=None,
-    lowercase=True,
-    preprocessor=normalise,
-)
+def char_ngrams(word: str) -> list[str]:
+    """The character n-grams of one word, padded with a space at each end."""
+    padded = f" {word} "
+    ngrams = []
+    for n in NGRAM_SIZES:
+        if len(padded) <= n:  # a word shorter than n counts once, whole
+            ngrams.append(padded)
+            break
+        ngrams.extend(padded[start : start + n] for start in range(len(padded) - n + 1))
+    return ngrams
 
 
-def _identity(tokens: list[str]) -> list[str]:
-    return tokens
+def _itself(word: str) -> list[str]:
+    return [word]
 
 
-WORD_VECTORIZER = HashingVectorizer(analyzer=_identity, n_features=N_FEATURES, alternate_sign=False, norm=None)
+_CHAR_HASHER = WordHasher(char_ngrams)
+_WORD_HASHER = WordHasher(_itself)
 
 
 def word_tokens(doc: Doc) -> list[str]:
@@ -64,15 +69,11 @@ def _has_letter(text: str) -> bool:
 
 
 def char_counts(texts: Sequence[str]) -> sp.csr_matrix:
-    if not texts:  # the hasher cannot take an empty batch
-        return sp.csr_matrix((0, N_FEATURES))
-    return CHAR_VECTORIZER.transform(texts).tocsr()
+    return _CHAR_HASHER.counts([normalise(text).split() for text in texts])
 
 
 def word_counts(tokens: Sequence[list[str]]) -> sp.csr_matrix:
-    if not tokens:
-        return sp.csr_matrix((0, N_FEATURES))
-    return WORD_VECTORIZER.transform(tokens).tocsr()
+    return _WORD_HASHER.counts(tokens)
 
 
 def tfidf(counts: sp.csr_matrix, lang_rows: np.ndarray, idf: np.ndarray) -> sp.csr_matrix:

@@ -1,0 +1,73 @@
+"""The hashing trick for words and character n-grams, computed once per distinct word.
+
+Columns are those of scikit-learn's `HashingVectorizer` (MurmurHash3, seed 0, no sign), so
+the shipped background files stay valid. The work is done per distinct word rather than per
+post: a post's counts are the sum of its words' rows, and words repeat across posts, so each
+word is hashed once and a batch of posts becomes one sparse product.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from itertools import chain
+
+import numpy as np
+import scipy.sparse as sp
+from murmurhash import hash as murmurhash3_32
+
+N_FEATURES = 2**18
+#: Distinct words remembered between batches; past this the memory is cleared, so it stays flat.
+CACHE_WORDS = 200_000
+_MIN_INT32 = -(2**31)
+
+
+def feature_index(feature: str) -> int:
+    """The column of one feature string, as scikit-learn's hasher computes it."""
+    h = murmurhash3_32(feature)
+    if h == _MIN_INT32:  # abs() would overflow: scikit-learn's special case
+        return (2**31 - 1 - (N_FEATURES - 1)) % N_FEATURES
+    return abs(h) % N_FEATURES
+
+
+class WordHasher:
+    """Counts of hashed features per document, where a document is a sequence of words.
+
+    `features_of(word)` lists the features one word contributes (itself, or its character
+    n-grams); its hashed row is kept for the next batch.
+    """
+
+    def __init__(self, features_of: Callable[[str], list[str]]) -> None:
+        self._features_of = features_of
+        self._rows: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def counts(self, documents: Sequence[Sequence[str]]) -> sp.csr_matrix:
+        flat = list(chain.from_iterable(documents))
+        distinct = dict.fromkeys(flat)  # each distinct word of the batch, in order of appearance
+        column = {word: i for i, word in enumerate(distinct)}
+        indptr = np.zeros(len(documents) + 1, dtype=np.int64)
+        np.cumsum([len(words) for words in documents], out=indptr[1:])
+        per_document = sp.csr_matrix(
+            (np.ones(len(flat)), np.fromiter(map(column.__getitem__, flat), np.int64, len(flat)), indptr),
+            shape=(len(documents), len(column)),
+        )
+        return sp.csr_matrix(per_document @ self._word_rows(list(distinct)))
+
+    def _word_rows(self, words: list[str]) -> sp.csr_matrix:
+        if len(self._rows) + len(words) > CACHE_WORDS:
+            self._rows.clear()
+        rows = [self._rows.get(word) or self._hash(word) for word in words]
+        sizes = [len(indices) for indices, _ in rows]
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=indptr[1:])
+        if rows:
+            indices = np.concatenate([indices for indices, _ in rows])
+            values = np.concatenate([values for _, values in rows])
+        else:
+            indices, values = np.zeros(0, dtype=np.int64), np.zeros(0)
+        return sp.csr_matrix((values, indices, indptr), shape=(len(rows), N_FEATURES))
+
+    def _hash(self, word: str) -> tuple[np.ndarray, np.ndarray]:
+        columns, counts = np.unique([feature_index(f) for f in self._features_of(word)], return_counts=True)
+        row = (columns.astype(np.int64), counts.astype(np.float64))
+        self._rows[word] = row
+        return row
