@@ -29,6 +29,18 @@ def feature_index(feature: str) -> int:
     return abs(h) % N_FEATURES
 
 
+def occurrences(documents: Sequence[Sequence[str]]) -> tuple[sp.csr_matrix, list[str]]:
+    """How often each distinct word occurs in each document, and the distinct words (the columns)."""
+    flat = list(chain.from_iterable(documents))
+    distinct = list(dict.fromkeys(flat))  # in order of first appearance
+    column = {word: i for i, word in enumerate(distinct)}
+    indptr = np.zeros(len(documents) + 1, dtype=np.int64)
+    np.cumsum([len(words) for words in documents], out=indptr[1:])
+    cells = np.fromiter(map(column.__getitem__, flat), np.int64, len(flat))
+    matrix = sp.csr_matrix((np.ones(len(flat)), cells, indptr), shape=(len(documents), len(distinct)))
+    return matrix, distinct
+
+
 class WordHasher:
     """Counts of hashed features per document, where a document is a sequence of words.
 
@@ -41,16 +53,8 @@ class WordHasher:
         self._rows: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def counts(self, documents: Sequence[Sequence[str]]) -> sp.csr_matrix:
-        flat = list(chain.from_iterable(documents))
-        distinct = dict.fromkeys(flat)  # each distinct word of the batch, in order of appearance
-        column = {word: i for i, word in enumerate(distinct)}
-        indptr = np.zeros(len(documents) + 1, dtype=np.int64)
-        np.cumsum([len(words) for words in documents], out=indptr[1:])
-        per_document = sp.csr_matrix(
-            (np.ones(len(flat)), np.fromiter(map(column.__getitem__, flat), np.int64, len(flat)), indptr),
-            shape=(len(documents), len(column)),
-        )
-        return sp.csr_matrix(per_document @ self._word_rows(list(distinct)))
+        per_document, distinct = occurrences(documents)
+        return sp.csr_matrix(per_document @ self._word_rows(distinct))
 
     def _word_rows(self, words: list[str]) -> sp.csr_matrix:
         if len(self._rows) + len(words) > CACHE_WORDS:

@@ -16,6 +16,7 @@ import regex
 import scipy.sparse as sp
 
 from voicecheck.features.hashing import WordHasher
+from voicecheck.features.tokens import lexical_word
 
 NGRAM_SIZES = range(2, 6)
 
@@ -52,20 +53,8 @@ _WORD_HASHER = WordHasher(_itself)
 
 
 def word_tokens(doc: Doc) -> list[str]:
-    """The words of a post, lower-cased, apostrophes trimmed ("l'" -> "l", "n't" -> "nt").
-
-    Only tokens with a letter count: punctuation, emoji and links are style, which the style
-    features measure; here, as in the background, a word is a word.
-    """
-    return [_word(token.lower_) for token in doc if _has_letter(token.text)]
-
-
-def _word(text: str) -> str:
-    return text.replace("’", "'").strip("'")
-
-
-def _has_letter(text: str) -> bool:
-    return any(ch.isalpha() for ch in text) and not text.lower().startswith(("http", "www."))
+    """The words of one post, as word features count them (see `tokens.lexical_word`)."""
+    return [word for token in doc if (word := lexical_word(token.text))]
 
 
 def char_counts(texts: Sequence[str]) -> sp.csr_matrix:

@@ -1,20 +1,22 @@
 """Style features: how a post is written, as numbers a marketer can read back.
 
-Each feature is computed from the spaCy Doc in one pass over its tokens. Features that need
-a tagger (parts of speech, imperative mood) are NaN when the pipeline has none, and are then
-left out of comparisons rather than read as zero.
+Word features are counted once per distinct token (see `tokens.py`); punctuation, emoji and
+the other marks are read off the text. Features that need a tagger (parts of speech,
+imperative mood) are NaN when the pipeline has none, and are then left out of comparisons
+rather than read as zero.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import regex
 
-from voicecheck.features import lexicon
+from voicecheck.features.tokens import TokenClassifier, TokenCounts
 
 Unit = Literal["count", "per100", "mean", "flag"]
 
@@ -65,6 +67,9 @@ STYLE_FEATURES: tuple[Feature, ...] = (
 )
 INDEX = {feature.name: i for i, feature in enumerate(STYLE_FEATURES)}
 TAGGER_FEATURES = frozenset({"nouns", "verbs", "adjectives", "imperatives"})
+_TAGGER_COLUMNS = [INDEX[name] for name in sorted(TAGGER_FEATURES)]
+#: Features that are a word class's share of the words, per 100 words.
+_PER_WORD = ("we", "you", "i", "you_familiar", "function_words", "formal_words", "casual_words", "contractions")
 
 _EMOJI = regex.compile(r"\p{Extended_Pictographic}")
 _HASHTAG = regex.compile(r"(?<!\w)#\w+")
@@ -73,55 +78,56 @@ _URL = regex.compile(r"https?://\S+|www\.\S+")
 _SENTENCE_END = regex.compile(r"[.!?…]+(?=\s|$)")
 
 
+def style_matrix(docs: Sequence[Doc], counts: TokenCounts) -> np.ndarray:
+    """The STYLE_FEATURES of a batch of posts (rows follow `docs`), from their token counts."""
+    values = np.zeros((len(docs), len(STYLE_FEATURES)))
+    n_words = counts.column("word")
+    per100 = np.divide(100.0, n_words, out=np.zeros_like(n_words), where=n_words > 0)
+    values[:, INDEX["words"]] = n_words
+    values[:, INDEX["word_length"]] = counts.column("letters") * per100 / 100.0
+    for name in _PER_WORD:
+        values[:, INDEX[name]] = counts.column(name) * per100
+    values[:, INDEX["caps_words"]] = counts.column("caps_words")
+    for row, doc in enumerate(docs):
+        _text_features(doc.text, values[row])
+        if doc.has_annotation("POS"):
+            _tagger_features(doc, per100[row], values[row])
+        else:
+            values[row, _TAGGER_COLUMNS] = math.nan
+    values[:, INDEX["sentence_length"]] = n_words / values[:, INDEX["sentence_length"]]
+    values[:, INDEX["commas"]] *= per100
+    return values
+
+
 def style_features(doc: Doc, lang: str) -> np.ndarray:
     """The STYLE_FEATURES of one post, in order."""
-    text = doc.text
-    values = np.zeros(len(STYLE_FEATURES), dtype=np.float64)
-    words = [token for token in doc if token.is_alpha or "'" in token.text or "’" in token.text]
-    lowered = [token.lower_.replace("’", "'") for token in words]
-    n_words = len(words)
-    per100 = 100.0 / n_words if n_words else 0.0
-    sentences = max(1, len(_SENTENCE_END.findall(text)))
+    return style_matrix([doc], TokenClassifier().count([doc], [lang]))[0]
 
-    def share(vocabulary: frozenset[str]) -> float:
-        return sum(word in vocabulary for word in lowered) * per100
 
-    values[INDEX["words"]] = n_words
-    values[INDEX["sentence_length"]] = n_words / sentences
-    values[INDEX["word_length"]] = (sum(len(w) for w in lowered) / n_words) if n_words else 0.0
-    values[INDEX["we"]] = share(lexicon.WE[lang])
-    values[INDEX["you"]] = share(lexicon.YOU[lang])
-    values[INDEX["i"]] = share(lexicon.I[lang])
-    values[INDEX["you_familiar"]] = share(lexicon.YOU_FAMILIAR[lang])
-    values[INDEX["function_words"]] = share(lexicon.FUNCTION_WORDS[lang])
-    values[INDEX["formal_words"]] = share(lexicon.FORMAL[lang])
-    values[INDEX["casual_words"]] = share(lexicon.CASUAL[lang])
-    values[INDEX["contractions"]] = (
-        sum(w.endswith(lexicon.CONTRACTION_SUFFIXES) or w in lexicon.FRENCH_SPOKEN for w in lowered) * per100
-    )
-    values[INDEX["exclamations"]] = text.count("!")
-    values[INDEX["questions"]] = text.count("?")
-    values[INDEX["emoji"]] = len(_EMOJI.findall(text))
-    values[INDEX["hashtags"]] = len(_HASHTAG.findall(text))
-    values[INDEX["mentions"]] = len(_MENTION.findall(text))
-    values[INDEX["urls"]] = len(_URL.findall(text))
-    values[INDEX["caps_words"]] = sum(len(token.text) >= 3 and token.is_upper and token.is_alpha for token in words)
-    values[INDEX["ellipses"]] = text.count("...") + text.count("…")
-    values[INDEX["commas"]] = text.count(",") * per100
+def _text_features(text: str, out: np.ndarray) -> None:
+    """The features read off the text itself; sentence_length gets the sentence count, commas the raw count."""
+    out[INDEX["sentence_length"]] = max(1, len(_SENTENCE_END.findall(text)))
+    out[INDEX["exclamations"]] = text.count("!")
+    out[INDEX["questions"]] = text.count("?")
+    out[INDEX["emoji"]] = len(_EMOJI.findall(text))
+    out[INDEX["hashtags"]] = len(_HASHTAG.findall(text))
+    out[INDEX["mentions"]] = len(_MENTION.findall(text))
+    out[INDEX["urls"]] = len(_URL.findall(text))
+    out[INDEX["ellipses"]] = text.count("...") + text.count("…")
+    out[INDEX["commas"]] = text.count(",")
     first_letter = next((ch for ch in text if ch.isalpha()), "")
-    values[INDEX["starts_lowercase"]] = float(first_letter.islower())
+    out[INDEX["starts_lowercase"]] = float(first_letter.islower())
     stripped = _URL.sub("", text).rstrip()
-    values[INDEX["no_end_punct"]] = float(bool(stripped) and stripped[-1] not in '.!?…)"»')
-    if doc.has_annotation("POS"):
-        pos = [token.pos_ for token in words]
-        values[INDEX["nouns"]] = sum(p in ("NOUN", "PROPN") for p in pos) * per100
-        values[INDEX["verbs"]] = sum(p in ("VERB", "AUX") for p in pos) * per100
-        values[INDEX["adjectives"]] = pos.count("ADJ") * per100
-        values[INDEX["imperatives"]] = sum("Imp" in token.morph.get("Mood", []) for token in words) * per100
-    else:
-        for name in TAGGER_FEATURES:
-            values[INDEX[name]] = math.nan
-    return values
+    out[INDEX["no_end_punct"]] = float(bool(stripped) and stripped[-1] not in '.!?…)"»')
+
+
+def _tagger_features(doc: Doc, per100: float, out: np.ndarray) -> None:
+    words = [token for token in doc if token.is_alpha or "'" in token.text or "’" in token.text]
+    pos = [token.pos_ for token in words]
+    out[INDEX["nouns"]] = sum(p in ("NOUN", "PROPN") for p in pos) * per100
+    out[INDEX["verbs"]] = sum(p in ("VERB", "AUX") for p in pos) * per100
+    out[INDEX["adjectives"]] = pos.count("ADJ") * per100
+    out[INDEX["imperatives"]] = sum("Imp" in token.morph.get("Mood", []) for token in words) * per100
 
 
 def comparable(values: np.ndarray) -> np.ndarray:

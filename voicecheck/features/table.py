@@ -9,9 +9,10 @@ from functools import cached_property
 import numpy as np
 import scipy.sparse as sp
 
-from voicecheck.features.lexical import char_counts, word_counts, word_tokens
-from voicecheck.features.style import INDEX, style_features
-from voicecheck.features.tone import tone_scores
+from voicecheck.features.lexical import char_counts, word_counts
+from voicecheck.features.style import INDEX, style_matrix
+from voicecheck.features.tokens import TokenClassifier
+from voicecheck.features.tone import tone_matrix
 from voicecheck.nlp import LANGUAGES, Parsed
 from voicecheck.readers.base import MAX_POST_CHARS, Post
 
@@ -43,23 +44,23 @@ class FeatureTable:
         return [post.channel or default for post in self.posts]
 
 
+#: Remembers each distinct token's classes across batches (a run sees the same words again and again).
+_TOKENS = TokenClassifier()
+
+
 def build_table(parsed: Iterable[Parsed]) -> FeatureTable:
-    posts, langs, tokens, texts, styles, tones = [], [], [], [], [], []
-    for item in parsed:
-        style = style_features(item.doc, item.lang)
-        posts.append(item.post)
-        langs.append(item.lang)
-        tokens.append(word_tokens(item.doc))
-        texts.append(item.post.text[:MAX_POST_CHARS])
-        styles.append(style)
-        tones.append(tone_scores(item.doc, item.lang, style))
-    width = len(INDEX)
+    items = list(parsed)
+    posts = [item.post for item in items]
+    langs = [item.lang for item in items]
+    docs = [item.doc for item in items]
+    counts = _TOKENS.count(docs, langs)
+    style = style_matrix(docs, counts)
     return FeatureTable(
         posts=posts,
         langs=langs,
-        tokens=tokens,
-        chars=char_counts(texts),
-        words=word_counts(tokens),
-        style=np.array(styles).reshape(-1, width),
-        tone=np.array(tones).reshape(-1, 4),
+        tokens=counts.words,
+        chars=char_counts([post.text[:MAX_POST_CHARS] for post in posts]),
+        words=word_counts(counts.words),
+        style=style,
+        tone=tone_matrix(docs, langs, style, counts),
     )

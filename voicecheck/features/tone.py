@@ -1,4 +1,4 @@
-"""The four tone dimensions of Nielsen Norman Group, each on 0–100, from one parsed post.
+"""The four tone dimensions of Nielsen Norman Group, each on 0–100, from parsed posts.
 
 formality (formal vs casual), humor (funny vs serious), irreverence (irreverent vs
 respectful), enthusiasm (enthusiastic vs matter-of-fact): higher means more of the first.
@@ -8,14 +8,14 @@ weights are set by hand from what the markers mean, not fitted to any corpus.
 
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import regex
 
-from voicecheck.features import lexicon
 from voicecheck.features.style import INDEX
+from voicecheck.features.tokens import TokenClassifier, TokenCounts
 
 TONE_DIMENSIONS = ("formality", "humor", "irreverence", "enthusiasm")
 #: What a higher and a lower value reads as, for explanations.
@@ -30,91 +30,100 @@ _LAUGHING_EMOJI = regex.compile("[😂🤣😆😅😜😝🙃😏😹🤪😄�
 _WARM_EMOJI = regex.compile("[❤💕💖💗💙💚💛💜🧡🥰😍🤩🎉🥳✨🙌👏🔥💪⭐🌟]")
 _LAUGH = regex.compile(r"\b(?:a?h(?:a|e|i){2,}h?|lo+l|mdr+|ptdr+)\b", regex.I)
 _STRONG_PUNCT = regex.compile(r"[!?]{2,}")
-#: French second-person plural verb endings (vous …ez), a formal marker in French posts.
-_NOT_VOUS_VERBS = frozenset({"chez", "assez", "nez", "rez"})
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 
-def _squash(x: float) -> float:
-    return 100.0 / (1.0 + math.exp(-x))
+def _squash(x: np.ndarray) -> np.ndarray:
+    return 100.0 / (1.0 + np.exp(-x))
 
 
-def tone_scores(doc: Doc, lang: str, style: np.ndarray) -> np.ndarray:
-    """formality, humor, irreverence, enthusiasm for one post, each 0–100."""
-    text = doc.text
-    lowered = [token.lower_.replace("’", "'") for token in doc if not token.is_space]
-    words = [w for w in lowered if any(ch.isalpha() for ch in w)]
-    n = max(len(words), 1)
+def tone_matrix(docs: Sequence[Doc], langs: Sequence[str], style: np.ndarray, counts: TokenCounts) -> np.ndarray:
+    """formality, humor, irreverence, enthusiasm of a batch of posts (rows follow `docs`), each 0–100."""
+    n = np.maximum(counts.column("tone_word"), 1.0)
     per100 = 100.0 / n
 
-    def rate(vocabulary: frozenset[str]) -> float:
-        return sum(w in vocabulary for w in words) * per100
+    def rate(name: str) -> np.ndarray:
+        return counts.column(name) * per100
 
-    s = {name: float(style[i]) for name, i in INDEX.items()}
-    articles = rate(lexicon.ARTICLES_PREPOSITIONS[lang])
-    profanity = rate(lexicon.PROFANITY[lang])
-    laughter = rate(lexicon.LAUGHTER[lang]) + len(_LAUGH.findall(text)) * per100
-    enthusiasm_words = rate(lexicon.ENTHUSIASM[lang])
-    respect = rate(lexicon.RESPECT[lang])
-    laughing_emoji = len(_LAUGHING_EMOJI.findall(text))
-    warm_emoji = len(_WARM_EMOJI.findall(text))
-    strong_punct = len(_STRONG_PUNCT.findall(text))
-    other_emoji = max(0.0, s["emoji"] - laughing_emoji - warm_emoji)
+    def s(name: str) -> np.ndarray:
+        return style[:, INDEX[name]]
 
-    personal = s["i"] + (s["you"] if lang == "en" else 0.0)
-    formal_you = 0.0
-    if lang == "fr":
-        vous_verbs = sum(w.endswith("ez") and w not in _NOT_VOUS_VERBS for w in words) * per100
-        formal_you = max(0.0, s["you"] - s["you_familiar"]) + vous_verbs
+    marks = np.array([_marks(doc.text) for doc in docs]).reshape(len(docs), 4)
+    laughs, laughing_emoji, warm_emoji, strong_punct = marks.T
+    french = np.array([lang == "fr" for lang in langs])
+    articles = rate("articles")
+    profanity = rate("profanity")
+    laughter = rate("laughter") + laughs * per100
+    enthusiasm_words = rate("enthusiasm")
+    respect = rate("respect")
+    other_emoji = np.maximum(0.0, s("emoji") - laughing_emoji - warm_emoji)
+
+    personal = s("i") + np.where(french, 0.0, s("you"))
+    formal_you = np.where(french, np.maximum(0.0, s("you") - s("you_familiar")) + rate("vous_verbs"), 0.0)
     formality = (
-        0.9 * (s["word_length"] - 4.6)
+        0.9 * (s("word_length") - 4.6)
         + 0.06 * (articles - 18.0)
         - 0.05 * personal
-        - 0.15 * s["contractions"]
-        - 0.30 * s["casual_words"]
-        + 0.25 * s["formal_words"]
+        - 0.15 * s("contractions")
+        - 0.30 * s("casual_words")
+        + 0.25 * s("formal_words")
         + 0.20 * formal_you
-        - 0.45 * s["you_familiar"]
-        - 0.35 * min(s["exclamations"], 3)
-        - 0.25 * min(s["questions"], 3)
-        - 0.50 * min(s["emoji"], 4)
-        - 0.80 * s["starts_lowercase"]
-        - 0.40 * s["no_end_punct"]
-        - 0.30 * min(s["caps_words"], 3)
-        - 0.40 * min(s["ellipses"], 2)
-        - 0.50 * min(strong_punct, 2)
-        + 0.35 * (math.log1p(s["words"]) - 2.5)
+        - 0.45 * s("you_familiar")
+        - 0.35 * np.minimum(s("exclamations"), 3)
+        - 0.25 * np.minimum(s("questions"), 3)
+        - 0.50 * np.minimum(s("emoji"), 4)
+        - 0.80 * s("starts_lowercase")
+        - 0.40 * s("no_end_punct")
+        - 0.30 * np.minimum(s("caps_words"), 3)
+        - 0.40 * np.minimum(s("ellipses"), 2)
+        - 0.50 * np.minimum(strong_punct, 2)
+        + 0.35 * (np.log1p(s("words")) - 2.5)
     )
     humor = (
         -2.0
         + 0.25 * laughter
-        + 0.9 * min(laughing_emoji, 3)
-        + 0.15 * min(other_emoji, 3)
-        + 0.05 * s["casual_words"]
-        + 0.3 * min(strong_punct, 2)
-        - 0.1 * s["formal_words"]
+        + 0.9 * np.minimum(laughing_emoji, 3)
+        + 0.15 * np.minimum(other_emoji, 3)
+        + 0.05 * s("casual_words")
+        + 0.3 * np.minimum(strong_punct, 2)
+        - 0.1 * s("formal_words")
     )
     irreverence = (
         -1.5
         + 0.5 * profanity
-        + 0.35 * min(s["caps_words"], 3)
-        + 0.08 * s["casual_words"]
-        + 0.4 * min(strong_punct, 2)
-        + 0.4 * s["starts_lowercase"]
-        + 0.3 * min(laughing_emoji, 3)
+        + 0.35 * np.minimum(s("caps_words"), 3)
+        + 0.08 * s("casual_words")
+        + 0.4 * np.minimum(strong_punct, 2)
+        + 0.4 * s("starts_lowercase")
+        + 0.3 * np.minimum(laughing_emoji, 3)
         - 0.15 * respect
-        - 0.15 * s["formal_words"]
+        - 0.15 * s("formal_words")
     )
     enthusiasm = (
         -1.5
-        + 0.6 * min(s["exclamations"], 4)
+        + 0.6 * np.minimum(s("exclamations"), 4)
         + 0.15 * enthusiasm_words
-        + 0.5 * min(warm_emoji, 3)
-        + 0.15 * min(other_emoji, 3)
-        + 0.3 * min(s["caps_words"], 3)
-        + 0.3 * min(strong_punct, 2)
-        - 0.3 * s["ellipses"]
+        + 0.5 * np.minimum(warm_emoji, 3)
+        + 0.15 * np.minimum(other_emoji, 3)
+        + 0.3 * np.minimum(s("caps_words"), 3)
+        + 0.3 * np.minimum(strong_punct, 2)
+        - 0.3 * s("ellipses")
     )
-    return np.array([_squash(formality), _squash(humor), _squash(irreverence), _squash(enthusiasm)])
+    return _squash(np.column_stack([formality, humor, irreverence, enthusiasm]))
+
+
+def _marks(text: str) -> tuple[int, int, int, int]:
+    """Laughs written out, laughing emoji, warm emoji and runs of !?, counted in the text."""
+    return (
+        len(_LAUGH.findall(text)),
+        len(_LAUGHING_EMOJI.findall(text)),
+        len(_WARM_EMOJI.findall(text)),
+        len(_STRONG_PUNCT.findall(text)),
+    )
+
+
+def tone_scores(doc: Doc, lang: str, style: np.ndarray) -> np.ndarray:
+    """formality, humor, irreverence, enthusiasm for one post, each 0–100."""
+    return tone_matrix([doc], [lang], style.reshape(1, -1), TokenClassifier().count([doc], [lang]))[0]
