@@ -21,12 +21,15 @@ CACHE_WORDS = 200_000
 _MIN_INT32 = -(2**31)
 
 
+def feature_indices(features: Sequence[str]) -> np.ndarray:
+    """The columns of feature strings, as scikit-learn's hasher computes them."""
+    hashes = np.fromiter(map(murmurhash3_32, features), dtype=np.int64, count=len(features))
+    # abs() of the smallest int32 overflows in scikit-learn's C code: it has a column of its own.
+    return np.where(hashes == _MIN_INT32, (2**31 - 1 - (N_FEATURES - 1)) % N_FEATURES, np.abs(hashes) % N_FEATURES)
+
+
 def feature_index(feature: str) -> int:
-    """The column of one feature string, as scikit-learn's hasher computes it."""
-    h = murmurhash3_32(feature)
-    if h == _MIN_INT32:  # abs() would overflow: scikit-learn's special case
-        return (2**31 - 1 - (N_FEATURES - 1)) % N_FEATURES
-    return abs(h) % N_FEATURES
+    return int(feature_indices([feature])[0])
 
 
 def occurrences(documents: Sequence[Sequence[str]]) -> tuple[sp.csr_matrix, list[str]]:
@@ -50,7 +53,7 @@ class WordHasher:
 
     def __init__(self, features_of: Callable[[str], list[str]]) -> None:
         self._features_of = features_of
-        self._rows: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._rows: dict[str, np.ndarray] = {}  # a word's columns, one per feature it has
 
     def counts(self, documents: Sequence[Sequence[str]]) -> sp.csr_matrix:
         per_document, distinct = occurrences(documents)
@@ -59,19 +62,19 @@ class WordHasher:
     def _word_rows(self, words: list[str]) -> sp.csr_matrix:
         if len(self._rows) + len(words) > CACHE_WORDS:
             self._rows.clear()
-        rows = [self._rows.get(word) or self._hash(word) for word in words]
-        sizes = [len(indices) for indices, _ in rows]
+        new = [word for word in words if word not in self._rows]
+        if new:
+            self._hash(new)
+        rows = [self._rows[word] for word in words]
         indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum(sizes, out=indptr[1:])
-        if rows:
-            indices = np.concatenate([indices for indices, _ in rows])
-            values = np.concatenate([values for _, values in rows])
-        else:
-            indices, values = np.zeros(0, dtype=np.int64), np.zeros(0)
-        return sp.csr_matrix((values, indices, indptr), shape=(len(rows), N_FEATURES))
+        np.cumsum([len(row) for row in rows], out=indptr[1:])
+        indices = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        matrix = sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(rows), N_FEATURES))
+        matrix.sum_duplicates()  # an n-gram twice in a word counts twice
+        return matrix
 
-    def _hash(self, word: str) -> tuple[np.ndarray, np.ndarray]:
-        columns, counts = np.unique([feature_index(f) for f in self._features_of(word)], return_counts=True)
-        row = (columns.astype(np.int64), counts.astype(np.float64))
-        self._rows[word] = row
-        return row
+    def _hash(self, words: list[str]) -> None:
+        features = [self._features_of(word) for word in words]
+        columns = feature_indices(list(chain.from_iterable(features)))
+        ends = np.cumsum([len(f) for f in features])[:-1]
+        self._rows.update(zip(words, np.split(columns, ends), strict=True))

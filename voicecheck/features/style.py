@@ -78,8 +78,11 @@ _URL = regex.compile(r"https?://\S+|www\.\S+")
 _SENTENCE_END = regex.compile(r"[.!?…]+(?=\s|$)")
 
 
-def style_matrix(docs: Sequence[Doc], counts: TokenCounts) -> np.ndarray:
-    """The STYLE_FEATURES of a batch of posts (rows follow `docs`), from their token counts."""
+def style_matrix(texts: Sequence[str], docs: Sequence[Doc], counts: TokenCounts) -> np.ndarray:
+    """The STYLE_FEATURES of a batch of posts (rows follow `docs`), from their texts and token counts.
+
+    `texts` are the docs' texts, passed as strings: `Doc.text` rebuilds each from its tokens.
+    """
     values = np.zeros((len(docs), len(STYLE_FEATURES)))
     n_words = counts.column("word")
     per100 = np.divide(100.0, n_words, out=np.zeros_like(n_words), where=n_words > 0)
@@ -88,8 +91,8 @@ def style_matrix(docs: Sequence[Doc], counts: TokenCounts) -> np.ndarray:
     for name in _PER_WORD:
         values[:, INDEX[name]] = counts.column(name) * per100
     values[:, INDEX["caps_words"]] = counts.column("caps_words")
-    for row, doc in enumerate(docs):
-        _text_features(doc.text, values[row])
+    for row, (text, doc) in enumerate(zip(texts, docs, strict=True)):
+        _text_features(text, values[row])
         if doc.has_annotation("POS"):
             _tagger_features(doc, per100[row], values[row])
         else:
@@ -101,7 +104,7 @@ def style_matrix(docs: Sequence[Doc], counts: TokenCounts) -> np.ndarray:
 
 def style_features(doc: Doc, lang: str) -> np.ndarray:
     """The STYLE_FEATURES of one post, in order."""
-    return style_matrix([doc], TokenClassifier().count([doc], [lang]))[0]
+    return style_matrix([doc.text], [doc], TokenClassifier().count([doc], [lang]))[0]
 
 
 def _text_features(text: str, out: np.ndarray) -> None:

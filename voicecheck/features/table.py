@@ -53,14 +53,15 @@ def build_table(parsed: Iterable[Parsed]) -> FeatureTable:
     posts = [item.post for item in items]
     langs = [item.lang for item in items]
     docs = [item.doc for item in items]
+    texts = [post.text[:MAX_POST_CHARS] for post in posts]  # what the docs were made from
     counts = _TOKENS.count(docs, langs)
-    style = style_matrix(docs, counts)
+    style = style_matrix(texts, docs, counts)
     return FeatureTable(
         posts=posts,
         langs=langs,
         tokens=counts.words,
-        chars=char_counts([post.text[:MAX_POST_CHARS] for post in posts]),
+        chars=char_counts(texts),
         words=word_counts(counts.words),
         style=style,
-        tone=tone_matrix(docs, langs, style, counts),
+        tone=tone_matrix(texts, langs, style, counts),
     )

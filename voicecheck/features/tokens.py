@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain
 from typing import TYPE_CHECKING
 
 import numpy as np
+import scipy.sparse as sp
 
 from voicecheck.features import lexicon
-from voicecheck.features.hashing import occurrences
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -109,33 +108,56 @@ class TokenCounts:
 
 
 class TokenClassifier:
-    """Classifies each distinct token once per language and counts batches of posts."""
+    """Classifies each distinct token once per language and counts batches of posts.
+
+    Tokens are read as spaCy string ids (`Doc.to_array`), so no Token object is made.
+    """
 
     def __init__(self) -> None:
         self._rows: dict[str, dict[str, np.ndarray]] = {}
         self._words: dict[str, str] = {}
 
     def count(self, docs: Sequence[Doc], langs: Sequence[str]) -> TokenCounts:
-        texts = [[token.text for token in doc] for doc in docs]
         classes = np.zeros((len(docs), len(COLUMNS)))
+        words: list[list[str]] = [[] for _ in docs]
         for lang in set(langs):
             rows = [i for i, other in enumerate(langs) if other == lang]
-            classes[rows] = self._count(lang, [texts[i] for i in rows])
-        if len(self._words) > CACHE_TOKENS:
-            self._words.clear()
-        words = self._words
-        for text in dict.fromkeys(chain.from_iterable(texts)):
-            if text not in words:
-                words[text] = lexical_word(text)
-        return TokenCounts(classes, [[words[t] for t in post if words[t]] for post in texts])
+            per_post, texts, inverse, spans = _occurrences([docs[i] for i in rows])
+            classes[rows] = per_post @ self._classes(lang, texts)
+            word_of = np.array([self._lexical_word(text) for text in texts] or [""], dtype=object)
+            flat = word_of[inverse].tolist()
+            for k, row in enumerate(rows):
+                words[row] = [word for word in flat[spans[k] : spans[k + 1]] if word]
+        return TokenCounts(classes, words)
 
-    def _count(self, lang: str, texts: list[list[str]]) -> np.ndarray:
+    def _classes(self, lang: str, texts: list[str]) -> np.ndarray:
         known = self._rows.setdefault(lang, {})
-        per_post, distinct = occurrences(texts)
-        if len(known) + len(distinct) > CACHE_TOKENS:
+        if len(known) + len(texts) > CACHE_TOKENS:
             known.clear()
-        for text in distinct:
+        for text in texts:
             if text not in known:
                 known[text] = classify(text, lang)
-        table = np.array([known[text] for text in distinct]).reshape(len(distinct), len(COLUMNS))
-        return np.asarray(per_post @ table)
+        return np.array([known[text] for text in texts]).reshape(len(texts), len(COLUMNS))
+
+    def _lexical_word(self, text: str) -> str:
+        if text not in self._words:
+            if len(self._words) >= CACHE_TOKENS:
+                self._words.clear()
+            self._words[text] = lexical_word(text)
+        return self._words[text]
+
+
+def _occurrences(docs: Sequence[Doc]) -> tuple[sp.csr_matrix, list[str], np.ndarray, np.ndarray]:
+    """Posts x distinct tokens counts, the distinct tokens' texts, each token's column in
+    reading order, and where each post's tokens start and end in it."""
+    from spacy.attrs import ORTH  # spaCy is loaded by now: it made the docs
+
+    ids = [doc.to_array(ORTH) for doc in docs]
+    indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+    np.cumsum([len(post) for post in ids], out=indptr[1:])
+    flat = np.concatenate(ids) if ids else np.zeros(0, dtype=np.uint64)
+    distinct, inverse = np.unique(flat, return_inverse=True)
+    strings = docs[0].vocab.strings if docs else {}
+    texts = [strings[key] for key in distinct.tolist()]
+    matrix = sp.csr_matrix((np.ones(len(flat)), inverse.ravel(), indptr), shape=(len(docs), len(texts)))
+    return matrix, texts, inverse.ravel(), indptr

@@ -39,8 +39,8 @@ def _squash(x: np.ndarray) -> np.ndarray:
     return 100.0 / (1.0 + np.exp(-x))
 
 
-def tone_matrix(docs: Sequence[Doc], langs: Sequence[str], style: np.ndarray, counts: TokenCounts) -> np.ndarray:
-    """formality, humor, irreverence, enthusiasm of a batch of posts (rows follow `docs`), each 0–100."""
+def tone_matrix(texts: Sequence[str], langs: Sequence[str], style: np.ndarray, counts: TokenCounts) -> np.ndarray:
+    """formality, humor, irreverence, enthusiasm of a batch of posts (rows follow `texts`), each 0–100."""
     n = np.maximum(counts.column("tone_word"), 1.0)
     per100 = 100.0 / n
 
@@ -50,7 +50,7 @@ def tone_matrix(docs: Sequence[Doc], langs: Sequence[str], style: np.ndarray, co
     def s(name: str) -> np.ndarray:
         return style[:, INDEX[name]]
 
-    marks = np.array([_marks(doc.text) for doc in docs]).reshape(len(docs), 4)
+    marks = np.array([_marks(text) for text in texts]).reshape(len(texts), 4)
     laughs, laughing_emoji, warm_emoji, strong_punct = marks.T
     french = np.array([lang == "fr" for lang in langs])
     articles = rate("articles")
@@ -126,4 +126,4 @@ def _marks(text: str) -> tuple[int, int, int, int]:
 
 def tone_scores(doc: Doc, lang: str, style: np.ndarray) -> np.ndarray:
     """formality, humor, irreverence, enthusiasm for one post, each 0–100."""
-    return tone_matrix([doc], [lang], style.reshape(1, -1), TokenClassifier().count([doc], [lang]))[0]
+    return tone_matrix([doc.text], [lang], style.reshape(1, -1), TokenClassifier().count([doc], [lang]))[0]
