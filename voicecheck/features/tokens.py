@@ -157,7 +157,7 @@ def _occurrences(docs: Sequence[Doc]) -> tuple[sp.csr_matrix, list[str], np.ndar
     np.cumsum([len(post) for post in ids], out=indptr[1:])
     flat = np.concatenate(ids) if ids else np.zeros(0, dtype=np.uint64)
     distinct, inverse = np.unique(flat, return_inverse=True)
-    strings = docs[0].vocab.strings if docs else {}
+    strings = docs[0].vocab.strings  # one language, one pipeline: the same vocabulary for all
     texts = [strings[key] for key in distinct.tolist()]
     matrix = sp.csr_matrix((np.ones(len(flat)), inverse.ravel(), indptr), shape=(len(docs), len(texts)))
     return matrix, texts, inverse.ravel(), indptr
