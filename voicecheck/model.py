@@ -21,6 +21,7 @@ from functools import cached_property
 import numpy as np
 import scipy.sparse as sp
 
+from voicecheck.features.cosine import BrandVectors
 from voicecheck.features.lexical import tfidf
 from voicecheck.features.style import STYLE_FEATURES, comparable
 from voicecheck.features.table import FeatureTable
@@ -141,7 +142,7 @@ class VoiceModel:
 
     def build_references(self, table: FeatureTable) -> None:
         """The fold references (for scoring) and the full one (for explanations)."""
-        self.train_vectors_ = tfidf(table.chars, table.lang_index, self.background_.char_idf).T.tocsr()
+        self.train_vectors_ = BrandVectors(tfidf(table.chars, table.lang_index, self.background_.char_idf))
         self.fold_references_ = [
             self._reference(table, np.flatnonzero(self.fold_of_row_ != fold)) for fold in range(self.folds)
         ]
@@ -183,7 +184,7 @@ class VoiceModel:
         """Cosine similarity (character n-gram tf-idf) of posts to every training post."""
         rows = np.arange(len(table)) if rows is None else rows
         vectors = tfidf(table.chars[rows], table.lang_index[rows], self.background_.char_idf)
-        return np.asarray((vectors @ self.train_vectors_).todense())
+        return self.train_vectors_.similarity(vectors)
 
     def _components(
         self, table: FeatureTable, rows: np.ndarray, reference: Reference, similarity: np.ndarray
