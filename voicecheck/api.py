@@ -89,7 +89,7 @@ def _chunks(posts: Iterable[Post], size: int) -> Iterator[list[Post]]:
 
 
 def _tone_dict(values: np.ndarray) -> dict[str, float]:
-    return {dim: round(float(v), 1) for dim, v in zip(TONE_DIMENSIONS, values, strict=True)}
+    return {dim: round(v, 1) for dim, v in zip(TONE_DIMENSIONS, values.tolist(), strict=True)}
 
 
 def fit(

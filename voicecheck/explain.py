@@ -8,7 +8,8 @@ nearest on-brand posts show how the brand usually says it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -49,6 +50,8 @@ def _span(low: float, high: float) -> str:
 class Explainer:
     saved: SavedModel
 
+    _ranges: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, init=False)
+
     def __post_init__(self) -> None:
         table = self.saved.table
         self._channels = np.array(table.channels())
@@ -66,11 +69,25 @@ class Explainer:
         rows, where = self.against(table.posts[row].channel)
         return self.tone(table.tone[row], rows, where) + self.style(table.style[row], style_z, rows, where)
 
+    def brand_range(self, kind: str, rows: np.ndarray, where: str) -> tuple[np.ndarray, np.ndarray]:
+        """The 10th and 90th percentiles of the brand's `kind` ("tone", "style") over `rows`.
+
+        Computed once per channel: `where` names the rows. Features the pipeline could not
+        measure (NaN) are left out; a feature no post has gets NaN.
+        """
+        if (kind, where) not in self._ranges:
+            values = getattr(self.saved.table, kind)[rows]
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # "All-NaN slice": no tagger
+                low, high = np.nanpercentile(values, [10, 90], axis=0)
+            self._ranges[kind, where] = (low, high)
+        return self._ranges[kind, where]
+
     def tone(self, values: np.ndarray, rows: np.ndarray, where: str) -> list[Reason]:
         out = []
-        brand = self.saved.table.tone[rows]
+        lows, highs = self.brand_range("tone", rows, where)
         for i, dimension in enumerate(TONE_DIMENSIONS):
-            low, high = np.percentile(brand[:, i], [10, 90])
+            low, high = lows[i], highs[i]
             value = float(values[i])
             beyond = value - high if value > high else low - value if value < low else 0.0
             if beyond < TONE_MARGIN or (value < low and dimension in QUIET_BY_DEFAULT and high < QUIET_LEVEL):
@@ -88,17 +105,15 @@ class Explainer:
         return out
 
     def style(self, values: np.ndarray, z: np.ndarray, rows: np.ndarray, where: str) -> list[Reason]:
-        brand = self.saved.table.style[rows]
+        lows, highs = self.brand_range("style", rows, where)
         found = []
         for feature in STYLE_FEATURES:
             i = INDEX[feature.name]
             if not np.isfinite(z[i]) or abs(z[i]) < STYLE_Z or feature.name in ("function_words",):
                 continue
-            column = brand[:, i]
-            column = column[np.isfinite(column)]
-            if not len(column):
+            low, high = lows[i], highs[i]
+            if not np.isfinite(low):
                 continue
-            low, high = np.percentile(column, [10, 90])
             value = float(values[i])
             if low <= value <= high or not _noticeable(feature, value, low, high):
                 continue

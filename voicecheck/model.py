@@ -202,6 +202,28 @@ class VoiceModel:
         k = min(self.neighbours, among.shape[1])
         return np.partition(among, -k, axis=1)[:, -k:].mean(axis=1)
 
+    def _nearest_over_folds(self, similarity: np.ndarray) -> np.ndarray:
+        """The mean over folds of `_nearest` under each fold's reference, from one partition.
+
+        A fold's reference is every brand post outside the fold. The posts most similar to
+        a post overall hold the nearest of every fold's reference, unless one fold took so
+        many of them that fewer than `neighbours` are left; those rare rows are done in full.
+        """
+        k = min(self.neighbours, similarity.shape[1])
+        candidates = min(similarity.shape[1], 4 * k)
+        top = np.argpartition(similarity, -candidates, axis=1)[:, -candidates:]
+        top_similarity = np.take_along_axis(similarity, top, axis=1)
+        top_fold = self.fold_of_row_[top]
+        total = np.zeros(len(similarity))
+        for fold, reference in enumerate(self.fold_references_):
+            kept = np.where(top_fold != fold, top_similarity, -np.inf)
+            nearest = np.partition(kept, -k, axis=1)[:, -k:].mean(axis=1)
+            short = np.flatnonzero((top_fold != fold).sum(axis=1) < k)
+            if len(short):
+                nearest[short] = self._nearest(similarity[short], reference)
+            total += nearest
+        return total / len(self.fold_references_)
+
     def _style_typicality(self, table: FeatureTable, rows: np.ndarray, reference: Reference) -> np.ndarray:
         return -np.nanmean(np.log1p(self.style_z(table, rows, reference) ** 2), axis=1)
 
@@ -243,7 +265,7 @@ class VoiceModel:
         # more of the brand and score every post higher than the calibration expects.
         folds = self.fold_references_
         components = np.column_stack([
-            np.mean([self._nearest(similarity, ref) for ref in folds], axis=0),
+            self._nearest_over_folds(similarity),
             _mean_llr(table.words, table.lang_index, self.fold_word_llr_),
             _mean_llr(table.chars, table.lang_index, self.fold_char_llr_),
             np.mean([self._style_typicality(table, rows, ref) for ref in folds], axis=0),
