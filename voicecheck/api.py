@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from voicecheck.features.background import load_background
 from voicecheck.features.table import FeatureTable, build_table
 from voicecheck.features.tone import TONE_DIMENSIONS
 from voicecheck.model import Background, VoiceModel
-from voicecheck.nlp import LANGUAGES, PipelineMode, Pipelines, parse
+from voicecheck.nlp import LANGUAGES, PipelineMode, Pipelines, load_character_model, parse
 from voicecheck.profile import BrandProfile
 from voicecheck.readers.base import MAX_POST_CHARS, Post
 from voicecheck.report import build_report
@@ -162,7 +162,15 @@ def check(saved: SavedModel, posts: Iterable[Post], chunk_size: int = 2000, jobs
         return
     yield from _check_chunk(saved, first)  # also loads the pipelines and explainer once, before any fork
     if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
-        yield from _check_in_workers(saved, chunks, jobs)
+        second = next(chunks, None)
+        if second is None:
+            return
+        # Whatever a worker may need is loaded once, here, rather than once in each worker.
+        pipelines = shared_pipelines(saved.pipeline_mode)
+        for lang in LANGUAGES:
+            pipelines.get(lang)
+        load_character_model()
+        yield from _check_in_workers(saved, chain([second], chunks), jobs)
     else:
         for chunk in chunks:
             yield from _check_chunk(saved, chunk)

@@ -109,16 +109,21 @@ def _english_over_french() -> np.ndarray:
 
 
 def _character_model(text: str, default: str) -> str:
-    global _identifier
     if sum(ch.isalpha() for ch in text) < 3:
         return default
+    lang, probability = load_character_model().classify(text[:1000])
+    return str(lang) if probability >= 0.6 else default
+
+
+def load_character_model() -> LanguageIdentifier:
+    """py3langid's model, restricted to our languages: loaded once per process (0.7 s)."""
+    global _identifier
     if _identifier is None:
         from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
         _identifier = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
         _identifier.set_languages(list(LANGUAGES))
-    lang, probability = _identifier.classify(text[:1000])
-    return str(lang) if probability >= 0.6 else default
+    return _identifier
 
 
 def pipeline_mode_from_env() -> PipelineMode:
