@@ -185,13 +185,21 @@ def _check_in_workers(saved: SavedModel, chunks: Iterator[list[Post]], jobs: int
     global _FORKED_MODEL
     _FORKED_MODEL = saved
     pending: deque[Future[list[CheckResult]]] = deque()
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_one_blas_thread) as pool:
         for chunk in chunks:
             pending.append(pool.submit(_check_forked_chunk, chunk))
             if len(pending) > 2 * jobs:  # a bounded queue: memory stays flat, order is kept
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+
+
+def _one_blas_thread() -> None:
+    """Workers already fill the cores: BLAS threads of their own would only contend for them."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
 
 
 def _check_forked_chunk(chunk: list[Post]) -> list[CheckResult]:
