@@ -89,14 +89,11 @@ def _llr(counts: sp.csr_matrix, lang_rows: np.ndarray, background: np.ndarray, s
 
 def _mean_llr(counts: sp.csr_matrix, lang_rows: np.ndarray, llr: np.ndarray) -> np.ndarray:
     """Each post's mean log-likelihood ratio per feature occurrence, under its language's model."""
-    scores = np.zeros(counts.shape[0])
-    languages = np.unique(lang_rows)
-    for lang in languages:
-        rows = np.flatnonzero(lang_rows == lang)
-        block = counts if len(languages) == 1 else counts[rows]
-        sizes = np.asarray(block.sum(axis=1)).ravel()
-        scores[rows] = (block @ llr[lang]) / np.maximum(sizes, 1.0)
-    return scores
+    row_of_entry = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    ratios = llr[lang_rows[row_of_entry], counts.indices]  # read where the posts have features only
+    sums = np.bincount(row_of_entry, weights=counts.data * ratios, minlength=counts.shape[0])
+    sizes = np.bincount(row_of_entry, weights=counts.data, minlength=counts.shape[0])
+    return sums / np.maximum(sizes, 1.0)
 
 
 class VoiceModel:

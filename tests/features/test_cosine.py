@@ -25,6 +25,7 @@ def test_similarity_is_the_plain_sparse_product(monkeypatch: pytest.MonkeyPatch,
     expected = (posts @ brand.T).toarray()
     assert np.allclose(vectors.similarity(posts), expected, atol=1e-12)
     assert np.allclose(vectors.similarity(brand).diagonal(), 1.0)
+    assert np.allclose(vectors.similarity(posts[:1]), expected[:1], atol=1e-12)  # a single post: not split
 
 
 def test_only_columns_most_brand_posts_share_are_dense() -> None:

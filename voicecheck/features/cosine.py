@@ -15,6 +15,8 @@ import scipy.sparse as sp
 DENSE_SHARE = 0.05
 #: ...and the dense block stays under this many cells (8 bytes each).
 DENSE_CELLS = 2**21
+#: Batches smaller than this take the plain sparse product: splitting costs more than it saves.
+SPLIT_FROM_ROWS = 64
 
 
 class BrandVectors:
@@ -32,10 +34,13 @@ class BrandVectors:
         self._is_dense = is_dense
         self._dense = np.ascontiguousarray(vectors[:, self.dense_columns].toarray().T)  # columns x posts
         self._sparse = _without(vectors, is_dense).T.tocsr()  # features x posts
+        self._whole = vectors.T.tocsr()
 
     def similarity(self, rows: sp.csr_matrix) -> np.ndarray:
         """Cosine similarity of each of `rows` (L2-normed tf-idf) to each brand post."""
         rows = sp.csr_matrix(rows)
+        if rows.shape[0] < SPLIT_FROM_ROWS:
+            return np.asarray((rows @ self._whole).todense())
         out = np.asarray((_without(rows, self._is_dense) @ self._sparse).todense())
         if len(self.dense_columns):
             out += rows[:, self.dense_columns].toarray() @ self._dense

@@ -57,7 +57,8 @@ class WordHasher:
 
     def counts(self, documents: Sequence[Sequence[str]]) -> sp.csr_matrix:
         per_document, distinct = occurrences(documents)
-        return sp.csr_matrix(per_document @ self._word_rows(distinct))
+        counts: sp.csr_matrix = per_document @ self._word_rows(distinct)
+        return counts
 
     def _word_rows(self, words: list[str]) -> sp.csr_matrix:
         if len(self._rows) + len(words) > CACHE_WORDS:

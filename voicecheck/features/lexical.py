@@ -67,10 +67,10 @@ def word_counts(tokens: Sequence[list[str]]) -> sp.csr_matrix:
 
 def tfidf(counts: sp.csr_matrix, lang_rows: np.ndarray, idf: np.ndarray) -> sp.csr_matrix:
     """Sublinear tf times the idf of each row's language (`idf` is languages x features), L2-normed."""
-    weighted = counts.astype(np.float64, copy=True)
-    weighted.data = np.log1p(weighted.data)
-    row_lang = np.repeat(lang_rows, np.diff(weighted.indptr))
-    weighted.data *= idf[row_lang, weighted.indices]
-    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+    weighted = sp.csr_matrix(counts, dtype=np.float64, copy=True)
+    row_of_entry = np.repeat(np.arange(weighted.shape[0]), np.diff(weighted.indptr))
+    weighted.data = np.log1p(weighted.data) * idf[lang_rows[row_of_entry], weighted.indices]
+    norms = np.sqrt(np.bincount(row_of_entry, weights=weighted.data**2, minlength=weighted.shape[0]))
     norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ weighted)
+    weighted.data /= norms[row_of_entry]
+    return weighted
