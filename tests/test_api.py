@@ -4,6 +4,7 @@ import pytest
 
 from voicecheck import api
 from voicecheck.errors import VoicecheckError
+from voicecheck.nlp import detect_language
 from voicecheck.readers.base import Post
 from voicecheck.store import SavedModel
 
@@ -113,3 +114,17 @@ def test_parallel_check_gives_the_same_results_in_the_same_order(sample_model: S
     together = [r.as_dict() for r in api.check(sample_model, posts, chunk_size=100, jobs=2)]
     assert len(together) == len(posts) > 300  # the first chunk here, three more in the workers
     assert together == alone
+
+
+def test_a_language_the_brand_never_wrote_in_is_read_without_a_tagger(sample_posts: list, pipelines) -> None:  # type: ignore[no-untyped-def]
+    if not pipelines.has_tagger("fr"):
+        pytest.skip("fr_core_news_sm is not installed")
+    english = [post for post in sample_posts if detect_language(post.text) == "en"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # fewer than FEW_POSTS is fine here
+        saved = api.fit(english)
+    assert not api.judging_pipelines(saved).has_tagger("fr")  # no French brand posts to compare with
+    french = check_one(saved, "Nous sommes ravis de vous accueillir dans notre nouvelle boutique.")
+    assert french.lang == "fr"
+    assert any("no fr posts" in note for note in french.notes)
+    assert api.judging_pipelines(saved).has_tagger("en") == pipelines.has_tagger("en")

@@ -48,3 +48,10 @@ def test_parse_keeps_input_order_across_languages_and_trusts_a_given_language() 
     assert [p.post.id for p in parsed] == ["1", "2", "3"]
     assert [p.lang for p in parsed] == ["fr", "en", "en"]
     assert [p.doc.text for p in parsed] == [post.text for post in posts]
+
+
+def test_blank_languages_get_the_blank_pipeline_whatever_the_mode(pipelines: Pipelines) -> None:
+    if not pipelines.has_tagger("fr"):
+        pytest.skip("fr_core_news_sm is not installed")
+    assert not Pipelines("auto", blank_languages=frozenset({"fr"})).has_tagger("fr")
+    assert not Pipelines("trained", blank_languages=frozenset({"fr"})).has_tagger("fr")

@@ -77,9 +77,18 @@ class ToneResult:
 
 
 @cache
-def shared_pipelines(mode: PipelineMode) -> Pipelines:
+def shared_pipelines(mode: PipelineMode, blank_languages: frozenset[str] = frozenset()) -> Pipelines:
     """One set of pipelines per mode for the whole process: loading them takes up to a second."""
-    return Pipelines(mode)
+    return Pipelines(mode, blank_languages)
+
+
+def judging_pipelines(saved: SavedModel) -> Pipelines:
+    """The pipelines that read posts judged against `saved`.
+
+    A language the brand never wrote in gets the blank pipeline: its posts' parts of speech
+    would be compared with no brand posts at all, so loading a tagger for them is wasted.
+    """
+    return shared_pipelines(saved.pipeline_mode, frozenset(LANGUAGES) - _judging(saved).langs)
 
 
 def _chunks(posts: Iterable[Post], size: int) -> Iterator[list[Post]]:
@@ -166,7 +175,7 @@ def check(saved: SavedModel, posts: Iterable[Post], chunk_size: int = 2000, jobs
         if second is None:
             return
         # Whatever a worker may need is loaded once, here, rather than once in each worker.
-        pipelines = shared_pipelines(saved.pipeline_mode)
+        pipelines = judging_pipelines(saved)
         for lang in LANGUAGES:
             pipelines.get(lang)
         load_character_model()
@@ -226,7 +235,7 @@ def _judging(saved: SavedModel) -> _Judging:
 
 def _check_chunk(saved: SavedModel, chunk: list[Post]) -> list[CheckResult]:
     judging = _judging(saved)
-    table = build_table(parse(chunk, shared_pipelines(saved.pipeline_mode), saved.default_lang))
+    table = build_table(parse(chunk, judging_pipelines(saved), saved.default_lang))
     similarity = saved.model.similarity(table)
     scores, below = saved.model.score(table, similarity)
     style_z = saved.model.style_z(table, np.arange(len(table)))
@@ -288,7 +297,7 @@ def report(saved: SavedModel, posts: Iterable[Post] | None = None) -> dict[str, 
         below = scores < 100 * saved.model.false_flag_rate
         flagged = _flagged(saved, table, scores, below, held_out=True)
         return build_report(saved, flagged=flagged)
-    table = build_table(parse(posts, shared_pipelines(saved.pipeline_mode), saved.default_lang))
+    table = build_table(parse(posts, judging_pipelines(saved), saved.default_lang))
     if not len(table):
         raise VoicecheckError("no posts to report on")
     scores, below = saved.model.score(table)

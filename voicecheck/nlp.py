@@ -142,6 +142,8 @@ class Pipelines:
     """Loads each language's pipeline once, on first use."""
 
     mode: PipelineMode = "auto"
+    #: Languages that get the blank pipeline whatever the mode (see `api.judging_pipelines`).
+    blank_languages: frozenset[str] = frozenset()
     _loaded: dict[str, Language] = field(default_factory=dict)
 
     def get(self, lang: str) -> Language:
@@ -154,6 +156,8 @@ class Pipelines:
 
         if lang == "fr":
             _import_french_quickly()
+        if lang in self.blank_languages:
+            return spacy.blank(lang)
         if self.mode != "blank" and trained_available(lang):
             # The French tokenizer on disk carries the huge pattern too: use the language's
             # own (same rules, built by _import_french_quickly) instead of deserialising it.
