@@ -149,7 +149,8 @@ def speed_and_memory(eval_dir: Path, skip: set[str]) -> list[str]:
             small = peak_memory_mib([*check, "--output", str(work / "a.jsonl"), str(work / "check20k.csv")])
             large = peak_memory_mib([*check, "--output", str(work / "b.jsonl"), str(work / "check200k.csv")])
             lines.append(f"memory  peak RSS checking 20,000 posts: {small:.0f} MiB; 200,000 posts: {large:.0f} MiB")
-            jobs = peak_memory_mib([*check, "--jobs", "2", "--output", str(work / "c.jsonl"), str(work / "check20k.csv")])
+            both = [*check, "--jobs", "2", "--output", str(work / "c.jsonl"), str(work / "check20k.csv")]
+            jobs = peak_memory_mib(both)
             lines.append(f"memory  peak RSS checking 20,000 posts --jobs 2: {jobs:.0f} MiB (largest process)")
     return lines
 

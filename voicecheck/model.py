@@ -251,6 +251,11 @@ class VoiceModel:
 
         `similarity` (from `similarity(table)`) may be passed in when the caller needs it too.
         """
+        totals = self.components(table, similarity).sum(axis=1)
+        return self._percentile(totals), totals < self.threshold_
+
+    def components(self, table: FeatureTable, similarity: np.ndarray | None = None) -> np.ndarray:
+        """Each post's COMPONENTS, standardised on the brand's held-out posts (their sum is scored)."""
         if not hasattr(self, "reference_"):
             from sklearn.exceptions import NotFittedError
 
@@ -261,11 +266,11 @@ class VoiceModel:
         # each saw 1 - 1/folds of the brand's posts, averaged. The full reference would see
         # more of the brand and score every post higher than the calibration expects.
         folds = self.fold_references_
-        components = np.column_stack([
+        raw = np.column_stack([
             self._nearest_over_folds(similarity),
             _mean_llr(table.words, table.lang_index, self.fold_word_llr_),
             _mean_llr(table.chars, table.lang_index, self.fold_char_llr_),
             np.mean([self._style_typicality(table, rows, ref) for ref in folds], axis=0),
         ])  # fmt: skip
-        totals = self._total(components)
-        return self._percentile(totals), totals < self.threshold_
+        standardised: np.ndarray = (raw - self.component_mean_) / self.component_std_
+        return standardised

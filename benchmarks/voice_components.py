@@ -1,0 +1,80 @@
+"""Which of the voice model's views earn their place: ROC-AUC of every subset of them.
+
+    python benchmarks/voice_components.py PATH/TO/eval/twcs_support_en.csv
+
+Same protocol as the evaluation's `voice_auc.py` (per voice: 100 posts to fit on, 100 held-out
+posts of the voice and 100 posts of other voices, same seed and draws), but through the
+library, so that each view's standardised score can be read before they are summed. Prints
+the mean AUC over voices of the sum of each subset of views, best first. Keep a view when the
+subsets with it beat those without it on every corpus; these figures are for choosing the
+design, never for setting a weight.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import warnings
+from itertools import combinations
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+from voicecheck import api
+from voicecheck.features.table import build_table
+from voicecheck.model import COMPONENTS
+from voicecheck.nlp import parse
+from voicecheck.readers.base import Post
+
+TRAIN, TEST = 100, 100
+
+
+def voices_of(corpus: str, seed: int) -> tuple[dict[str, list[dict[str, str]]], list[str], random.Random]:
+    csv.field_size_limit(10**8)
+    with open(corpus, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    by_voice: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        by_voice.setdefault(row["brand"], []).append(row)
+    voices = sorted(v for v, posts in by_voice.items() if len(posts) >= TRAIN + 50)
+    rng = random.Random(seed)
+    for voice in voices:
+        rng.shuffle(by_voice[voice])
+    return by_voice, voices, rng
+
+
+def as_posts(rows: list[dict[str, str]]) -> list[Post]:
+    return [Post(id=str(i), text=row["text"], channel=row.get("channel") or None) for i, row in enumerate(rows)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    by_voice, voices, rng = voices_of(args.corpus, args.seed)
+    aucs: dict[tuple[int, ...], list[float]] = {}
+    for voice in voices:
+        own = by_voice[voice][TRAIN : TRAIN + TEST]
+        others = [v for v in voices if v != voice]
+        strangers = []
+        while len(strangers) < len(own):
+            other = rng.choice(others)
+            strangers.append(rng.choice(by_voice[other][TRAIN:] or by_voice[other]))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            saved = api.fit(as_posts(by_voice[voice][:TRAIN]))
+        table = build_table(parse(as_posts(own + strangers), api.judging_pipelines(saved), saved.default_lang))
+        views = saved.model.components(table)
+        truth = np.r_[np.ones(len(own)), np.zeros(len(strangers))]
+        for size in range(1, len(COMPONENTS) + 1):
+            for subset in combinations(range(len(COMPONENTS)), size):
+                aucs.setdefault(subset, []).append(roc_auc_score(truth, views[:, subset].sum(axis=1)))
+    print(f"{args.corpus}: {len(voices)} voices, mean AUC of the summed views")
+    for subset, values in sorted(aucs.items(), key=lambda item: -np.mean(item[1])):
+        print(f"  {np.mean(values):.3f}  {' + '.join(COMPONENTS[i] for i in subset)}")
+
+
+if __name__ == "__main__":
+    main()
