@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from voicecheck.errors import VoicecheckError
-from voicecheck.features.hashing import feature_indices
 from voicecheck.readers.base import MAX_POST_CHARS, Post
 
 if TYPE_CHECKING:
@@ -79,6 +78,8 @@ def detect_languages(texts: Sequence[str], default: str = "en") -> list[str]:
     sum over a batch costs next to nothing. The rest go to py3langid's character n-gram
     model, loaded (0.7 s) only if one is needed.
     """
+    from voicecheck.features.hashing import feature_indices  # with SciPy: not needed for --help
+
     words = [_LATIN_WORD.findall(text[:1000].lower()) for text in texts]
     evidence = np.zeros(len(texts))
     flat = list(chain.from_iterable(words))

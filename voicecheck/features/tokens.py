@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from voicecheck.features import lexicon
 
 if TYPE_CHECKING:
+    import scipy.sparse as sp
     from spacy.tokens import Doc
 
 #: Per-token columns. "word" is a style word (letters, or an apostrophe as in "we're");
@@ -150,6 +150,7 @@ class TokenClassifier:
 def _occurrences(docs: Sequence[Doc]) -> tuple[sp.csr_matrix, list[str], np.ndarray, np.ndarray]:
     """Posts x distinct tokens counts, the distinct tokens' texts, each token's column in
     reading order, and where each post's tokens start and end in it."""
+    import scipy.sparse as sp  # here, so that `voicecheck --help` does not wait for it
     from spacy.attrs import ORTH  # spaCy is loaded by now: it made the docs
 
     ids = [doc.to_array(ORTH) for doc in docs]
