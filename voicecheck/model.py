@@ -131,7 +131,7 @@ class VoiceModel:
         # must not widen the brand's range and shrink every other post's distance from it.
         low, self.component_mean_, high = np.percentile(heldout, [25, 50, 75], axis=0)
         self.component_std_ = np.maximum((high - low) / 1.349, 1e-6)
-        totals = self._total(heldout)
+        totals = self._standardise(heldout).sum(axis=1)
         self.calibration_ = np.sort(totals)
         self.threshold_ = float(np.quantile(totals, self.false_flag_rate))
         self.heldout_scores_ = self._percentile(totals)
@@ -240,8 +240,10 @@ class VoiceModel:
         reference = reference or self.reference_
         return reference.channel_style.get(channel or "", reference.core_style)
 
-    def _total(self, components: np.ndarray) -> np.ndarray:
-        return ((components - self.component_mean_) / self.component_std_).sum(axis=1)
+    def _standardise(self, components: np.ndarray) -> np.ndarray:
+        """Components on the scale of the brand's held-out posts (median 0, IQR-based spread 1)."""
+        standardised: np.ndarray = (components - self.component_mean_) / self.component_std_
+        return standardised
 
     def _percentile(self, totals: np.ndarray) -> np.ndarray:
         return 100.0 * np.searchsorted(self.calibration_, totals, side="right") / len(self.calibration_)
@@ -272,5 +274,4 @@ class VoiceModel:
             _mean_llr(table.chars, table.lang_index, self.fold_char_llr_),
             np.mean([self._style_typicality(table, rows, ref) for ref in folds], axis=0),
         ])  # fmt: skip
-        standardised: np.ndarray = (raw - self.component_mean_) / self.component_std_
-        return standardised
+        return self._standardise(raw)
