@@ -54,15 +54,22 @@ class Explainer:
 
     def __post_init__(self) -> None:
         table = self.saved.table
-        self._channels = np.array(table.channels())
+        channels = np.array(table.channels())
+        self._all_rows = np.arange(len(channels))
+        #: The channels with enough brand posts to have a range of their own, and their rows.
+        self._channel_rows = {
+            str(channel): np.flatnonzero(channels == channel)
+            for channel in np.unique(channels)
+            if channel and np.sum(channels == channel) >= MIN_CHANNEL_POSTS
+        }
         word_totals = np.asarray(table.words.sum(axis=0)).ravel()
         self._brand_words = word_totals > 0
 
     def against(self, channel: str | None) -> tuple[np.ndarray, str]:
         """Rows of the brand's posts that make its range for `channel`, and how to name them."""
-        if channel and np.sum(self._channels == channel) >= MIN_CHANNEL_POSTS:
-            return np.flatnonzero(self._channels == channel), f"on {channel}"
-        return np.arange(len(self._channels)), "across its channels"
+        if channel in self._channel_rows:
+            return self._channel_rows[channel], f"on {channel}"
+        return self._all_rows, "across its channels"
 
     def drift(self, table: FeatureTable, row: int, style_z: np.ndarray) -> list[Reason]:
         """The tone dimensions and style habits in which this post leaves the brand's range."""
