@@ -3,12 +3,13 @@ import math
 import numpy as np
 import pytest
 
-from voicecheck.features.style import INDEX, STYLE_FEATURES, comparable, style_features
+from tests.features import table_of
+from voicecheck.features.style import INDEX, STYLE_FEATURES, comparable
 from voicecheck.nlp import Pipelines
 
 
 def features(pipelines: Pipelines, text: str, lang: str) -> dict[str, float]:
-    values = style_features(pipelines.get(lang)(text), lang)
+    values = table_of(pipelines, text, lang).style[0]
     return {f.name: float(values[INDEX[f.name]]) for f in STYLE_FEATURES}
 
 
@@ -45,7 +46,7 @@ def test_contractions_and_casual_words(blank: Pipelines) -> None:
 
 def test_emoji_only_and_empty_posts_do_not_divide_by_zero(blank: Pipelines) -> None:
     for text in ["🎉🎉🎉", "", "   ", "!!!"]:
-        values = style_features(blank.get("en")(text), "en")
+        values = table_of(blank, text, "en").style[0]
         finite = values[[i for f, i in INDEX.items() if f not in ("nouns", "verbs", "adjectives", "imperatives")]]
         assert np.all(np.isfinite(finite)), text
 

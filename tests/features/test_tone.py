@@ -2,16 +2,15 @@
 
 import pytest
 
-from voicecheck.features.style import style_features
-from voicecheck.features.tone import TONE_DIMENSIONS, tone_scores
+from tests.features import table_of
+from voicecheck.features.tone import TONE_DIMENSIONS
 from voicecheck.nlp import Pipelines
 
 
 @pytest.fixture(scope="module")
 def tone(pipelines: Pipelines):  # type: ignore[no-untyped-def]
     def score(text: str, lang: str) -> dict[str, float]:
-        doc = pipelines.get(lang)(text)
-        return dict(zip(TONE_DIMENSIONS, tone_scores(doc, lang, style_features(doc, lang)), strict=True))
+        return dict(zip(TONE_DIMENSIONS, table_of(pipelines, text, lang).tone[0], strict=True))
 
     return score
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import regex
 
-from voicecheck.features.tokens import TokenClassifier, TokenCounts
+from voicecheck.features.tokens import TokenCounts
 
 Unit = Literal["count", "per100", "mean", "flag"]
 
@@ -100,11 +100,6 @@ def style_matrix(texts: Sequence[str], docs: Sequence[Doc], counts: TokenCounts)
     values[:, INDEX["sentence_length"]] = n_words / values[:, INDEX["sentence_length"]]
     values[:, INDEX["commas"]] *= per100
     return values
-
-
-def style_features(doc: Doc, lang: str) -> np.ndarray:
-    """The STYLE_FEATURES of one post, in order."""
-    return style_matrix([doc.text], [doc], TokenClassifier().count([doc], [lang]))[0]
 
 
 def _text_features(text: str, out: np.ndarray) -> None:

@@ -9,13 +9,12 @@ weights are set by hand from what the markers mean, not fitted to any corpus.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 import regex
 
 from voicecheck.features.style import INDEX
-from voicecheck.features.tokens import TokenClassifier, TokenCounts
+from voicecheck.features.tokens import TokenCounts
 
 TONE_DIMENSIONS = ("formality", "humor", "irreverence", "enthusiasm")
 #: What a higher and a lower value reads as, for explanations.
@@ -30,9 +29,6 @@ _LAUGHING_EMOJI = regex.compile("[😂🤣😆😅😜😝🙃😏😹🤪😄�
 _WARM_EMOJI = regex.compile("[❤💕💖💗💙💚💛💜🧡🥰😍🤩🎉🥳✨🙌👏🔥💪⭐🌟]")
 _LAUGH = regex.compile(r"\b(?:a?h(?:a|e|i){2,}h?|lo+l|mdr+|ptdr+)\b", regex.I)
 _STRONG_PUNCT = regex.compile(r"[!?]{2,}")
-
-if TYPE_CHECKING:
-    from spacy.tokens import Doc
 
 
 def _squash(x: np.ndarray) -> np.ndarray:
@@ -122,8 +118,3 @@ def _marks(text: str) -> tuple[int, int, int, int]:
         len(_WARM_EMOJI.findall(text)),
         len(_STRONG_PUNCT.findall(text)),
     )
-
-
-def tone_scores(doc: Doc, lang: str, style: np.ndarray) -> np.ndarray:
-    """formality, humor, irreverence, enthusiasm for one post, each 0–100."""
-    return tone_matrix([doc.text], [lang], style.reshape(1, -1), TokenClassifier().count([doc], [lang]))[0]
