@@ -34,6 +34,23 @@ def test_drift_is_explained_with_examples(sample_model: SavedModel) -> None:
     assert all(example["channel"] == "instagram" for example in result.examples)
 
 
+def test_in_a_batch_only_flagged_posts_get_examples_and_each_gets_its_own(sample_model: SavedModel) -> None:
+    on_voice = "Petit conseil de la semaine : un linge en microfibre humide sur les plinthes, et le tour est joué."
+    drifts = [
+        ("omg lol our crew literally CRUSHED it today!!! 🔥🔥🔥 dm us asap", "instagram"),
+        ("BREAKING: Bitcoin just broke $120k. Institutional inflows accelerate, analysts say", "linkedin"),
+    ]
+    posts = [Post("a", on_voice, "facebook")]
+    posts += [Post(f"d{i}", text, channel) for i, (text, channel) in enumerate(drifts)]
+    posts += [Post("b", on_voice, "facebook")]
+    results = list(api.check(sample_model, posts))
+    assert [r.flagged for r in results] == [False, True, True, False]
+    assert results[0].examples == [] and results[3].examples == []
+    for result, (text, channel) in zip(results[1:3], drifts, strict=True):
+        assert result.examples == check_one(sample_model, text, channel).examples
+        assert all(example["channel"] == channel for example in result.examples)
+
+
 def test_avoided_and_preferred_terms_flag_even_a_good_post(sample_model: SavedModel) -> None:
     result = check_one(sample_model, "Our maids are ready to make your windows shine. Book your visit online!")
     assert result.flagged

@@ -40,16 +40,3 @@ def test_style_is_judged_against_the_posts_channel(fitted: SavedModel) -> None:
     unknown = fitted.model.style_stats("tiktok")
     assert instagram.count == 63 and linkedin.count == 63
     assert unknown is fitted.model.reference_.core_style
-
-
-def test_nearest_neighbours_over_folds_equal_each_folds_own_search(fitted: SavedModel) -> None:
-    model = fitted.model
-    n = len(fitted.table)
-    rng = np.random.default_rng(0)
-    similarity = rng.random((30, n))
-    # One row whose most similar posts all sit in one fold: that fold must look further.
-    crowded = np.flatnonzero(model.fold_of_row_ == 0)
-    assert len(crowded) >= 4 * model.neighbours  # more than the candidates one partition keeps
-    similarity[0, crowded] += 1.0
-    expected = np.mean([model._nearest(similarity, ref) for ref in model.fold_references_], axis=0)
-    assert np.allclose(model._nearest_over_folds(similarity), expected, atol=1e-12)

@@ -236,15 +236,17 @@ def _judging(saved: SavedModel) -> _Judging:
 def _check_chunk(saved: SavedModel, chunk: list[Post]) -> list[CheckResult]:
     judging = _judging(saved)
     table = build_table(parse(chunk, judging_pipelines(saved), saved.default_lang))
-    similarity = saved.model.similarity(table)
-    scores, below = saved.model.score(table, similarity)
+    scores, below = saved.model.score(table)
     style_z = saved.model.style_z(table, np.arange(len(table)))
-    results = []
-    for row in range(len(table)):
-        result = _judge(saved, judging, table, row, float(scores[row]), bool(below[row]), style_z[row])
-        if result.flagged:
-            result.examples = judging.explainer.examples(result.post.channel, similarity[row])
-        results.append(result)
+    results = [
+        _judge(saved, judging, table, row, float(scores[row]), bool(below[row]), style_z[row])
+        for row in range(len(table))
+    ]
+    flagged = np.array([row for row, result in enumerate(results) if result.flagged], dtype=np.int64)
+    if len(flagged):  # examples are shown only beside flagged posts: compare only those
+        similarity = saved.model.similarity(table, flagged)
+        for i, row in enumerate(flagged):
+            results[row].examples = judging.explainer.examples(results[row].post.channel, similarity[i])
     return results
 
 

@@ -1,16 +1,18 @@
 """The voice model: what a brand's posts have in common, and how far a new post is from it.
 
-Four views of a post are compared with the brand's own posts, each blind to other brands:
-  - `neighbours`: character n-gram similarity to the closest brand posts (idf from ordinary
-    language, so shared common words count for little);
+Three views of a post are compared with the brand's own posts, each blind to other brands:
   - `words` and `ngrams`: how much likelier the post's words and character n-grams are under
     the brand's language model than under ordinary language (a log-likelihood ratio);
   - `style`: how typical its style features are of the brand on that channel.
-Each view is standardised on posts held out during fitting (cross-fitting), the four are
+Each view is standardised on posts held out during fitting (cross-fitting), the three are
 summed, and the sum is turned into a percentile among the brand's held-out posts. The flag
 threshold is that percentile's `false_flag_rate` quantile, so about that share of the
 brand's own posts would be flagged. New posts are scored by the same fold references that
 scored the held-out posts, so that they are judged on the scale the threshold was set on.
+
+Character n-gram similarity to the nearest brand posts is not a view: on the evaluation
+corpora it added nothing to the three above (BENCHMARKS.md, "Which views earn their place").
+It only picks the brand posts shown as examples beside a flagged post.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from voicecheck.features.style import STYLE_FEATURES, comparable
 from voicecheck.features.table import FeatureTable
 from voicecheck.nlp import LANGUAGES
 
-COMPONENTS = ("neighbours", "words", "ngrams", "style")
+COMPONENTS = ("words", "ngrams", "style")
 #: A style feature's spread never counts as narrower than this (in its comparable unit).
 _STD_FLOOR = {"count": 0.35, "per100": 1.5, "mean": 0.6, "flag": 0.25}
 STYLE_STD_FLOOR = np.array([_STD_FLOOR[f.unit] for f in STYLE_FEATURES])
@@ -103,13 +105,11 @@ class VoiceModel:
         self,
         false_flag_rate: float = 0.05,
         folds: int = 5,
-        neighbours: int = 5,
         smoothing: float = 2000.0,
         random_state: int = 0,
     ) -> None:
         self.false_flag_rate = false_flag_rate
         self.folds = folds
-        self.neighbours = neighbours
         self.smoothing = smoothing
         self.random_state = random_state
 
@@ -126,7 +126,7 @@ class VoiceModel:
         heldout = np.zeros((len(table), len(COMPONENTS)))
         for fold, reference in enumerate(self.fold_references_):
             test = np.flatnonzero(self.fold_of_row_ == fold)
-            heldout[test] = self._components(table, test, reference, self.similarity(table, test))
+            heldout[test] = self._components(table, test, reference)
         # Median and interquartile range: a few odd posts (another language, a one-word reply)
         # must not widen the brand's range and shrink every other post's distance from it.
         low, self.component_mean_, high = np.percentile(heldout, [25, 50, 75], axis=0)
@@ -183,43 +183,13 @@ class VoiceModel:
         vectors = tfidf(table.chars[rows], table.lang_index[rows], self.background_.char_idf)
         return self.train_vectors_.similarity(vectors)
 
-    def _components(
-        self, table: FeatureTable, rows: np.ndarray, reference: Reference, similarity: np.ndarray
-    ) -> np.ndarray:
+    def _components(self, table: FeatureTable, rows: np.ndarray, reference: Reference) -> np.ndarray:
         lang_rows = table.lang_index[rows]
         return np.column_stack([
-            self._nearest(similarity, reference),
             _mean_llr(table.words[rows], lang_rows, reference.word_llr),
             _mean_llr(table.chars[rows], lang_rows, reference.char_llr),
             self._style_typicality(table, rows, reference),
         ])  # fmt: skip
-
-    def _nearest(self, similarity: np.ndarray, reference: Reference) -> np.ndarray:
-        among = similarity[:, reference.rows]
-        k = min(self.neighbours, among.shape[1])
-        return np.partition(among, -k, axis=1)[:, -k:].mean(axis=1)
-
-    def _nearest_over_folds(self, similarity: np.ndarray) -> np.ndarray:
-        """The mean over folds of `_nearest` under each fold's reference, from one partition.
-
-        A fold's reference is every brand post outside the fold. The posts most similar to
-        a post overall hold the nearest of every fold's reference, unless one fold took so
-        many of them that fewer than `neighbours` are left; those rare rows are done in full.
-        """
-        k = min(self.neighbours, similarity.shape[1])
-        candidates = min(similarity.shape[1], 4 * k)
-        top = np.argpartition(similarity, -candidates, axis=1)[:, -candidates:]
-        top_similarity = np.take_along_axis(similarity, top, axis=1)
-        top_fold = self.fold_of_row_[top]
-        total = np.zeros(len(similarity))
-        for fold, reference in enumerate(self.fold_references_):
-            kept = np.where(top_fold != fold, top_similarity, -np.inf)
-            nearest = np.partition(kept, -k, axis=1)[:, -k:].mean(axis=1)
-            short = np.flatnonzero((top_fold != fold).sum(axis=1) < k)
-            if len(short):
-                nearest[short] = self._nearest(similarity[short], reference)
-            total += nearest
-        return total / len(self.fold_references_)
 
     def _style_typicality(self, table: FeatureTable, rows: np.ndarray, reference: Reference) -> np.ndarray:
         return -np.nanmean(np.log1p(self.style_z(table, rows, reference) ** 2), axis=1)
@@ -248,28 +218,23 @@ class VoiceModel:
     def _percentile(self, totals: np.ndarray) -> np.ndarray:
         return 100.0 * np.searchsorted(self.calibration_, totals, side="right") / len(self.calibration_)
 
-    def score(self, table: FeatureTable, similarity: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(score 0-100, below the flag threshold) for every post of `table`.
-
-        `similarity` (from `similarity(table)`) may be passed in when the caller needs it too.
-        """
-        totals = self.components(table, similarity).sum(axis=1)
+    def score(self, table: FeatureTable) -> tuple[np.ndarray, np.ndarray]:
+        """(score 0-100, below the flag threshold) for every post of `table`."""
+        totals = self.components(table).sum(axis=1)
         return self._percentile(totals), totals < self.threshold_
 
-    def components(self, table: FeatureTable, similarity: np.ndarray | None = None) -> np.ndarray:
+    def components(self, table: FeatureTable) -> np.ndarray:
         """Each post's COMPONENTS, standardised on the brand's held-out posts (their sum is scored)."""
         if not hasattr(self, "reference_"):
             from sklearn.exceptions import NotFittedError
 
             raise NotFittedError("fit the VoiceModel before scoring")
         rows = np.arange(len(table))
-        similarity = self.similarity(table) if similarity is None else similarity
         # Scored like the held-out posts the threshold was calibrated on: by references that
         # each saw 1 - 1/folds of the brand's posts, averaged. The full reference would see
         # more of the brand and score every post higher than the calibration expects.
         folds = self.fold_references_
         raw = np.column_stack([
-            self._nearest_over_folds(similarity),
             _mean_llr(table.words, table.lang_index, self.fold_word_llr_),
             _mean_llr(table.chars, table.lang_index, self.fold_char_llr_),
             np.mean([self._style_typicality(table, rows, ref) for ref in folds], axis=0),

@@ -25,7 +25,7 @@ from voicecheck.errors import ModelError
 from voicecheck.features.hashing import N_FEATURES
 from voicecheck.features.style import STYLE_FEATURES
 from voicecheck.features.table import FeatureTable
-from voicecheck.model import Background, VoiceModel
+from voicecheck.model import COMPONENTS, Background, VoiceModel
 from voicecheck.nlp import LANGUAGES
 from voicecheck.profile import BrandProfile, parse_profile
 from voicecheck.readers.base import Post
@@ -101,7 +101,6 @@ def save(saved: SavedModel, directory: str | Path) -> None:
         params={
             "false_flag_rate": model.false_flag_rate,
             "folds": model.folds,
-            "neighbours": model.neighbours,
             "smoothing": model.smoothing,
             "random_state": model.random_state,
         },
@@ -212,6 +211,8 @@ def _check_shapes(model: VoiceModel, table: FeatureTable) -> None:
         "heldout_scores": (model.heldout_scores_.shape, (n,)),
         "calibration": (model.calibration_.shape, (n,)),
         "fold_of_row": (model.fold_of_row_.shape, (n,)),
+        "component_mean": (model.component_mean_.shape, (len(COMPONENTS),)),
+        "component_std": (model.component_std_.shape, (len(COMPONENTS),)),
         "background": (model.background_.chars.shape, (len(LANGUAGES), N_FEATURES)),
     }
     for name, (got, want) in expected.items():
