@@ -3,7 +3,7 @@ import pytest
 from sklearn.exceptions import NotFittedError
 
 from voicecheck.features.table import build_table
-from voicecheck.model import COMPONENTS, VoiceModel
+from voicecheck.model import COMPONENTS, LEXICAL, VoiceModel
 from voicecheck.nlp import parse
 from voicecheck.readers.base import Post
 from voicecheck.store import SavedModel
@@ -27,6 +27,17 @@ def test_scores_are_percentiles_and_flags_follow_the_threshold(fitted: SavedMode
     assert np.all((scores >= 0) & (scores <= 100))
     assert scores[0] > scores[1]
     assert not flagged[0] and flagged[1]
+
+
+def test_a_longer_post_with_the_same_wording_weighs_more(fitted: SavedModel, pipelines) -> None:  # type: ignore[no-untyped-def]
+    sentence = "BREAKING: the Senate votes tonight on the budget bill."
+    posts = [Post("short", sentence, "facebook"), Post("long", " ".join([sentence] * 4), "facebook")]
+    model = fitted.model
+    views = model.components(build_table(parse(posts, pipelines)))
+    distance = views * model.component_std_ + model.component_mean_  # from the brand's typical value
+    # Four times the words and n-grams at the same means: twice the evidence on the lexical views.
+    assert np.allclose(distance[1, LEXICAL], 2 * distance[0, LEXICAL])
+    assert np.all(distance[0, LEXICAL] < 0)
 
 
 def test_unfitted_model_refuses_to_score(fitted: SavedModel) -> None:

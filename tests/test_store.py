@@ -71,6 +71,15 @@ def test_pickled_arrays_are_not_loaded(saved_dir: Path, tmp_path: Path) -> None:
         load(saved_dir)
 
 
+def test_model_with_impossible_typical_lengths_is_refused(saved_dir: Path) -> None:
+    with np.load(saved_dir / ARRAYS_FILE) as arrays:
+        content = {name: arrays[name] for name in arrays.files}
+    content["typical_size"] = np.zeros_like(content["typical_size"])
+    np.savez(saved_dir / ARRAYS_FILE, **content)
+    with pytest.raises(ModelError, match="length"):
+        load(saved_dir)
+
+
 def test_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="no such model directory"):
         load(tmp_path / "nothing")

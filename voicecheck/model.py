@@ -4,7 +4,11 @@ Three views of a post are compared with the brand's own posts, each blind to oth
   - `words` and `ngrams`: how much likelier the post's words and character n-grams are under
     the brand's language model than under ordinary language (a log-likelihood ratio);
   - `style`: how typical its style features are of the brand on that channel.
-Each view is standardised on posts held out during fitting (cross-fitting), the three are
+The two lexical views are means over a post's words or n-grams, and a mean over more of them
+is surer: their distance from the brand's typical value is weighed by the square root of the
+post's length against a typical brand post's (as a t statistic grows with its sample), so a
+long post that drifts a little counts more than a two-word reply that happens to. Each view
+is then standardised on posts held out during fitting (cross-fitting), the three are
 summed, and the sum is turned into a percentile among the brand's held-out posts. The flag
 threshold is that percentile's `false_flag_rate` quantile, so about that share of the
 brand's own posts would be flagged. New posts are scored by the same fold references that
@@ -30,6 +34,8 @@ from voicecheck.features.table import FeatureTable
 from voicecheck.nlp import LANGUAGES
 
 COMPONENTS = ("words", "ngrams", "style")
+#: The views that are means over a post's occurrences, weighed by its length.
+LEXICAL = slice(0, 2)
 #: A style feature's spread never counts as narrower than this (in its comparable unit).
 _STD_FLOOR = {"count": 0.35, "per100": 1.5, "mean": 0.6, "flag": 0.25}
 STYLE_STD_FLOOR = np.array([_STD_FLOOR[f.unit] for f in STYLE_FEATURES])
@@ -98,6 +104,11 @@ def _mean_llr(counts: sp.csr_matrix, lang_rows: np.ndarray, llr: np.ndarray) -> 
     return sums / np.maximum(sizes, 1.0)
 
 
+def _sizes(table: FeatureTable) -> np.ndarray:
+    """How many words and character n-grams each post has: what its lexical views average over."""
+    return np.column_stack([np.asarray(table.words.sum(axis=1)).ravel(), np.asarray(table.chars.sum(axis=1)).ravel()])
+
+
 class VoiceModel:
     """One-class model of a brand's voice, fitted on its posts alone (no other brands)."""
 
@@ -127,6 +138,9 @@ class VoiceModel:
         for fold, reference in enumerate(self.fold_references_):
             test = np.flatnonzero(self.fold_of_row_ == fold)
             heldout[test] = self._components(table, test, reference)
+        self.typical_value_ = np.median(heldout, axis=0)
+        self.typical_size_ = np.maximum(np.median(_sizes(table), axis=0), 1.0)
+        heldout = self._weigh_by_length(heldout, _sizes(table))
         # Median and interquartile range: a few odd posts (another language, a one-word reply)
         # must not widen the brand's range and shrink every other post's distance from it.
         low, self.component_mean_, high = np.percentile(heldout, [25, 50, 75], axis=0)
@@ -210,6 +224,12 @@ class VoiceModel:
         reference = reference or self.reference_
         return reference.channel_style.get(channel or "", reference.core_style)
 
+    def _weigh_by_length(self, raw: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+        """Each view's distance from the brand's typical value, the lexical ones weighed by length."""
+        weighed = raw - self.typical_value_
+        weighed[:, LEXICAL] *= np.sqrt(np.maximum(sizes, 1.0) / self.typical_size_)
+        return weighed
+
     def _standardise(self, components: np.ndarray) -> np.ndarray:
         """Components on the scale of the brand's held-out posts (median 0, IQR-based spread 1)."""
         standardised: np.ndarray = (components - self.component_mean_) / self.component_std_
@@ -239,4 +259,4 @@ class VoiceModel:
             _mean_llr(table.chars, table.lang_index, self.fold_char_llr_),
             np.mean([self._style_typicality(table, rows, ref) for ref in folds], axis=0),
         ])  # fmt: skip
-        return self._standardise(raw)
+        return self._standardise(self._weigh_by_length(raw, _sizes(table)))

@@ -25,7 +25,7 @@ from voicecheck.errors import ModelError
 from voicecheck.features.hashing import N_FEATURES
 from voicecheck.features.style import STYLE_FEATURES
 from voicecheck.features.table import FeatureTable
-from voicecheck.model import COMPONENTS, Background, VoiceModel
+from voicecheck.model import COMPONENTS, LEXICAL, Background, VoiceModel
 from voicecheck.nlp import LANGUAGES
 from voicecheck.profile import BrandProfile, parse_profile
 from voicecheck.readers.base import Post
@@ -75,6 +75,8 @@ def save(saved: SavedModel, directory: str | Path) -> None:
         "tone": table.tone,
         "heldout_scores": model.heldout_scores_,
         "calibration": model.calibration_,
+        "typical_value": model.typical_value_,
+        "typical_size": model.typical_size_,
         "component_mean": model.component_mean_,
         "component_std": model.component_std_,
         "fold_of_row": model.fold_of_row_,
@@ -156,6 +158,8 @@ def load(directory: str | Path) -> SavedModel:
         model.background_ = Background(arrays["background_chars"], arrays["background_words"])
         model.heldout_scores_ = arrays["heldout_scores"]
         model.calibration_ = arrays["calibration"]
+        model.typical_value_ = arrays["typical_value"]
+        model.typical_size_ = arrays["typical_size"]
         model.component_mean_ = arrays["component_mean"]
         model.component_std_ = arrays["component_std"]
         model.fold_of_row_ = arrays["fold_of_row"]
@@ -211,6 +215,8 @@ def _check_shapes(model: VoiceModel, table: FeatureTable) -> None:
         "heldout_scores": (model.heldout_scores_.shape, (n,)),
         "calibration": (model.calibration_.shape, (n,)),
         "fold_of_row": (model.fold_of_row_.shape, (n,)),
+        "typical_value": (model.typical_value_.shape, (len(COMPONENTS),)),
+        "typical_size": (model.typical_size_.shape, (LEXICAL.stop,)),
         "component_mean": (model.component_mean_.shape, (len(COMPONENTS),)),
         "component_std": (model.component_std_.shape, (len(COMPONENTS),)),
         "background": (model.background_.chars.shape, (len(LANGUAGES), N_FEATURES)),
@@ -219,5 +225,7 @@ def _check_shapes(model: VoiceModel, table: FeatureTable) -> None:
         if got != want:
             raise ModelError(f"corrupt model: {name} has shape {got}, expected {want}")
     folds_ok = model.fold_of_row_.min() >= 0 and model.fold_of_row_.max() < model.folds
-    if not folds_ok or not np.all(np.isfinite(model.calibration_)) or np.any(model.background_.chars <= 0):
-        raise ModelError("corrupt model: calibration or background values out of range")
+    sizes_ok = np.all(model.typical_size_ >= 1.0)  # a post's length is weighed against them
+    background_ok = np.all(model.background_.chars > 0)
+    if not (folds_ok and sizes_ok and background_ok and np.all(np.isfinite(model.calibration_))):
+        raise ModelError("corrupt model: calibration, length or background values out of range")
