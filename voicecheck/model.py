@@ -75,7 +75,6 @@ class StyleStats:
 class Reference:
     """What one set of brand posts says about the voice: all that scoring needs."""
 
-    rows: np.ndarray  # the brand's posts (rows of the training table) it was built from
     char_llr: np.ndarray  # languages x features
     word_llr: np.ndarray
     core_style: StyleStats
@@ -138,9 +137,10 @@ class VoiceModel:
         for fold, reference in enumerate(self.fold_references_):
             test = np.flatnonzero(self.fold_of_row_ == fold)
             heldout[test] = self._components(table, test, reference)
+        sizes = _sizes(table)
         self.typical_value_ = np.median(heldout, axis=0)
-        self.typical_size_ = np.maximum(np.median(_sizes(table), axis=0), 1.0)
-        heldout = self._weigh_by_length(heldout, _sizes(table))
+        self.typical_size_ = np.maximum(np.median(sizes, axis=0), 1.0)
+        heldout = self._weigh_by_length(heldout, sizes)
         # Median and interquartile range: a few odd posts (another language, a one-word reply)
         # must not widen the brand's range and shrink every other post's distance from it.
         low, self.component_mean_, high = np.percentile(heldout, [25, 50, 75], axis=0)
@@ -183,7 +183,6 @@ class VoiceModel:
             if channel and mask.sum() >= MIN_CHANNEL_POSTS:
                 per_channel[str(channel)] = StyleStats.of(style[mask])
         return Reference(
-            rows=rows,
             char_llr=_llr(table.chars[rows], lang_rows, self.background_.chars, self.smoothing),
             word_llr=_llr(table.words[rows], lang_rows, self.background_.words, self.smoothing),
             core_style=StyleStats.of(style),
