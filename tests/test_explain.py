@@ -11,27 +11,29 @@ def tone(**values: float) -> np.ndarray:
 
 def test_tone_reason_names_dimension_value_and_channel_range(sample_model: SavedModel) -> None:
     explainer = Explainer(sample_model)
-    rows, where = explainer.against("instagram")
+    rows, where = explainer.against("instagram", "en")
+    assert {sample_model.table.langs[i] for i in rows} == {"en"}  # a bilingual brand: its English there
     brand = sample_model.table.tone[rows]
     typical = {d: float(np.median(brand[:, i])) for i, d in enumerate(TONE_DIMENSIONS)}
     (reason,) = explainer.tone(tone(**{**typical, "formality": 1.0}), rows, where)
     assert reason["dimension"] == "formality" and reason["value"] == 1.0
-    assert "more casual than the brand on instagram" in reason["message"]
+    assert "more casual than the brand on instagram in English" in reason["message"]
     low, high = reason["brand_range"]
     assert low <= typical["formality"] <= high
 
 
 def test_less_humor_than_a_serious_brand_is_not_a_drift(sample_model: SavedModel) -> None:
     explainer = Explainer(sample_model)
-    rows, where = explainer.against("linkedin")
+    rows, where = explainer.against("linkedin", "fr")
     brand = sample_model.table.tone[rows]
     typical = {d: float(np.median(brand[:, i])) for i, d in enumerate(TONE_DIMENSIONS)}
     assert explainer.tone(tone(**{**typical, "humor": 0.0, "irreverence": 0.0}), rows, where) == []
 
 
-def test_unknown_channel_is_compared_with_the_whole_brand(sample_model: SavedModel) -> None:
-    rows, where = Explainer(sample_model).against("tiktok")
-    assert len(rows) == len(sample_model.table) and where == "across its channels"
+def test_unknown_channel_is_compared_with_the_brand_in_that_language(sample_model: SavedModel) -> None:
+    rows, where = Explainer(sample_model).against("tiktok", "fr")
+    assert where == "in French" and {sample_model.table.langs[i] for i in rows} == {"fr"}
+    assert len(rows) == sample_model.table.langs.count("fr")
 
 
 def test_vocabulary_matches_whole_words_and_exact_brand_spelling(sample_model: SavedModel) -> None:

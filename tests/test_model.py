@@ -2,9 +2,10 @@ import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
 
+from voicecheck.features.style import INDEX
 from voicecheck.features.table import build_table
-from voicecheck.model import COMPONENTS, LEXICAL, VoiceModel
-from voicecheck.nlp import parse
+from voicecheck.model import COMPONENTS, LEXICAL, VoiceModel, comparison_groups, group_of
+from voicecheck.nlp import LANGUAGES, parse
 from voicecheck.readers.base import Post
 from voicecheck.store import SavedModel
 
@@ -13,7 +14,7 @@ def test_calibration_holds_the_nominal_false_flag_rate(fitted: SavedModel) -> No
     model = fitted.model
     flagged = np.mean(model.heldout_scores_ < 100 * model.false_flag_rate)
     assert 0.02 <= flagged <= 0.08
-    assert model.component_std_.shape == (len(COMPONENTS),)
+    assert model.component_std_.shape == (len(LANGUAGES), len(COMPONENTS))
     assert np.all(np.diff(model.calibration_) >= 0)
 
 
@@ -34,7 +35,8 @@ def test_a_longer_post_with_the_same_wording_weighs_more(fitted: SavedModel, pip
     posts = [Post("short", sentence, "facebook"), Post("long", " ".join([sentence] * 4), "facebook")]
     model = fitted.model
     views = model.components(build_table(parse(posts, pipelines)))
-    distance = views * model.component_std_ + model.component_mean_  # from the brand's typical value
+    english = LANGUAGES.index("en")
+    distance = views * model.component_std_[english] + model.component_mean_[english]  # from the typical value
     # Four times the words and n-grams at the same means: twice the evidence on the lexical views.
     assert np.allclose(distance[1, LEXICAL], 2 * distance[0, LEXICAL])
     assert np.all(distance[0, LEXICAL] < 0)
@@ -45,9 +47,34 @@ def test_unfitted_model_refuses_to_score(fitted: SavedModel) -> None:
         VoiceModel().score(fitted.table)
 
 
-def test_style_is_judged_against_the_posts_channel(fitted: SavedModel) -> None:
-    instagram = fitted.model.style_stats("instagram")
-    linkedin = fitted.model.style_stats("linkedin")
-    unknown = fitted.model.style_stats("tiktok")
-    assert instagram.count == 63 and linkedin.count == 63
-    assert unknown is fitted.model.reference_.core_style
+def test_style_is_judged_against_the_posts_channel_and_language(fitted: SavedModel) -> None:
+    model = fitted.model
+    on_instagram = [model.style_stats("instagram", lang) for lang in ("en", "fr")]
+    assert [stats.count for stats in on_instagram] == [31, 32]  # the sample brand writes both
+    assert model.style_stats("linkedin", "en").count == 31
+    # French runs to longer words than English: each language is judged against its own.
+    length = INDEX["word_length"]
+    assert on_instagram[1].mean[length] > on_instagram[0].mean[length]
+    assert model.style_stats("tiktok", "fr").count == fitted.table.langs.count("fr")  # a new channel
+    assert model.style_stats(None, "fr") is model.reference_.group_style["", "fr"]
+
+
+def test_groups_split_by_language_only_for_a_brand_that_writes_in_several() -> None:
+    channels = ["x"] * 40 + ["y"] * 20
+    english_only = comparison_groups(channels, ["en"] * 60)
+    assert set(english_only) == {("x", ""), ("y", "")}
+    bilingual = comparison_groups(channels, ["en", "fr"] * 30)
+    assert set(bilingual) == {("x", ""), ("y", ""), ("x", "en"), ("x", "fr"), ("", "en"), ("", "fr")}
+    assert group_of(bilingual, "y", "fr") == ("y", "")  # 10 French posts on y: too few for their own
+    assert group_of(bilingual, "z", "fr") == ("", "fr")
+    assert group_of(english_only, "z", "fr") is None
+
+
+def test_each_language_with_enough_posts_gets_its_own_scale(fitted: SavedModel) -> None:
+    model = fitted.model
+    english, french = LANGUAGES.index("en"), LANGUAGES.index("fr")
+    assert not np.allclose(model.typical_value_[english], model.typical_value_[french])
+    # The threshold was set on both languages' held-out posts, each on its own scale.
+    flagged = np.array(model.heldout_scores_ < 100 * model.false_flag_rate)
+    langs = np.array(fitted.table.langs)
+    assert 0 < flagged[langs == "en"].mean() < 0.15 and 0 < flagged[langs == "fr"].mean() < 0.15

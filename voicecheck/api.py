@@ -246,7 +246,8 @@ def _check_chunk(saved: SavedModel, chunk: list[Post]) -> list[CheckResult]:
     if len(flagged):  # examples are shown only beside flagged posts: compare only those
         similarity = saved.model.similarity(table, flagged)
         for i, row in enumerate(flagged):
-            results[row].examples = judging.explainer.examples(results[row].post.channel, similarity[i])
+            result = results[row]
+            result.examples = judging.explainer.examples(result.post.channel, result.lang, similarity[i])
     return results
 
 
@@ -328,7 +329,7 @@ def _flagged(
                 continue  # too short to judge
             if held_out:
                 similarity[i, row] = -np.inf
-            result.examples = judging.explainer.examples(result.post.channel, similarity[i])
+            result.examples = judging.explainer.examples(result.post.channel, result.lang, similarity[i])
             flagged.append(result.as_dict())
             if len(flagged) == REPORT_FLAGGED:
                 return flagged

@@ -19,8 +19,8 @@ from voicecheck.features.hashing import feature_index
 from voicecheck.features.style import INDEX, STYLE_FEATURES, Feature
 from voicecheck.features.table import FeatureTable
 from voicecheck.features.tone import TONE_DIMENSIONS, TONE_POLES
-from voicecheck.model import MIN_CHANNEL_POSTS
-from voicecheck.nlp import LANGUAGES
+from voicecheck.model import comparison_groups, group_of
+from voicecheck.nlp import LANGUAGE_NAMES, LANGUAGES
 from voicecheck.store import SavedModel
 
 #: Tone points beyond the brand's range before a difference is worth a reason.
@@ -54,26 +54,24 @@ class Explainer:
 
     def __post_init__(self) -> None:
         table = self.saved.table
-        channels = np.array(table.channels())
-        self._all_rows = np.arange(len(channels))
-        #: The channels with enough brand posts to have a range of their own, and their rows.
-        self._channel_rows = {
-            str(channel): np.flatnonzero(channels == channel)
-            for channel in np.unique(channels)
-            if channel and np.sum(channels == channel) >= MIN_CHANNEL_POSTS
-        }
+        self._all_rows = np.arange(len(table))
+        #: The groups of brand posts with a range of their own (as the model's style statistics).
+        self._group_rows = comparison_groups(table.channels(), table.langs)
         word_totals = np.asarray(table.words.sum(axis=0)).ravel()
         self._brand_words = word_totals > 0
 
-    def against(self, channel: str | None) -> tuple[np.ndarray, str]:
-        """Rows of the brand's posts that make its range for `channel`, and how to name them."""
-        if channel in self._channel_rows:
-            return self._channel_rows[channel], f"on {channel}"
-        return self._all_rows, "across its channels"
+    def against(self, channel: str | None, lang: str) -> tuple[np.ndarray, str]:
+        """Rows of the brand's posts that make its range for a post, and how to name them."""
+        key = group_of(self._group_rows, channel, lang)
+        if key is None:
+            return self._all_rows, "across its channels"
+        on, written = key
+        where = " ".join(filter(None, [on and f"on {on}", written and f"in {LANGUAGE_NAMES[written]}"]))
+        return self._group_rows[key], where
 
     def drift(self, table: FeatureTable, row: int, style_z: np.ndarray) -> list[Reason]:
         """The tone dimensions and style habits in which this post leaves the brand's range."""
-        rows, where = self.against(table.posts[row].channel)
+        rows, where = self.against(table.posts[row].channel, table.langs[row])
         return self.tone(table.tone[row], rows, where) + self.style(table.style[row], style_z, rows, where)
 
     def brand_range(self, kind: str, rows: np.ndarray, where: str) -> tuple[np.ndarray, np.ndarray]:
@@ -173,9 +171,9 @@ class Explainer:
             "message": "words the brand does not use: " + ", ".join(f"'{w}'" for w in shown),
         }]  # fmt: skip
 
-    def examples(self, channel: str | None, similarity: np.ndarray, count: int = 2) -> list[dict[str, Any]]:
-        """The brand's posts closest to this one (by `similarity` to each), preferring its channel."""
-        rows, _ = self.against(channel)
+    def examples(self, channel: str | None, lang: str, similarity: np.ndarray, count: int = 2) -> list[dict[str, Any]]:
+        """The brand's posts closest to this one (by `similarity` to each), preferring its channel and language."""
+        rows, _ = self.against(channel, lang)
         best = rows[np.argsort(-similarity[rows])[:count]]
         training = self.saved.table.posts
         return [

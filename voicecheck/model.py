@@ -3,16 +3,18 @@
 Three views of a post are compared with the brand's own posts, each blind to other brands:
   - `words` and `ngrams`: how much likelier the post's words and character n-grams are under
     the brand's language model than under ordinary language (a log-likelihood ratio);
-  - `style`: how typical its style features are of the brand on that channel.
+  - `style`: how typical its style features are of the brand on that channel (and, for a
+    brand that writes in several languages, in that language on that channel).
 The two lexical views are means over a post's words or n-grams, and a mean over more of them
 is surer: their distance from the brand's typical value is weighed by the square root of the
 post's length against a typical brand post's (as a t statistic grows with its sample), so a
 long post that drifts a little counts more than a two-word reply that happens to. Each view
-is then standardised on posts held out during fitting (cross-fitting), the three are
-summed, and the sum is turned into a percentile among the brand's held-out posts. The flag
-threshold is that percentile's `false_flag_rate` quantile, so about that share of the
-brand's own posts would be flagged. New posts are scored by the same fold references that
-scored the held-out posts, so that they are judged on the scale the threshold was set on.
+is then standardised on posts held out during fitting (cross-fitting), per language where
+the brand has enough posts in it, the three are summed, and the sum is turned into a
+percentile among the brand's held-out posts. The flag threshold is that percentile's
+`false_flag_rate` quantile, so about that share of the brand's own posts would be flagged.
+New posts are scored by the same fold references that scored the held-out posts, so that
+they are judged on the scale the threshold was set on.
 
 Character n-gram similarity to the nearest brand posts is not a view: on the evaluation
 corpora it added nothing to the three above (BENCHMARKS.md, "Which views earn their place").
@@ -21,6 +23,8 @@ It only picks the brand posts shown as examples beside a flagged post.
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -39,8 +43,41 @@ LEXICAL = slice(0, 2)
 #: A style feature's spread never counts as narrower than this (in its comparable unit).
 _STD_FLOOR = {"count": 0.35, "per100": 1.5, "mean": 0.6, "flag": 0.25}
 STYLE_STD_FLOOR = np.array([_STD_FLOOR[f.unit] for f in STYLE_FEATURES])
-#: A channel needs this many posts before it gets style statistics of its own.
+#: A channel (or, for a brand that writes in several languages, a language on a channel)
+#: needs this many posts before it gets style statistics and a range of its own.
 MIN_CHANNEL_POSTS = 15
+#: A language needs this many of the brand's posts before its views get a scale of their own.
+MIN_LANGUAGE_POSTS = 30
+#: The brand's posts a post is compared with: (channel, language), "" meaning any.
+Group = tuple[str, str]
+
+
+def comparison_groups(channels: Sequence[str], langs: Sequence[str]) -> dict[Group, np.ndarray]:
+    """The groups of brand posts large enough to judge a post against, and their rows.
+
+    Every channel with MIN_CHANNEL_POSTS posts. A brand that writes in more than one language
+    also gets each language on each channel, and each language across channels: a French
+    post's word length or function words are judged against the brand's French.
+    """
+    channels_array, langs_array = np.asarray(channels, dtype=object), np.asarray(langs, dtype=object)
+    candidates: list[tuple[Group, np.ndarray]] = [
+        ((str(channel), ""), channels_array == channel) for channel in sorted(set(channels)) if channel
+    ]
+    written = [lang for lang in sorted(set(langs)) if np.sum(langs_array == lang) >= MIN_CHANNEL_POSTS]
+    if len(written) > 1:
+        for lang in written:
+            in_lang = langs_array == lang
+            candidates += [((channel, lang), mask & in_lang) for (channel, _), mask in list(candidates)]
+            candidates.append((("", lang), in_lang))
+    return {key: np.flatnonzero(mask) for key, mask in candidates if mask.sum() >= MIN_CHANNEL_POSTS}
+
+
+def group_of(groups: Mapping[Group, object], channel: str | None, lang: str) -> Group | None:
+    """The narrowest of `groups` a post on `channel` in `lang` belongs to (None: the whole brand)."""
+    for key in ((channel or "", lang), (channel or "", ""), ("", lang)):
+        if key in groups and key != ("", ""):
+            return key
+    return None
 
 
 @dataclass
@@ -64,7 +101,8 @@ class StyleStats:
     @classmethod
     def of(cls, style: np.ndarray) -> StyleStats:
         values = comparable(style)
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a feature no post has (no tagger): NaN
             mean = np.nanmean(values, axis=0) if len(values) else np.zeros(values.shape[1])
             std = np.nanstd(values, axis=0) if len(values) else np.zeros(values.shape[1])
         mean = np.nan_to_num(mean)
@@ -78,7 +116,7 @@ class Reference:
     char_llr: np.ndarray  # languages x features
     word_llr: np.ndarray
     core_style: StyleStats
-    channel_style: dict[str, StyleStats] = field(default_factory=dict)
+    group_style: dict[Group, StyleStats] = field(default_factory=dict)
 
 
 def _llr(counts: sp.csr_matrix, lang_rows: np.ndarray, background: np.ndarray, smoothing: float) -> np.ndarray:
@@ -137,15 +175,8 @@ class VoiceModel:
         for fold, reference in enumerate(self.fold_references_):
             test = np.flatnonzero(self.fold_of_row_ == fold)
             heldout[test] = self._components(table, test, reference)
-        sizes = _sizes(table)
-        self.typical_value_ = np.median(heldout, axis=0)
-        self.typical_size_ = np.maximum(np.median(sizes, axis=0), 1.0)
-        heldout = self._weigh_by_length(heldout, sizes)
-        # Median and interquartile range: a few odd posts (another language, a one-word reply)
-        # must not widen the brand's range and shrink every other post's distance from it.
-        low, self.component_mean_, high = np.percentile(heldout, [25, 50, 75], axis=0)
-        self.component_std_ = np.maximum((high - low) / 1.349, 1e-6)
-        totals = self._standardise(heldout).sum(axis=1)
+        self._set_scales(heldout, _sizes(table), table.lang_index)
+        totals = self._standardise(heldout, _sizes(table), table.lang_index).sum(axis=1)
         self.calibration_ = np.sort(totals)
         self.threshold_ = float(np.quantile(totals, self.false_flag_rate))
         self.heldout_scores_ = self._percentile(totals)
@@ -175,18 +206,15 @@ class VoiceModel:
 
     def _reference(self, table: FeatureTable, rows: np.ndarray) -> Reference:
         lang_rows = table.lang_index[rows]
-        channels = np.array(table.channels())[rows]
+        every_channel = table.channels()
+        channels = [every_channel[i] for i in rows]
         style = table.style[rows]
-        per_channel = {}
-        for channel in np.unique(channels):
-            mask = channels == channel
-            if channel and mask.sum() >= MIN_CHANNEL_POSTS:
-                per_channel[str(channel)] = StyleStats.of(style[mask])
+        groups = comparison_groups(channels, [table.langs[i] for i in rows])
         return Reference(
             char_llr=_llr(table.chars[rows], lang_rows, self.background_.chars, self.smoothing),
             word_llr=_llr(table.words[rows], lang_rows, self.background_.words, self.smoothing),
             core_style=StyleStats.of(style),
-            channel_style=per_channel,
+            group_style={key: StyleStats.of(style[members]) for key, members in groups.items()},
         )
 
     # -- scoring ---------------------------------------------------------------------------
@@ -208,30 +236,55 @@ class VoiceModel:
         return -np.nanmean(np.log1p(self.style_z(table, rows, reference) ** 2), axis=1)
 
     def style_z(self, table: FeatureTable, rows: np.ndarray, reference: Reference | None = None) -> np.ndarray:
-        """Each post's style features in standard deviations from its channel (or the core)."""
+        """Each post's style features in standard deviations from its group (or the core)."""
         reference = reference or self.reference_
         values = comparable(table.style[rows])
-        channels = np.array([table.posts[i].channel or "" for i in rows])
+        keys = [(table.posts[i].channel or "", table.langs[i]) for i in rows]
         z = np.empty_like(values)
-        for channel in np.unique(channels):
-            mask = channels == channel
-            stats = self.style_stats(str(channel), reference)
+        for key in set(keys):
+            mask = np.array([k == key for k in keys])
+            stats = self.style_stats(*key, reference=reference)
             z[mask] = (values[mask] - stats.mean) / stats.std
         return z
 
-    def style_stats(self, channel: str | None, reference: Reference | None = None) -> StyleStats:
+    def style_stats(self, channel: str | None, lang: str, reference: Reference | None = None) -> StyleStats:
+        """The brand's style statistics for a post on `channel` in `lang` (see `group_of`)."""
         reference = reference or self.reference_
-        return reference.channel_style.get(channel or "", reference.core_style)
+        key = group_of(reference.group_style, channel, lang)
+        return reference.core_style if key is None else reference.group_style[key]
 
-    def _weigh_by_length(self, raw: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    def _set_scales(self, heldout: np.ndarray, sizes: np.ndarray, lang_rows: np.ndarray) -> None:
+        """Typical values, lengths and spreads of the views, per language (rows follow LANGUAGES).
+
+        A language with MIN_LANGUAGE_POSTS of the brand's posts gets its own: French
+        likelihood ratios do not run on English ones' scale. Others take the whole brand's.
+        """
+        shape = (len(LANGUAGES), heldout.shape[1])
+        self.typical_value_, self.component_mean_ = np.zeros(shape), np.zeros(shape)
+        self.component_std_ = np.ones(shape)
+        self.typical_size_ = np.ones((len(LANGUAGES), sizes.shape[1]))
+        everyone = np.arange(len(heldout))
+        for lang in range(len(LANGUAGES)):
+            own = np.flatnonzero(lang_rows == lang)
+            rows = own if len(own) >= MIN_LANGUAGE_POSTS else everyone
+            self.typical_value_[lang] = np.median(heldout[rows], axis=0)
+            self.typical_size_[lang] = np.maximum(np.median(sizes[rows], axis=0), 1.0)
+            weighed = self._weigh_by_length(heldout[rows], sizes[rows], np.full(len(rows), lang))
+            # Median and interquartile range: a few odd posts (a one-word reply, a quote) must
+            # not widen the brand's range and shrink every other post's distance from it.
+            low, self.component_mean_[lang], high = np.percentile(weighed, [25, 50, 75], axis=0)
+            self.component_std_[lang] = np.maximum((high - low) / 1.349, 1e-6)
+
+    def _weigh_by_length(self, raw: np.ndarray, sizes: np.ndarray, lang_rows: np.ndarray) -> np.ndarray:
         """Each view's distance from the brand's typical value, the lexical ones weighed by length."""
-        weighed = raw - self.typical_value_
-        weighed[:, LEXICAL] *= np.sqrt(np.maximum(sizes, 1.0) / self.typical_size_)
+        weighed = raw - self.typical_value_[lang_rows]
+        weighed[:, LEXICAL] *= np.sqrt(np.maximum(sizes, 1.0) / self.typical_size_[lang_rows])
         return weighed
 
-    def _standardise(self, components: np.ndarray) -> np.ndarray:
-        """Components on the scale of the brand's held-out posts (median 0, IQR-based spread 1)."""
-        standardised: np.ndarray = (components - self.component_mean_) / self.component_std_
+    def _standardise(self, raw: np.ndarray, sizes: np.ndarray, lang_rows: np.ndarray) -> np.ndarray:
+        """Views on the scale of the brand's held-out posts in the post's language (median 0, spread 1)."""
+        weighed = self._weigh_by_length(raw, sizes, lang_rows)
+        standardised: np.ndarray = (weighed - self.component_mean_[lang_rows]) / self.component_std_[lang_rows]
         return standardised
 
     def _percentile(self, totals: np.ndarray) -> np.ndarray:
@@ -258,4 +311,4 @@ class VoiceModel:
             _mean_llr(table.chars, table.lang_index, self.fold_char_llr_),
             np.mean([self._style_typicality(table, rows, ref) for ref in folds], axis=0),
         ])  # fmt: skip
-        return self._standardise(self._weigh_by_length(raw, _sizes(table)))
+        return self._standardise(raw, _sizes(table), table.lang_index)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 LANGUAGES = ("en", "fr")
+LANGUAGE_NAMES = {"en": "English", "fr": "French"}
 TRAINED = {"en": "en_core_web_sm", "fr": "fr_core_news_sm"}
 #: Components no feature reads: never load or run them (the lemmatizer alone takes a second to load).
 UNUSED_COMPONENTS = ["parser", "ner", "senter", "lemmatizer"]

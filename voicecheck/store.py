@@ -70,7 +70,7 @@ def save(saved: SavedModel, directory: str | Path) -> None:
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     model, table = saved.model, saved.table
-    arrays = {
+    arrays: dict[str, Any] = {
         "style": table.style,
         "tone": table.tone,
         "heldout_scores": model.heldout_scores_,
@@ -215,10 +215,10 @@ def _check_shapes(model: VoiceModel, table: FeatureTable) -> None:
         "heldout_scores": (model.heldout_scores_.shape, (n,)),
         "calibration": (model.calibration_.shape, (n,)),
         "fold_of_row": (model.fold_of_row_.shape, (n,)),
-        "typical_value": (model.typical_value_.shape, (len(COMPONENTS),)),
-        "typical_size": (model.typical_size_.shape, (LEXICAL.stop,)),
-        "component_mean": (model.component_mean_.shape, (len(COMPONENTS),)),
-        "component_std": (model.component_std_.shape, (len(COMPONENTS),)),
+        "typical_value": (model.typical_value_.shape, (len(LANGUAGES), len(COMPONENTS))),
+        "typical_size": (model.typical_size_.shape, (len(LANGUAGES), LEXICAL.stop)),
+        "component_mean": (model.component_mean_.shape, (len(LANGUAGES), len(COMPONENTS))),
+        "component_std": (model.component_std_.shape, (len(LANGUAGES), len(COMPONENTS))),
         "background": (model.background_.chars.shape, (len(LANGUAGES), N_FEATURES)),
     }
     for name, (got, want) in expected.items():
