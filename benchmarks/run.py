@@ -4,7 +4,8 @@
 
 `--eval-dir` is a folder holding the evaluation corpora and their scripts (`voice_auc.py`,
 `tone_formality.py`, `twcs_support_en.csv`, `fr_politics_tweets_fr.csv`, `formality_en.csv`,
-`formality_fr_pairs.csv`). Everything runs the installed `voicecheck` command in
+`formality_fr_pairs.csv`); the voice figures include bilingual brands made of an English and
+a French voice (`voice_bilingual.py`). Everything runs the installed `voicecheck` command in
 subprocesses, as users do. Times are medians of repeated runs; speed is also given as a ratio
 against proselint run on the same posts in the same session, since absolute times on a
 shared machine are noisy.
@@ -61,9 +62,15 @@ def voice(eval_dir: Path) -> list[str]:
     lines = []
     for corpus in ("twcs_support_en.csv", "fr_politics_tweets_fr.csv"):
         result = run([sys.executable, str(eval_dir / "voice_auc.py"), str(eval_dir / corpus)])
-        summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-300:]
-        lines.append(f"voice   {summary}")
+        lines.append(f"voice   {_last_line(result)}")
+    bilingual = Path(__file__).resolve().parent / "voice_bilingual.py"
+    result = run([sys.executable, str(bilingual), "--eval-dir", str(eval_dir)])
+    lines.append(f"voice   {_last_line(result)}")
     return lines
+
+
+def _last_line(result: subprocess.CompletedProcess[str]) -> str:
+    return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-300:]
 
 
 def tone(eval_dir: Path) -> list[str]:
@@ -71,7 +78,7 @@ def tone(eval_dir: Path) -> list[str]:
         sys.executable, str(eval_dir / "tone_formality.py"),
         "--en", str(eval_dir / "formality_en.csv"), "--fr", str(eval_dir / "formality_fr_pairs.csv"),
     ])  # fmt: skip
-    lines = [f"tone    {result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-300:]}"]
+    lines = [f"tone    {_last_line(result)}"]
     lines.append(f"tone    {tone_pairs()}")
     return lines
 

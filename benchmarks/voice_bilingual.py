@@ -4,7 +4,8 @@
 
 The evaluation corpora hold one language each, so a bilingual brand is made of two voices:
 the i-th English voice of `twcs_support_en.csv` with the i-th French voice of
-`fr_politics_tweets_fr.csv` (in name order, 13 pairs). As in `voice_auc.py`, per brand:
+`fr_politics_tweets_fr.csv`, in name order, among voices with 200 posts or more (9 pairs in
+the corpora as shipped). As in `voice_auc.py`, per brand:
 `voicecheck fit` on 100 posts of each of its two voices, then `voicecheck check` on 100
 held-out posts of each and on 200 posts of other voices, half English and half French. The
 files carry no language column: voicecheck detects it. Prints ROC-AUC of `score`, the
