@@ -60,22 +60,21 @@ def comparison_groups(channels: Sequence[str], langs: Sequence[str]) -> dict[Gro
     post's word length or function words are judged against the brand's French.
     """
     channels_array, langs_array = np.asarray(channels, dtype=object), np.asarray(langs, dtype=object)
-    candidates: list[tuple[Group, np.ndarray]] = [
-        ((str(channel), ""), channels_array == channel) for channel in sorted(set(channels)) if channel
-    ]
+    on_channel = {str(channel): channels_array == channel for channel in sorted(set(channels)) if channel}
+    candidates: dict[Group, np.ndarray] = {(channel, ""): mask for channel, mask in on_channel.items()}
     written = [lang for lang in sorted(set(langs)) if np.sum(langs_array == lang) >= MIN_CHANNEL_POSTS]
     if len(written) > 1:
         for lang in written:
             in_lang = langs_array == lang
-            candidates += [((channel, lang), mask & in_lang) for (channel, _), mask in list(candidates)]
-            candidates.append((("", lang), in_lang))
-    return {key: np.flatnonzero(mask) for key, mask in candidates if mask.sum() >= MIN_CHANNEL_POSTS}
+            candidates.update({(channel, lang): mask & in_lang for channel, mask in on_channel.items()})
+            candidates["", lang] = in_lang
+    return {key: np.flatnonzero(mask) for key, mask in candidates.items() if mask.sum() >= MIN_CHANNEL_POSTS}
 
 
 def group_of(groups: Mapping[Group, object], channel: str | None, lang: str) -> Group | None:
     """The narrowest of `groups` a post on `channel` in `lang` belongs to (None: the whole brand)."""
     for key in ((channel or "", lang), (channel or "", ""), ("", lang)):
-        if key in groups and key != ("", ""):
+        if key in groups:
             return key
     return None
 
