@@ -174,8 +174,9 @@ class VoiceModel:
         for fold, reference in enumerate(self.fold_references_):
             test = np.flatnonzero(self.fold_of_row_ == fold)
             heldout[test] = self._components(table, test, reference)
-        self._set_scales(heldout, _sizes(table), table.lang_index)
-        totals = self._standardise(heldout, _sizes(table), table.lang_index).sum(axis=1)
+        sizes = _sizes(table)
+        self._set_scales(heldout, sizes, table.lang_index)
+        totals = self._standardise(heldout, sizes, table.lang_index).sum(axis=1)
         self.calibration_ = np.sort(totals)
         self.threshold_ = float(np.quantile(totals, self.false_flag_rate))
         self.heldout_scores_ = self._percentile(totals)
