@@ -10,6 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from voicecheck.features.lexical import char_counts, word_counts
+from voicecheck.features.register import post_register
 from voicecheck.features.style import INDEX, style_matrix
 from voicecheck.features.tokens import TokenClassifier
 from voicecheck.features.tone import tone_matrix
@@ -34,7 +35,7 @@ class FeatureTable:
 
     @cached_property
     def lang_index(self) -> np.ndarray:
-        return np.array([LANGUAGES.index(lang) for lang in self.langs], dtype=np.int64)
+        return language_rows(self.langs)
 
     @property
     def word_count(self) -> np.ndarray:
@@ -42,6 +43,11 @@ class FeatureTable:
 
     def channels(self, default: str = "") -> list[str]:
         return [post.channel or default for post in self.posts]
+
+
+def language_rows(langs: list[str]) -> np.ndarray:
+    """Each language's row in per-language arrays (see LANGUAGES)."""
+    return np.array([LANGUAGES.index(lang) for lang in langs], dtype=np.int64)
 
 
 #: Remembers each distinct token's classes across batches (a run sees the same words again and again).
@@ -56,12 +62,13 @@ def build_table(parsed: Iterable[Parsed]) -> FeatureTable:
     texts = [post.text[:MAX_POST_CHARS] for post in posts]  # what the docs were made from
     counts = _TOKENS.count(docs, langs)
     style = style_matrix(texts, docs, counts)
+    words = word_counts(counts.words)
     return FeatureTable(
         posts=posts,
         langs=langs,
         tokens=counts.words,
         chars=char_counts(texts),
-        words=word_counts(counts.words),
+        words=words,
         style=style,
-        tone=tone_matrix(texts, langs, style, counts),
+        tone=tone_matrix(texts, langs, style, counts, post_register(words, language_rows(langs))),
     )

@@ -35,8 +35,14 @@ def _squash(x: np.ndarray) -> np.ndarray:
     return 100.0 / (1.0 + np.exp(-x))
 
 
-def tone_matrix(texts: Sequence[str], langs: Sequence[str], style: np.ndarray, counts: TokenCounts) -> np.ndarray:
-    """formality, humor, irreverence, enthusiasm of a batch of posts (rows follow `texts`), each 0–100."""
+def tone_matrix(
+    texts: Sequence[str], langs: Sequence[str], style: np.ndarray, counts: TokenCounts, register: np.ndarray
+) -> np.ndarray:
+    """formality, humor, irreverence, enthusiasm of a batch of posts (rows follow `texts`), each 0–100.
+
+    `register` is each post's word register (`register.post_register`): words of ordinary
+    writing rather than of tweets read one logit more formal, those of tweets one less.
+    """
     n = np.maximum(counts.column("tone_word"), 1.0)
     per100 = 100.0 / n
 
@@ -76,6 +82,7 @@ def tone_matrix(texts: Sequence[str], langs: Sequence[str], style: np.ndarray, c
         - 0.40 * np.minimum(s("ellipses"), 2)
         - 0.50 * np.minimum(strong_punct, 2)
         + 0.35 * (np.log1p(s("words")) - 2.5)
+        + register
     )
     humor = (
         -2.0

@@ -1,0 +1,134 @@
+"""How much a post's words belong to edited writing rather than to social media chatter.
+
+A word's register is the log of how much more often it is written in ordinary text (books,
+news, subtitles, the web) than on Twitter: "furthermore" and "hence" are far more common in
+the first, "lol", "u" and "dm" in the second. A post's register is the mean over its words
+that both lists know; it is one of the markers of formality (`tone.py`).
+
+The two lists are wordfreq 1.7's `large` and `twitter` word frequencies (later wordfreq
+versions no longer publish the Twitter list on its own). They are tokenised and hashed
+exactly as word features are, and shipped precomputed in `voicecheck/data/`. Rebuild the
+files after changing tokenisation or hashing with:
+
+    pip download --no-deps --no-binary :all: wordfreq==1.7.0
+    python -m voicecheck.features.register wordfreq-1.7.0.tar.gz
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import tarfile
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import scipy.sparse as sp
+
+from voicecheck.features.hashing import N_FEATURES
+from voicecheck.features.lexical import word_counts, word_tokens
+from voicecheck.nlp import LANGUAGES, Pipelines
+
+#: Both lists hold the words used at least once per million words; rarer ones are unknown.
+KNOWN_FREQUENCY = 1e-6
+
+
+def _file(lang: str) -> str:
+    return f"register-{lang}.npz"
+
+
+@cache
+def load_register() -> tuple[np.ndarray, np.ndarray]:
+    """(register, known) over the hashed word space, per language (rows follow LANGUAGES).
+
+    The register is rescaled so that the mean word of a tweet is at -1 and the mean word of
+    ordinary writing at +1: 0 is halfway, and the two languages share one scale.
+    """
+    registers, known = np.zeros((len(LANGUAGES), N_FEATURES)), np.zeros((len(LANGUAGES), N_FEATURES))
+    for row, lang in enumerate(LANGUAGES):
+        source = resources.files("voicecheck.data").joinpath(_file(lang))
+        with source.open("rb") as handle, np.load(handle, allow_pickle=False) as arrays:
+            written, social = float(arrays["written_mean"]), float(arrays["social_mean"])
+            registers[row] = (arrays["register"] - (written + social) / 2) / ((written - social) / 2)
+            known[row] = arrays["known"]
+    return registers, known
+
+
+def post_register(words: sp.csr_matrix, lang_rows: np.ndarray) -> np.ndarray:
+    """Each post's mean word register, -1 like a tweet to +1 like ordinary writing (0 if no word is known)."""
+    registers, known = load_register()
+    row_of_entry = np.repeat(np.arange(words.shape[0]), np.diff(words.indptr))
+    langs = lang_rows[row_of_entry]
+    weights = words.data * known[langs, words.indices]
+    sums = np.bincount(row_of_entry, weights=weights * registers[langs, words.indices], minlength=words.shape[0])
+    counted = np.bincount(row_of_entry, weights=weights, minlength=words.shape[0])
+    return np.divide(sums, counted, out=np.zeros(words.shape[0]), where=counted > 0)
+
+
+# -- building the shipped files -----------------------------------------------------------------
+
+
+def read_cbpack(sdist: tarfile.TarFile, name: str) -> dict[str, float]:
+    """A wordfreq word list: gzipped msgpack of a header, then the words at -1, -2, ... centibels."""
+    import srsly  # spaCy's serialisation library, installed with it
+
+    member = next(m for m in sdist.getmembers() if m.name.endswith(f"/wordfreq/data/{name}.msgpack.gz"))
+    extracted = sdist.extractfile(member)
+    assert extracted is not None
+    header, *buckets = srsly.msgpack_loads(gzip.decompress(extracted.read()))
+    if header != {"format": "cB", "version": 1}:
+        raise ValueError(f"{name}: not a cBpack word list ({header})")
+    return {word: 10 ** (-centibels / 100) for centibels, bucket in enumerate(buckets) for word in bucket}
+
+
+def _hashed_frequencies(frequencies: dict[str, float], lang: str) -> np.ndarray:
+    words = list(frequencies)
+    tokenizer = Pipelines("blank").get(lang).tokenizer
+    counts = word_counts([word_tokens(tokenizer(word)) for word in words])
+    return np.asarray(counts.T @ np.array([frequencies[word] for word in words])).ravel()
+
+
+def build_register(sdist: tarfile.TarFile, lang: str) -> dict[str, np.ndarray]:
+    """The arrays of `lang`'s file, from the `large` and `twitter` lists of a wordfreq 1.7 sdist."""
+    written = _hashed_frequencies(read_cbpack(sdist, f"large_{lang}"), lang)
+    social = _hashed_frequencies(read_cbpack(sdist, f"twitter_{lang}"), lang)
+    known = np.maximum(written, social) >= KNOWN_FREQUENCY
+    # Each list stops at one per million: a word missing from one is at most that common there.
+    register = np.log(np.maximum(written, KNOWN_FREQUENCY)) - np.log(np.maximum(social, KNOWN_FREQUENCY))
+    register = np.where(known, register, 0.0)
+
+    def mean_register(frequencies: np.ndarray) -> np.ndarray:  # of a word drawn from that list
+        return np.asarray(np.sum(frequencies[known] * register[known]) / np.sum(frequencies[known]))
+
+    return {
+        "register": register.astype(np.float32),
+        "known": known,
+        "written_mean": mean_register(written),
+        "social_mean": mean_register(social),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sdist", help="wordfreq-1.7.0.tar.gz, from pip download")
+    args = parser.parse_args()
+    target = resources.files("voicecheck.data")
+    with tarfile.open(args.sdist) as sdist:
+        for lang in LANGUAGES:
+            arrays = build_register(sdist, lang)
+            path = target.joinpath(_file(lang))
+            np.savez_compressed(
+                str(path),
+                register=arrays["register"],
+                known=arrays["known"],
+                written_mean=arrays["written_mean"],
+                social_mean=arrays["social_mean"],
+            )
+            print(
+                f"{path}: {int(arrays['known'].sum())} known words; mean register "
+                f"{arrays['written_mean']:.2f} written, {arrays['social_mean']:.2f} on Twitter"
+            )
+
+
+if __name__ == "__main__":
+    main()
