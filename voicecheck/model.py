@@ -126,8 +126,11 @@ def _llr(counts: sp.csr_matrix, lang_rows: np.ndarray, background: np.ndarray, s
         if not len(rows):
             continue
         totals = np.asarray(counts[rows].sum(axis=0)).ravel()
-        brand = (totals + smoothing * background[lang]) / (totals.sum() + smoothing)
-        out[lang] = np.log(brand / background[lang])
+        # log((totals + s·background) / (total + s) / background), computed where the brand
+        # used a feature only: elsewhere it is the same for every feature, log(s / (total + s)).
+        out[lang] = np.log(smoothing / (totals.sum() + smoothing))
+        used = np.flatnonzero(totals)
+        out[lang, used] += np.log1p(totals[used] / (smoothing * background[lang, used]))
     return out
 
 
