@@ -22,6 +22,21 @@ def test_tone_reason_names_dimension_value_and_channel_range(sample_model: Saved
     assert low <= typical["formality"] <= high
 
 
+def test_formality_reason_names_the_words_that_set_the_register(sample_model: SavedModel) -> None:
+    explainer = Explainer(sample_model)
+    rows, where = explainer.against("instagram", "en")
+    brand = sample_model.table.tone[rows]
+    typical = {d: float(np.median(brand[:, i])) for i, d in enumerate(TONE_DIMENSIONS)}
+    casual_text = "omg I'm obsessed lol, dm us if u can't wait"
+    (casual,) = explainer.tone(tone(**{**typical, "formality": 1.0}), rows, where, casual_text, "en")
+    assert {"omg", "lol", "dm"} <= set(casual["words"]) and "m" not in casual["words"] and "ca" not in casual["words"]
+    assert "(words of social media: " in casual["message"]
+    formal_text = "Pursuant to the revised terms, prior bookings remain valid."
+    (formal,) = explainer.tone(tone(**{**typical, "formality": 100.0}), rows, where, formal_text, "en")
+    assert {"revised", "prior"} <= set(formal["words"]) and "the" not in formal["words"]
+    assert "words of writing more than of social media" in formal["message"]
+
+
 def test_less_humor_than_a_serious_brand_is_not_a_drift(sample_model: SavedModel) -> None:
     explainer = Explainer(sample_model)
     rows, where = explainer.against("linkedin", "fr")

@@ -16,6 +16,7 @@ import numpy as np
 
 from voicecheck.features import lexicon
 from voicecheck.features.hashing import feature_index
+from voicecheck.features.register import word_registers
 from voicecheck.features.style import INDEX, STYLE_FEATURES, Feature
 from voicecheck.features.table import FeatureTable
 from voicecheck.features.tone import TONE_DIMENSIONS, TONE_POLES
@@ -30,12 +31,29 @@ STYLE_Z = 2.5
 #: A word rarer than this in ordinary language, never used by the brand, is "not the brand's".
 RARE_WORD = 2e-6
 
+#: A word's register (-1 a tweet's mean word, +1 ordinary writing's) past which it is named as
+#: one that makes a post read more formal or more casual.
+TELLING_REGISTER = 1.5
+
+_WORD = re.compile(r"[\w'’]+")
+_APOSTROPHE = re.compile(r"['’]")
+
 #: Dimensions whose low end is the ordinary register: for a brand that is seldom funny,
 #: irreverent or excited, a post that is even less so has not drifted in any way a reader notices.
 QUIET_BY_DEFAULT = frozenset({"humor", "irreverence", "enthusiasm"})
 QUIET_LEVEL = 30.0
 
 Reason = dict[str, Any]
+
+
+def _telling_words(text: str, lang: str, more_formal: bool) -> list[str]:
+    """The post's words (up to 4) whose register pulls it the way it drifted: "hereby" or "lol"."""
+    sign = 1.0 if more_formal else -1.0
+    # Words as a reader sees them; contractions ("can't") are left out, as spaCy splits them.
+    words = [word for word in _WORD.findall(text.lower()) if not _APOSTROPHE.search(word)]
+    registers = word_registers(list(dict.fromkeys(words)), lang)
+    telling = [word for word, register in registers.items() if sign * register >= TELLING_REGISTER]
+    return sorted(telling, key=lambda word: -sign * registers[word])[:4]
 
 
 def _number(value: float) -> str:
@@ -72,7 +90,8 @@ class Explainer:
     def drift(self, table: FeatureTable, row: int, style_z: np.ndarray) -> list[Reason]:
         """The tone dimensions and style habits in which this post leaves the brand's range."""
         rows, where = self.against(table.posts[row].channel, table.langs[row])
-        return self.tone(table.tone[row], rows, where) + self.style(table.style[row], style_z, rows, where)
+        tone = self.tone(table.tone[row], rows, where, table.posts[row].text, table.langs[row])
+        return tone + self.style(table.style[row], style_z, rows, where)
 
     def brand_range(self, kind: str, rows: np.ndarray, where: str) -> tuple[np.ndarray, np.ndarray]:
         """The 10th and 90th percentiles of the brand's `kind` ("tone", "style") over `rows`.
@@ -88,7 +107,8 @@ class Explainer:
             self._ranges[kind, where] = (low, high)
         return self._ranges[kind, where]
 
-    def tone(self, values: np.ndarray, rows: np.ndarray, where: str) -> list[Reason]:
+    def tone(self, values: np.ndarray, rows: np.ndarray, where: str, text: str = "", lang: str = "en") -> list[Reason]:
+        """Tone dimensions beyond the brand's range; for formality, the words that set the register."""
         out = []
         lows, highs = self.brand_range("tone", rows, where)
         for i, dimension in enumerate(TONE_DIMENSIONS):
@@ -99,14 +119,19 @@ class Explainer:
                 continue
             pole = TONE_POLES[dimension][0 if value > high else 1]
             degree = "far " if beyond >= 25 else ""
-            out.append({
+            reason: Reason = {
                 "kind": "tone",
                 "dimension": dimension,
                 "value": round(value, 1),
                 "brand_range": [round(float(low), 1), round(float(high), 1)],
                 "message": f"{degree}{pole} than the brand {where}: {dimension} {value:.0f}, "
                            f"usually {low:.0f}–{high:.0f}",
-            })  # fmt: skip
+            }  # fmt: skip
+            if dimension == "formality" and (telling := _telling_words(text, lang, value > high)):
+                kind = "words of writing more than of social media" if value > high else "words of social media"
+                reason["words"] = telling
+                reason["message"] += f" ({kind}: {', '.join(telling)})"
+            out.append(reason)
         return out
 
     def style(self, values: np.ndarray, z: np.ndarray, rows: np.ndarray, where: str) -> list[Reason]:

@@ -25,7 +25,7 @@ from importlib import resources
 import numpy as np
 import scipy.sparse as sp
 
-from voicecheck.features.hashing import N_FEATURES
+from voicecheck.features.hashing import N_FEATURES, feature_indices
 from voicecheck.features.lexical import word_counts, word_tokens
 from voicecheck.nlp import LANGUAGES, Pipelines
 
@@ -63,6 +63,16 @@ def post_register(words: sp.csr_matrix, lang_rows: np.ndarray) -> np.ndarray:
     sums = np.bincount(row_of_entry, weights=weights * registers[langs, words.indices], minlength=words.shape[0])
     counted = np.bincount(row_of_entry, weights=weights, minlength=words.shape[0])
     return np.divide(sums, counted, out=np.zeros(words.shape[0]), where=counted > 0)
+
+
+def word_registers(words: list[str], lang: str) -> dict[str, float]:
+    """The register of each of `words` that the lists know, on `post_register`'s scale."""
+    registers, known = load_register()
+    row = LANGUAGES.index(lang)
+    columns = feature_indices(words)
+    return {
+        word: float(registers[row, column]) for word, column in zip(words, columns, strict=True) if known[row, column]
+    }
 
 
 # -- building the shipped files -----------------------------------------------------------------
