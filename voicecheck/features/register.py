@@ -3,7 +3,7 @@
 A word's register is the log of how much more often it is written in ordinary text (books,
 news, subtitles, the web) than on Twitter: "furthermore" and "hence" are far more common in
 the first, "lol", "u" and "dm" in the second. A post's register is the mean over its words
-that both lists know; it is one of the markers of formality (`tone.py`).
+that either list knows; it is one of the markers of formality (`tone.py`).
 
 The two lists are wordfreq 1.7's `large` and `twitter` word frequencies (later wordfreq
 versions no longer publish the Twitter list on its own). They are tokenised and hashed
