@@ -1,10 +1,12 @@
 """Each tone dimension must move the way a reader expects, in English and in French."""
 
+import numpy as np
 import pytest
 
 from tests.features import table_of
+from voicecheck.features.table import build_table
 from voicecheck.features.tone import TONE_DIMENSIONS
-from voicecheck.nlp import Pipelines
+from voicecheck.nlp import Pipelines, parse
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +56,36 @@ def test_vous_reads_more_formal_than_tu(tone) -> None:  # type: ignore[no-untype
         tone("Pouvez-vous nous envoyer votre adresse?", "fr")["formality"]
         > tone("Peux-tu nous envoyer ton adresse?", "fr")["formality"]
     )
+
+
+def test_a_post_and_its_translation_read_equally_formal(pipelines: Pipelines, sample_posts: list) -> None:
+    """The sample brand wrote 93 of its posts in both languages (French, then its English version)."""
+    table = build_table(parse(sample_posts, pipelines))
+    by_id = {post.id: row for row, post in enumerate(table.posts)}
+    pairs = [
+        (by_id[post.id], by_id[following])
+        for post in table.posts
+        if post.lang == "fr" and (following := f"{post.id[:-3]}{int(post.id[-3:]) + 1:03d}") in by_id
+        and table.langs[by_id[following]] == "en"
+    ]  # fmt: skip
+    assert len(pairs) > 80
+    french, english = (table.tone[[pair[side] for pair in pairs], 0] for side in (0, 1))
+    logit = np.log(french / (100 - french)) - np.log(english / (100 - english))
+    assert abs(float(np.mean(logit))) < 0.25
+    assert abs(float(np.median(french - english))) < 10
+
+
+def test_vous_reads_about_as_formal_as_english_and_tu_more_casual(tone) -> None:  # type: ignore[no-untyped-def]
+    english = tone("Moving on July 1st? We offer a full move-out clean so you can leave your place spotless.", "en")
+    vous = tone(
+        "Vous déménagez le 1er juillet? Nous offrons un ménage de départ pour que vous laissiez votre logement impeccable.",
+        "fr",
+    )
+    tu = tone(
+        "Tu déménages le 1er juillet? On offre un ménage de départ pour que tu laisses ton logement impeccable.", "fr"
+    )
+    assert abs(vous["formality"] - english["formality"]) < 20
+    assert tu["formality"] + 10 < min(vous["formality"], english["formality"])
 
 
 def test_scores_stay_in_range(tone) -> None:  # type: ignore[no-untyped-def]
