@@ -90,3 +90,11 @@ def test_a_file_that_is_not_a_word_list_is_refused(tmp_path: Path) -> None:
     lists = {"large_en": _cbpack({"the": 1}, header={"format": "other"})}
     with _sdist(tmp_path / "wordfreq.tar.gz", lists) as sdist, pytest.raises(ValueError, match="not a cBpack"):
         read_cbpack(sdist, "large_en")
+
+
+def test_an_archive_without_the_word_list_is_refused(tmp_path: Path) -> None:
+    with (
+        _sdist(tmp_path / "wordfreq.tar.gz", {"large_en": _cbpack({"the": 1})}) as sdist,
+        pytest.raises(ValueError, match="no twitter_en word list"),
+    ):
+        read_cbpack(sdist, "twitter_en")

@@ -82,9 +82,11 @@ def read_cbpack(sdist: tarfile.TarFile, name: str) -> dict[str, float]:
     """A wordfreq word list: gzipped msgpack of a header, then the words at -1, -2, ... centibels."""
     import srsly  # spaCy's serialisation library, installed with it
 
-    member = next(m for m in sdist.getmembers() if m.name.endswith(f"/wordfreq/data/{name}.msgpack.gz"))
-    extracted = sdist.extractfile(member)
-    assert extracted is not None
+    path = f"/wordfreq/data/{name}.msgpack.gz"
+    member = next((m for m in sdist.getmembers() if m.name.endswith(path)), None)
+    extracted = sdist.extractfile(member) if member else None
+    if extracted is None:
+        raise ValueError(f"no {name} word list in this archive: give wordfreq 1.7's source archive")
     header, *buckets = srsly.msgpack_loads(gzip.decompress(extracted.read()))
     if header != {"format": "cB", "version": 1}:
         raise ValueError(f"{name}: not a cBpack word list ({header})")
