@@ -32,7 +32,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from voicecheck.features.cosine import BrandVectors
-from voicecheck.features.lexical import tfidf
+from voicecheck.features.lexical import mean_per_post, tfidf
 from voicecheck.features.style import STYLE_FEATURES, comparable
 from voicecheck.features.table import FeatureTable
 from voicecheck.nlp import LANGUAGES
@@ -134,15 +134,6 @@ def _llr(counts: sp.csr_matrix, lang_rows: np.ndarray, background: np.ndarray, s
     return out
 
 
-def _mean_llr(counts: sp.csr_matrix, lang_rows: np.ndarray, llr: np.ndarray) -> np.ndarray:
-    """Each post's mean log-likelihood ratio per feature occurrence, under its language's model."""
-    row_of_entry = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
-    ratios = llr[lang_rows[row_of_entry], counts.indices]  # read where the posts have features only
-    sums = np.bincount(row_of_entry, weights=counts.data * ratios, minlength=counts.shape[0])
-    sizes = np.bincount(row_of_entry, weights=counts.data, minlength=counts.shape[0])
-    return sums / np.maximum(sizes, 1.0)
-
-
 def _sizes(table: FeatureTable) -> np.ndarray:
     """How many words and character n-grams each post has: what its lexical views average over."""
     return np.column_stack([np.asarray(table.words.sum(axis=1)).ravel(), np.asarray(table.chars.sum(axis=1)).ravel()])
@@ -230,8 +221,8 @@ class VoiceModel:
     def _components(self, table: FeatureTable, rows: np.ndarray, reference: Reference) -> np.ndarray:
         lang_rows = table.lang_index[rows]
         return np.column_stack([
-            _mean_llr(table.words[rows], lang_rows, reference.word_llr),
-            _mean_llr(table.chars[rows], lang_rows, reference.char_llr),
+            mean_per_post(table.words[rows], lang_rows, reference.word_llr),
+            mean_per_post(table.chars[rows], lang_rows, reference.char_llr),
             self._style_typicality(table, rows, reference),
         ])  # fmt: skip
 
@@ -310,8 +301,8 @@ class VoiceModel:
         # more of the brand and score every post higher than the calibration expects.
         folds = self.fold_references_
         raw = np.column_stack([
-            _mean_llr(table.words, table.lang_index, self.fold_word_llr_),
-            _mean_llr(table.chars, table.lang_index, self.fold_char_llr_),
+            mean_per_post(table.words, table.lang_index, self.fold_word_llr_),
+            mean_per_post(table.chars, table.lang_index, self.fold_char_llr_),
             np.mean([self._style_typicality(table, rows, ref) for ref in folds], axis=0),
         ])  # fmt: skip
         return self._standardise(raw, _sizes(table), table.lang_index)

@@ -65,6 +65,22 @@ def word_counts(tokens: Sequence[list[str]]) -> sp.csr_matrix:
     return _WORD_HASHER.counts(tokens)
 
 
+def mean_per_post(
+    counts: sp.csr_matrix, lang_rows: np.ndarray, values: np.ndarray, counted: np.ndarray | None = None
+) -> np.ndarray:
+    """Each post's mean of `values` (languages x features) over its feature occurrences, 0 if none.
+
+    Values are read under the post's language, where the post has features only. `counted`
+    (languages x features, 0 or 1) leaves the features it marks 0 out of the mean.
+    """
+    row_of_entry = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    langs = lang_rows[row_of_entry]
+    weights = counts.data if counted is None else counts.data * counted[langs, counts.indices]
+    sums = np.bincount(row_of_entry, weights=weights * values[langs, counts.indices], minlength=counts.shape[0])
+    sizes = np.bincount(row_of_entry, weights=weights, minlength=counts.shape[0])
+    return sums / np.maximum(sizes, 1.0)
+
+
 def tfidf(counts: sp.csr_matrix, lang_rows: np.ndarray, idf: np.ndarray) -> sp.csr_matrix:
     """Sublinear tf times the idf of each row's language (`idf` is languages x features), L2-normed."""
     weighted = sp.csr_matrix(counts, dtype=np.float64, copy=True)

@@ -26,7 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from voicecheck.features.hashing import N_FEATURES, feature_indices
-from voicecheck.features.lexical import word_counts, word_tokens
+from voicecheck.features.lexical import mean_per_post, word_counts, word_tokens
 from voicecheck.nlp import LANGUAGES, Pipelines
 
 #: Both lists hold the words used at least once per million words; rarer ones are unknown.
@@ -57,12 +57,7 @@ def load_register() -> tuple[np.ndarray, np.ndarray]:
 def post_register(words: sp.csr_matrix, lang_rows: np.ndarray) -> np.ndarray:
     """Each post's mean word register, -1 like a tweet to +1 like ordinary writing (0 if no word is known)."""
     registers, known = load_register()
-    row_of_entry = np.repeat(np.arange(words.shape[0]), np.diff(words.indptr))
-    langs = lang_rows[row_of_entry]
-    weights = words.data * known[langs, words.indices]
-    sums = np.bincount(row_of_entry, weights=weights * registers[langs, words.indices], minlength=words.shape[0])
-    counted = np.bincount(row_of_entry, weights=weights, minlength=words.shape[0])
-    return np.divide(sums, counted, out=np.zeros(words.shape[0]), where=counted > 0)
+    return mean_per_post(words, lang_rows, registers, counted=known)
 
 
 def word_registers(words: list[str], lang: str) -> dict[str, float]:
