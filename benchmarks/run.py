@@ -140,6 +140,15 @@ def speed_and_memory(eval_dir: Path, skip: set[str]) -> list[str]:
                 f"speed   check 20,000 posts --jobs 2: {both:.1f} s = {20_000 / both:,.0f} posts/s (median of 3); "
                 f"{seconds / both:.2f} times one job"
             )
+            floor = [sys.executable, str(Path(__file__).resolve().parent / "spacy_floor.py")]
+            floor_cold = timed([*floor, str(work / "one.csv")], repeat=5)
+            floor_all = timed([*floor, str(work / "check20k.csv")])
+            lines.append(
+                "speed   floor, spaCy alone (import, blank English tokenizer, nothing else): "
+                f"one post {floor_cold:.2f} s; "
+                f"20,000 posts {floor_all:.1f} s = {20_000 / floor_all:,.0f} posts/s; "
+                f"voicecheck takes {cold / floor_cold:.1f} and {seconds / floor_all:.1f} times as long"
+            )
             if shutil.which("proselint"):
                 markdown = work / "posts.md"
                 markdown.write_text("\n\n".join(p.replace("\n", " ") for p in posts[:20_000]) + "\n", encoding="utf-8")
