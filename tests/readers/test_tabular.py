@@ -74,3 +74,33 @@ def test_large_file_streams(tmp_path: Path) -> None:
     first = next(reader)
     assert first.text == "Post number 0"
     assert sum(1 for _ in reader) == 19_999
+
+
+def test_semicolons_of_french_spreadsheets_are_found_from_the_header(tmp_path: Path) -> None:
+    path = write(tmp_path, "export.csv", "id;canal;texte\n7;Facebook;Bonjour, Montréal! On vous attend.\n")
+    (post,) = read_posts([path], ReadStats())
+    assert (post.id, post.text, post.channel) == ("7", "Bonjour, Montréal! On vous attend.", "facebook")
+
+
+def test_commas_win_when_the_header_reads_with_commas(tmp_path: Path) -> None:
+    path = write(tmp_path, "export.csv", "id,text\n1,Prix : 5 $; livraison gratuite\n")
+    assert [p.text for p in read_posts([path], ReadStats())] == ["Prix : 5 $; livraison gratuite"]
+
+
+def test_semicolons_with_a_chosen_text_column(tmp_path: Path) -> None:
+    path = write(tmp_path, "export.csv", "numéro;libellé\n1;Une publication, avec une virgule\n")
+    posts = list(read_posts([path], ReadStats(), Columns(text="libellé")))
+    assert [p.text for p in posts] == ["Une publication, avec une virgule"]
+
+
+def test_a_quote_never_closed_is_an_error_not_one_post_swallowing_the_rest(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", 'id,text\n1,fine\n2,"this quote is never closed\n3,lost post\n4,another\n')
+    with pytest.raises(InputError, match=r"a.csv:3: a quoted field opened on this row is never closed.*2 more lines"):
+        list(read_posts([path], ReadStats()))
+
+
+def test_a_last_row_ending_the_file_is_not_mistaken_for_an_open_quote(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", 'id,text\n1,"two\nlines"\n2,"last, without a newline"')
+    assert [p.text for p in read_posts([path], ReadStats())] == ["two\nlines", "last, without a newline"]
+    sloppy = write(tmp_path, "b.csv", 'id,text\n1,"two\nlines" and more')
+    assert [p.text for p in read_posts([sloppy], ReadStats())] == ["two\nlines and more"]

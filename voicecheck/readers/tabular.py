@@ -9,7 +9,19 @@ from pathlib import Path
 from typing import Any
 
 from voicecheck.errors import InputError
-from voicecheck.readers.base import Columns, Post, ReadStats, channel_name, clean_text, iso_date, lang_code, open_text
+from voicecheck.readers.base import (
+    Columns,
+    Post,
+    ReadStats,
+    TextLines,
+    channel_name,
+    clean_text,
+    iso_date,
+    lang_code,
+    open_text,
+    peek,
+    plural,
+)
 from voicecheck.readers.layouts import Layout, recognise
 
 # Header names seen in the exports of social tools, most specific first (compared lower-cased).
@@ -31,6 +43,9 @@ LANG_NAMES = ("lang", "language", "langue", "locale")
 
 #: An export may open with a title or a note above its header (LinkedIn's page exports do).
 HEADER_SEARCH_ROWS = 5
+#: What separates a CSV's fields, tried in this order: spreadsheets in French and other
+#: locales whose decimal mark is a comma save "CSV" with semicolons.
+CSV_DELIMITERS = (",", ";", "\t")
 
 csv.field_size_limit(sys.maxsize)
 
@@ -47,9 +62,12 @@ def _pick(header: list[str], chosen: str | None, names: tuple[str, ...], path: P
     return None
 
 
-def read_csv(path: Path, columns: Columns, stats: ReadStats, delimiter: str = ",") -> Iterator[Post]:
+def read_csv(path: Path, columns: Columns, stats: ReadStats, delimiter: str | None = None) -> Iterator[Post]:
+    """Posts of a CSV file; its delimiter is found from the header unless given."""
+    delimiter = delimiter or _delimiter(path, columns)
     with open_text(path) as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
+        lines = _RowLines(handle)
+        reader = csv.reader(lines, delimiter=delimiter)
         header, layout = _header(reader, columns, path)
         if layout:
             stats.describe(layout.name)
@@ -69,7 +87,54 @@ def read_csv(path: Path, columns: Columns, stats: ReadStats, delimiter: str = ",
             "date": column(columns.date, layout.date if layout else None, DATE_NAMES),
             "lang": column(columns.lang, None, LANG_NAMES),
         }
-        yield from _rows(reader, header, text_index, picked, path, stats, layout)
+        yield from _rows(reader, lines, header, text_index, picked, path, stats, layout)
+
+
+def _delimiter(path: Path, columns: Columns) -> str:
+    """The first of CSV_DELIMITERS that splits a header row into columns we know, else a comma."""
+    lines = peek(path).splitlines()[:HEADER_SEARCH_ROWS]
+    for delimiter in CSV_DELIMITERS:
+        try:
+            rows = list(csv.reader(lines, delimiter=delimiter))
+        except csv.Error:
+            continue
+        for row in rows:
+            if (columns.text in row) if columns.text else (recognise(row) or _pick(row, None, TEXT_NAMES, path)):
+                return delimiter
+    return ","
+
+
+class _RowLines:
+    """The lines a csv reader is fed, those of the current row kept: to re-read a row strictly."""
+
+    def __init__(self, lines: TextLines) -> None:
+        self._lines = lines
+        self.row: list[str] = []
+        self.ended = False
+
+    def __iter__(self) -> _RowLines:
+        return self
+
+    def __next__(self) -> str:
+        try:
+            line = next(self._lines)
+        except StopIteration:
+            self.ended = True
+            raise
+        self.row.append(line)
+        return line
+
+    def never_closes_a_quote(self, delimiter: str) -> bool:
+        """Whether the current row ended with the file inside a quoted field.
+
+        Python's csv reader then returns the rest of the file as that field's text, silently;
+        reading the row again in strict mode tells it apart from a row that just ends the file.
+        """
+        try:
+            list(csv.reader(self.row, delimiter=delimiter, strict=True))
+        except csv.Error as exc:
+            return "end of data" in str(exc)  # not the other things strict mode refuses
+        return False
 
 
 def _header(reader: Any, columns: Columns, path: Path) -> tuple[list[str], Layout | None]:
@@ -104,6 +169,7 @@ def read_tsv(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
 
 def _rows(
     reader: Any,
+    lines: _RowLines,
     header: list[str],
     text_index: int,
     picked: dict[str, int | None],
@@ -114,12 +180,19 @@ def _rows(
     line = reader.line_num
     while True:
         start = line + 1
+        lines.row.clear()
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
             raise InputError(f"{path}:{start}: malformed row ({exc})") from exc
+        if lines.ended and len(lines.row) > 1 and lines.never_closes_a_quote(reader.dialect.delimiter):
+            raise InputError(
+                f"{path}:{start}: a quoted field opened on this row is never closed, so the rest of the file "
+                f"({plural(len(lines.row) - 1, 'more line')}) would be read as its text; close the quote "
+                '(a quote inside a quoted field is written twice: "")'
+            )
         line = reader.line_num
         where = f"{path}:{start}"
         if not any(cell.strip() for cell in row):
