@@ -21,10 +21,39 @@ def test_binary_file_is_refused(tmp_path: Path) -> None:
         list(read_posts([path], ReadStats()))
 
 
-def test_wrong_encoding_names_file_and_line(tmp_path: Path) -> None:
-    path = tmp_path / "latin1.csv"
-    path.write_bytes("text\nBonjour\nÉté à Montréal\n".encode("latin-1"))
-    with pytest.raises(InputError, match=r"latin1.csv: not valid UTF-8 at line 3"):
+EXCEL_TEXT = "Été à Montréal, l’œuvre « Café »"
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("excel.csv", f"id;texte\n1;Bonjour\n2;{EXCEL_TEXT}\n"), ("drafts.txt", f"Bonjour\n\n{EXCEL_TEXT}\n")],
+)
+def test_windows_1252_from_spreadsheets_is_read_and_said(tmp_path: Path, name: str, content: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content.encode("cp1252"))
+    stats = ReadStats()
+    posts = list(read_posts([path], stats))
+    assert [p.text for p in posts] == ["Bonjour", EXCEL_TEXT]
+    said = f"{path} is not UTF-8 (line 3): read as Windows-1252"
+    assert said in stats.summary() and stats.as_dict()["notes"] == [said]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("mixed.csv", "text\nCafé\n".encode() + "Été\n".encode("cp1252")),  # UTF-8, then not
+        ("bom.csv", "\ufefftext\nBonjour\n".encode() + "Été\n".encode("cp1252")),  # says UTF-8, is not
+        ("posts.jsonl", '{"text": "Bonjour"}\n{"text": "Été"}\n'.encode("cp1252")),  # JSON is UTF-8
+    ],
+)
+def test_text_that_is_not_utf8_is_refused_naming_file_and_line_when_it_cannot_be_told(
+    tmp_path: Path, name: str, content: bytes
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(
+        InputError, match=rf"{name}: not valid UTF-8 at line (2|3) \(byte 0xc9\); save the file as UTF-8"
+    ):
         list(read_posts([path], ReadStats()))
 
 

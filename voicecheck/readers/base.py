@@ -63,6 +63,7 @@ class ReadStats:
     examples: dict[str, str] = field(default_factory=dict)  # reason -> first "file:line"
     sources: list[SourceStats] = field(default_factory=list)
     ignored_files: int = 0  # files in a folder that are not posts (images, scripts, ...)
+    notes: list[str] = field(default_factory=list)  # how a file was read when it was not as expected
 
     def start(self, path: Path, format_name: str) -> SourceStats:
         self.files += 1
@@ -84,6 +85,10 @@ class ReadStats:
         self.read += 1
         if self.sources:
             self.sources[-1].read += 1
+
+    def note(self, message: str) -> None:
+        """Say how a file was read when it differed from the usual (its encoding)."""
+        self.notes.append(message)
 
     def fail(self, message: str) -> None:
         """Record a file that could not be read to the end; the batch goes on."""
@@ -114,7 +119,7 @@ class ReadStats:
             parts.append(f"{plural(len(self.errors), 'file')} could not be read to the end")
         if self.ignored_files:
             parts.append(f"ignored {plural(self.ignored_files, 'file')} in folders that are not posts")
-        return "; ".join(parts)
+        return "; ".join(parts + self.notes)
 
     def breakdown(self) -> list[str]:
         """One line per input file, for runs that mix sources."""
@@ -126,6 +131,7 @@ class ReadStats:
             "read": self.read,
             "skipped": dict(self.skipped),
             "sources": [source.as_dict() for source in self.sources],
+            "notes": list(self.notes),
         }
 
 
@@ -154,10 +160,14 @@ def _head(path: Path) -> bytes:
     return head
 
 
-def open_text(path: Path, encoding: str = "utf-8") -> TextLines:
-    """Open a posts file as text, refusing empty and binary files with a clear message."""
+def open_text(path: Path, stats: ReadStats | None = None) -> TextLines:
+    """Open a posts file as UTF-8 text, refusing empty and binary files with a clear message.
+
+    With `stats`, a file that is not UTF-8 is read as Windows-1252 instead, and `stats` says
+    so: spreadsheets on Windows save "CSV" in that encoding, French accents included.
+    """
     _head(path)
-    return TextLines(path, encoding)
+    return TextLines(path, stats)
 
 
 def peek(path: Path, size: int = 4096) -> str:
@@ -165,12 +175,19 @@ def peek(path: Path, size: int = 4096) -> str:
     return _head(path)[:size].decode("utf-8", errors="replace").lstrip("\ufeff")
 
 
+#: The encoding of text that is not UTF-8: what spreadsheets on Windows save CSV in, for
+#: French and English (every byte but five decodes, so it is tried only on ASCII-clean starts).
+FALLBACK_ENCODING = "cp1252"
+
+
 class TextLines:
     """Lines of a text file, decoded one by one so a decoding error names its line."""
 
-    def __init__(self, path: Path, encoding: str) -> None:
+    def __init__(self, path: Path, stats: ReadStats | None = None) -> None:
         self._path = path
-        self._encoding = encoding
+        self._encoding = "utf-8"
+        self._stats = stats  # where to say the file fell back to FALLBACK_ENCODING; None: never fall back
+        self._ascii_so_far = True  # UTF-8 and Windows-1252 read the lines so far alike
         self._handle = open(path, "rb")  # noqa: SIM115 - closed by __exit__
         self._line = 0
 
@@ -186,14 +203,32 @@ class TextLines:
     def _decode(self, raw: bytes, first_line: int) -> str:
         if first_line == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
+            self._ascii_so_far = False  # the file says it is UTF-8
         try:
-            return raw.decode(self._encoding)
+            text = raw.decode(self._encoding)
         except UnicodeDecodeError as exc:
             line = first_line + raw[: exc.start].count(b"\n")
-            raise InputError(
-                f"{self._path}: not valid {self._encoding.upper()} at line {line} "
-                f"(byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
-            ) from exc
+            fallen_back = self._fall_back(raw, line)
+            if fallen_back is None:
+                raise InputError(
+                    f"{self._path}: not valid UTF-8 at line {line} (byte 0x{raw[exc.start]:02x}); "
+                    "save the file as UTF-8"
+                ) from exc
+            text = fallen_back
+        self._ascii_so_far = self._ascii_so_far and text.isascii()
+        return text
+
+    def _fall_back(self, raw: bytes, line: int) -> str | None:
+        """`raw` read as FALLBACK_ENCODING from here on, if nothing read before tells otherwise."""
+        if self._stats is None or self._encoding != "utf-8" or not self._ascii_so_far:
+            return None  # a file whose earlier lines were UTF-8 beyond ASCII is mixed: refuse it
+        try:
+            text = raw.decode(FALLBACK_ENCODING)
+        except UnicodeDecodeError:
+            return None
+        self._encoding = FALLBACK_ENCODING
+        self._stats.note(f"{self._path} is not UTF-8 (line {line}): read as Windows-1252")
+        return text
 
     def __next__(self) -> str:
         raw = self._handle.readline()

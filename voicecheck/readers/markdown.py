@@ -35,7 +35,7 @@ def strip_markup(text: str) -> str:
 
 def read_markdown(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
     del columns
-    with open_text(path) as handle:
+    with open_text(path, stats) as handle:
         source = handle.read()
     try:
         document = frontmatter.loads(source)

@@ -25,8 +25,8 @@ def paragraphs(lines: Iterator[str], first_line: int = 1) -> Iterator[tuple[int,
 
 
 def read_text(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
-    del columns, stats  # plain text has no columns and no rows to skip
-    with open_text(path) as handle:
+    del columns  # plain text has no columns
+    with open_text(path, stats) as handle:
         for start, text in paragraphs(handle):
             where = f"{path}:{start}"
             yield Post(id=where, text=text, where=where)

@@ -65,7 +65,7 @@ def _pick(header: list[str], chosen: str | None, names: tuple[str, ...], path: P
 def read_csv(path: Path, columns: Columns, stats: ReadStats, delimiter: str | None = None) -> Iterator[Post]:
     """Posts of a CSV file; its delimiter is found from the header unless given."""
     delimiter = delimiter or _delimiter(path, columns)
-    with open_text(path) as handle:
+    with open_text(path, stats) as handle:
         lines = _RowLines(handle)
         reader = csv.reader(lines, delimiter=delimiter)
         header, layout = _header(reader, columns, path)
