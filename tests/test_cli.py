@@ -101,6 +101,17 @@ def test_tone_jsonl_contract(tmp_path: Path) -> None:
     assert lines[0]["tone"]["formality"] > lines[1]["tone"]["formality"]
 
 
+def test_a_csv_saved_by_a_spreadsheet_set_to_french(tmp_path: Path) -> None:
+    """Semicolons between fields and Windows-1252 text, as Excel in French saves "CSV"."""
+    path = tmp_path / "brouillons.csv"
+    path.write_bytes("Titre;Texte\nÉté;Venez goûter nos crèmes glacées à l'érable, dès samedi!\n".encode("cp1252"))
+    result = run_cli("tone", "--format", "jsonl", path)
+    assert result.returncode == 0, result.stderr
+    (line,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert line["id"] == f"{path}:2" and line["lang"] == "fr"
+    assert "is not UTF-8 (line 2): read as Windows-1252" in result.stderr
+
+
 def test_report_json_and_text(tmp_path: Path) -> None:
     result = run_cli("report", "--model", SAMPLE_MODEL, "--format", "json")
     assert result.returncode == 0, result.stderr
@@ -122,7 +133,8 @@ def test_init_writes_a_profile_that_fit_accepts(tmp_path: Path) -> None:
 def bad_input_cases(tmp_path: Path) -> list[tuple[list[str], str]]:
     (tmp_path / "empty.csv").write_bytes(b"")
     (tmp_path / "image.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" * 20)
-    (tmp_path / "latin1.csv").write_bytes("text\nÉté\n".encode("latin-1"))
+    (tmp_path / "mixed.csv").write_bytes("text\nCafé\n".encode() + "Été\n".encode("latin-1"))
+    (tmp_path / "open-quote.csv").write_text('id,text\n1,"never closed\n2,lost\n', encoding="utf-8")
     (tmp_path / "stats.csv").write_text("date,likes\n2025-01-01,3\n")
     corrupt = tmp_path / "corrupt-model"
     shutil.copytree(SAMPLE_MODEL, corrupt)
@@ -132,7 +144,8 @@ def bad_input_cases(tmp_path: Path) -> list[tuple[list[str], str]]:
     return [
         (["check", "--model", model, str(tmp_path / "empty.csv")], "empty.csv: the file is empty"),
         (["check", "--model", model, str(tmp_path / "image.csv")], "image.csv: this looks like a binary file"),
-        (["check", "--model", model, str(tmp_path / "latin1.csv")], "latin1.csv: not valid UTF-8 at line 2"),
+        (["check", "--model", model, str(tmp_path / "mixed.csv")], "mixed.csv: not valid UTF-8 at line 3"),
+        (["check", "--model", model, str(tmp_path / "open-quote.csv")], "open-quote.csv:2: a quoted field"),
         (["check", "--model", model, str(tmp_path / "stats.csv")], "no text column found among date, likes"),
         (["check", "--model", model, str(tmp_path / "missing.csv")], "missing.csv: no such file"),
         (["check", "--model", str(corrupt), str(NEW_POSTS)], "corrupt or incomplete model"),
