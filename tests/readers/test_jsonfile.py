@@ -42,3 +42,16 @@ def test_jsonl_bad_line_names_line(tmp_path: Path) -> None:
     path.write_text('{"text": "a"}\n\n{"text": oops}\n')
     with pytest.raises(InputError, match=r"x.jsonl:3: not valid JSON"):
         list(read_posts([path], ReadStats()))
+
+
+def test_text_that_is_not_a_string_is_skipped_saying_what_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text('[{"text": {"fr": "Bonjour"}}, {"text": 12}, {"text": [1]}, {"text": true}, {"text": "Hi"}]')
+    stats = ReadStats()
+    assert [p.text for p in read_posts([path], stats)] == ["Hi"]
+    assert stats.skipped == {
+        "text is an object, not a string": 1,
+        "text is a number, not a string": 1,
+        "text is a list, not a string": 1,
+        "text is true or false, not a string": 1,
+    }

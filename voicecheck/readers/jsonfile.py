@@ -30,6 +30,22 @@ def _field(record: Mapping[str, Any], chosen: str | None, names: tuple[str, ...]
     return None
 
 
+#: What a JSON value is, in the words of a skip reason (bool before int: it is one).
+_JSON_KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (Mapping, "an object"), (list, "a list"), (bool, "true or false"), ((int, float), "a number"),
+)  # fmt: skip
+
+
+def _why_no_text(value: Any) -> str:
+    """The skip reason for a record's text field that holds no text."""
+    if value is None:
+        return "no text"
+    if isinstance(value, str):
+        return "empty text"
+    kind = next((name for types, name in _JSON_KINDS if isinstance(value, types)), "not a string")
+    return f"text is {kind}, not a string"
+
+
 def _post(record: Any, columns: Columns, where: str, fallback_id: str, stats: ReadStats) -> Post | None:
     if isinstance(record, str):
         record = {"text": record}
@@ -37,8 +53,8 @@ def _post(record: Any, columns: Columns, where: str, fallback_id: str, stats: Re
         stats.skip("not an object or a string", where)
         return None
     text = _field(record, columns.text, TEXT_NAMES)
-    if not isinstance(text, str) or not clean_text(text):
-        stats.skip("no text" if text is None else "empty text", where)
+    if text is None or not isinstance(text, str) or not clean_text(text):
+        stats.skip(_why_no_text(text), where)
         return None
 
     def scalar(chosen: str | None, names: tuple[str, ...]) -> str | None:
