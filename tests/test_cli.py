@@ -112,6 +112,20 @@ def test_a_csv_saved_by_a_spreadsheet_set_to_french(tmp_path: Path) -> None:
     assert "is not UTF-8 (line 2): read as Windows-1252" in result.stderr
 
 
+def test_a_draft_piped_to_standard_input() -> None:
+    draft = "Nouvelle saison, nouveaux savons : venez sentir la lavande à la boutique ce samedi!\n"
+    result = run_cli("check", "--model", SAMPLE_MODEL, "--channel", "instagram", "--format", "jsonl", "-", input=draft)
+    assert result.returncode in (0, 1), result.stderr
+    (line,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (line["id"], line["channel"], line["lang"]) == ("-:1", "instagram", "fr")
+    assert "read 1 post from 1 file" in result.stderr
+    csv_rows = "id;texte\na;Nous vous remercions de votre confiance.\nb;lol tu capotes!!\n"
+    tone = run_cli("tone", "--input-format", "csv", "--format", "jsonl", "-", input=csv_rows)
+    assert [json.loads(line)["id"] for line in tone.stdout.splitlines()] == ["a", "b"], tone.stderr
+    empty = run_cli("tone", "-", input="")
+    assert empty.returncode == 2 and "error: standard input is empty" in empty.stderr
+
+
 def test_report_json_and_text(tmp_path: Path) -> None:
     result = run_cli("report", "--model", SAMPLE_MODEL, "--format", "json")
     assert result.returncode == 0, result.stderr

@@ -244,6 +244,7 @@ def check(
       voicecheck check --model model/ --format github --fail-on drift posts/*.md
       voicecheck check --model model/ --since origin/main --format github   # CI: changed posts only
       voicecheck check --model model/ --jobs 2 --format csv -o results.csv export.csv
+      echo "Our new soaps are here!" | voicecheck check --model model/ --channel instagram -
     """
 
     def action() -> int:
@@ -303,6 +304,7 @@ def tone(posts: tuple[str, ...], fmt: str, pipeline: str | None, **opts: Any) ->
     Examples:
       voicecheck tone samples/new_posts.csv
       voicecheck tone --format jsonl drafts/*.md | jq .tone.formality
+      git show HEAD~1:drafts/launch.md | voicecheck tone -   # "-": standard input
     """
 
     def action() -> int:

@@ -1,5 +1,8 @@
-"""What read_posts does with its inputs: channels per input, folders, and unreadable files."""
+"""What read_posts does with its inputs: channels per input, folders, standard input, and unreadable files."""
 
+import io
+import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -61,3 +64,15 @@ def test_breakdown_has_a_line_per_file() -> None:
         f"{LINKEDIN_SHARES} (csv: LinkedIn Shares.csv): 8 posts",
     ]
     assert stats.as_dict()["sources"][1]["read"] == 8  # type: ignore[index]
+
+
+def test_dash_reads_standard_input_once_for_peeking_and_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    from voicecheck.readers import base
+
+    data = io.BytesIO(json.dumps([{"text": "Bonjour à tous!", "channel": "Facebook"}]).encode())
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(data, encoding="utf-8"))
+    monkeypatch.setattr(base, "_stdin_bytes", None)
+    stats = ReadStats()
+    (post,) = read_posts([parse_source("-")], stats)
+    assert (post.text, post.channel, post.where) == ("Bonjour à tous!", "facebook", "-#1")
+    assert stats.sources[0].format == "json"

@@ -42,7 +42,7 @@ def test_a_page_with_no_main_text_is_counted(tmp_path: Path) -> None:
 def test_an_oversized_page_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "huge.html"
     path.write_text("<!DOCTYPE html><html><body><p>" + "mot " * 3_000_000 + "</p></body></html>", encoding="utf-8")
-    with pytest.raises(InputError, match=r"huge.html: 11 MB is too big for a web page"):
+    with pytest.raises(InputError, match=r"huge.html: over 10 MB, too big for a web page"):
         list(read_posts([path], ReadStats()))
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from voicecheck.errors import InputError
 from voicecheck.readers import feeds, jsonfile, markdown, meta, plaintext, tabular, webpages, xarchive
-from voicecheck.readers.base import Columns, Post, ReadStats, peek
+from voicecheck.readers.base import STDIN, Columns, Post, ReadStats, peek
 
 __all__ = [
     "FOLDER_SUFFIXES", "FORMATS", "Columns", "Post", "ReadStats", "Source",
@@ -88,7 +88,7 @@ class Source:
 
     def files(self, stats: ReadStats) -> list[Path]:
         """The file itself, or a folder's post files (an X archive folder: its tweets files)."""
-        if self.path.is_file():
+        if self.path.is_file() or self.path == STDIN:
             return [self.path]
         if not self.path.is_dir():
             raise InputError(f"{self.path}: no such file or folder")

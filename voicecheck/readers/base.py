@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import io
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from voicecheck.errors import InputError
 
@@ -146,15 +149,34 @@ class Columns:
     lang: str | None = None
 
 
+#: The path that stands for standard input, as in most command-line tools.
+STDIN = Path("-")
+_stdin_bytes: bytes | None = None
+
+
+def open_binary(path: Path) -> BinaryIO:
+    """Open a posts file for its bytes; STDIN opens standard input.
+
+    Standard input is read whole the first time and kept, so that a reader can look at its
+    first bytes to tell the format and then read it from the start, as it does a file.
+    """
+    global _stdin_bytes
+    if path != STDIN:
+        return open(path, "rb")
+    if _stdin_bytes is None:
+        _stdin_bytes = sys.stdin.buffer.read()
+    return io.BytesIO(_stdin_bytes)
+
+
 def _head(path: Path) -> bytes:
     """The first bytes of a posts file, refusing unreadable, empty and binary files clearly."""
     try:
-        with open(path, "rb") as raw:
+        with open_binary(path) as raw:
             head = raw.read(8192)
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
     if not head:
-        raise InputError(f"{path}: the file is empty")
+        raise InputError("standard input is empty" if path == STDIN else f"{path}: the file is empty")
     if b"\x00" in head:
         raise InputError(f"{path}: this looks like a binary file, not posts (it has NUL bytes)")
     return head
@@ -188,7 +210,7 @@ class TextLines:
         self._encoding = "utf-8"
         self._stats = stats  # where to say the file fell back to FALLBACK_ENCODING; None: never fall back
         self._ascii_so_far = True  # UTF-8 and Windows-1252 read the lines so far alike
-        self._handle = open(path, "rb")  # noqa: SIM115 - closed by __exit__
+        self._handle = open_binary(path)
         self._line = 0
 
     def __enter__(self) -> TextLines:

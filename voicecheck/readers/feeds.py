@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from voicecheck.errors import InputError
-from voicecheck.readers.base import Columns, Post, ReadStats, clean_text, iso_date, peek
+from voicecheck.readers.base import Columns, Post, ReadStats, clean_text, iso_date, open_binary, peek
 from voicecheck.readers.htmltext import html_to_text, web_library
 
 CHANNEL = "blog"
@@ -36,7 +36,7 @@ def read_feed(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
     etree = web_library("lxml.etree")
     peek(path)  # refuses empty and binary files with the usual messages
     described = False
-    with open(path, "rb") as raw:
+    with open_binary(path) as raw:
         events = etree.iterparse(
             raw, events=("end",), resolve_entities=False, no_network=True, load_dtd=False,
             huge_tree=False, remove_comments=True, remove_pis=True,

@@ -10,7 +10,17 @@ from typing import Any
 import ijson
 
 from voicecheck.errors import InputError
-from voicecheck.readers.base import Columns, Post, ReadStats, channel_name, clean_text, lang_code, open_text, peek
+from voicecheck.readers.base import (
+    Columns,
+    Post,
+    ReadStats,
+    channel_name,
+    clean_text,
+    lang_code,
+    open_binary,
+    open_text,
+    peek,
+)
 from voicecheck.readers.tabular import (
     CHANNEL_NAMES,
     DATE_NAMES,
@@ -97,7 +107,7 @@ def read_json(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
                 break
         else:
             raise InputError(f"{path}: expected a JSON array of posts or an object with a 'posts' array")
-    with open(path, "rb") as raw:
+    with open_binary(path) as raw:
         try:
             for number, record in enumerate(ijson.items(raw, prefix, use_float=True), start=1):
                 where = f"{path}#{number}"

@@ -20,7 +20,7 @@ from typing import Any
 import ijson
 
 from voicecheck.errors import InputError
-from voicecheck.readers.base import Columns, Post, ReadStats, clean_text, iso_date, peek
+from voicecheck.readers.base import Columns, Post, ReadStats, clean_text, iso_date, open_binary, peek
 
 _FACEBOOK_POST = re.compile(r'"timestamp"\s*:\s*\d+.*"data"\s*:\s*\[', re.DOTALL)
 _INSTAGRAM_MEDIA = re.compile(r'"media"\s*:\s*\[\s*\{.*"creation_timestamp"', re.DOTALL)
@@ -86,7 +86,7 @@ def _items(path: Path, prefixes: tuple[str, ...], stats: ReadStats) -> Iterator[
     prefix = prefixes[0] if head.startswith("[") else next((p for p in prefixes[1:] if p.split(".")[0] in head), None)
     if prefix is None:
         raise InputError(f"{path}: not a posts file of this export (expected an array of posts)")
-    with open(path, "rb") as raw:
+    with open_binary(path) as raw:
         try:
             for number, item in enumerate(ijson.items(raw, prefix, use_float=True), start=1):
                 if isinstance(item, Mapping):

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from voicecheck.errors import InputError
-from voicecheck.readers.base import Columns, Post, ReadStats, clean_text, peek
+from voicecheck.readers.base import Columns, Post, ReadStats, clean_text, open_binary, peek
 from voicecheck.readers.htmltext import web_library
 
 CHANNEL = "website"
@@ -29,13 +29,12 @@ def read_page(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
     trafilatura = web_library("trafilatura")
     logging.getLogger("trafilatura").setLevel(logging.ERROR)  # its notices are not the user's concern
     peek(path)  # refuses empty and binary files with the usual messages
-    size = path.stat().st_size
-    if size > MAX_PAGE_BYTES:
-        raise InputError(
-            f"{path}: {size / 2**20:.0f} MB is too big for a web page (limit {MAX_PAGE_BYTES // 2**20} MB)"
-        )
+    with open_binary(path) as raw:
+        page = raw.read(MAX_PAGE_BYTES + 1)
+    if len(page) > MAX_PAGE_BYTES:
+        raise InputError(f"{path}: over {MAX_PAGE_BYTES // 2**20} MB, too big for a web page")
     document = trafilatura.bare_extraction(
-        path.read_bytes(),
+        page,
         with_metadata=True,
         include_comments=False,
         include_tables=True,

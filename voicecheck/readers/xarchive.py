@@ -17,7 +17,7 @@ from typing import Any
 import ijson
 
 from voicecheck.errors import InputError
-from voicecheck.readers.base import Columns, Post, ReadStats, clean_text, iso_date, lang_code, peek
+from voicecheck.readers.base import Columns, Post, ReadStats, clean_text, iso_date, lang_code, open_binary, peek
 
 CHANNEL = "x"
 _PREFIX = re.compile(rb"^\s*window\.YTD\.\w+\.part\d+\s*=\s*")
@@ -42,7 +42,7 @@ def tweet_files(folder: Path) -> list[Path]:
 def read_tweets_js(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
     del columns  # the archive's layout is fixed
     peek(path)  # refuses empty and binary files with the usual messages
-    with open(path, "rb") as raw:
+    with open_binary(path) as raw:
         head = raw.read(_PREFIX_SIZE)
         match = _PREFIX.match(head)
         if not match:
