@@ -1,7 +1,11 @@
 import numpy as np
 
+from voicecheck.api import judging_pipelines
 from voicecheck.explain import Explainer
+from voicecheck.features.table import build_table
 from voicecheck.features.tone import TONE_DIMENSIONS
+from voicecheck.nlp import parse
+from voicecheck.readers import Post
 from voicecheck.store import SavedModel
 
 
@@ -63,3 +67,14 @@ def test_unfamiliar_words_need_two_rare_words_the_brand_never_used(sample_model:
     assert explainer.unfamiliar_words(["our", "cleaning", "team"], "en") == []
     (reason,) = explainer.unfamiliar_words(["blockchain", "tokenomics", "staking", "team"], "en")
     assert {"tokenomics", "staking"} <= set(reason["words"]) and "team" not in reason["words"]
+
+
+def test_style_reasons_name_the_posts_own_words_of_a_word_class(sample_model: SavedModel) -> None:
+    text = "Yo! Toi pis ta gang, chu sûr que tu vas capoter lol, genre trop ouf!"
+    posts = [Post(id="a", text=text, channel="instagram", lang="fr")]
+    table = build_table(parse(posts, judging_pipelines(sample_model)))
+    style_z = sample_model.model.style_z(table, np.arange(1))[0]
+    reasons = Explainer(sample_model).drift(table, 0, style_z)
+    casual = next(reason for reason in reasons if reason.get("feature") == "casual_words")
+    assert casual["words"] == ["yo", "pis", "chu", "lol"]  # the first four, as they come
+    assert casual["message"].startswith("more casual words and slang (yo, pis, chu, lol): ")

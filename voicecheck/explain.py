@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from voicecheck.features.hashing import feature_index
 from voicecheck.features.register import word_registers
 from voicecheck.features.style import INDEX, STYLE_FEATURES, Feature
 from voicecheck.features.table import FeatureTable
+from voicecheck.features.tokens import STYLE_CLASSES
 from voicecheck.features.tone import TONE_DIMENSIONS, TONE_POLES
 from voicecheck.model import comparison_groups, group_of
 from voicecheck.nlp import LANGUAGE_NAMES, LANGUAGES
@@ -90,8 +92,10 @@ class Explainer:
     def drift(self, table: FeatureTable, row: int, style_z: np.ndarray) -> list[Reason]:
         """The tone dimensions and style habits in which this post leaves the brand's range."""
         rows, where = self.against(table.posts[row].channel, table.langs[row])
-        tone = self.tone(table.tone[row], rows, where, table.posts[row].text, table.langs[row])
-        return tone + self.style(table.style[row], style_z, rows, where)
+        lang = table.langs[row]
+        tone = self.tone(table.tone[row], rows, where, table.posts[row].text, lang)
+        tokens = table.tokens[row] if table.tokens else []  # a saved model's own table keeps none
+        return tone + self.style(table.style[row], style_z, rows, where, lang, tokens)
 
     def brand_range(self, kind: str, rows: np.ndarray, where: str) -> tuple[np.ndarray, np.ndarray]:
         """The 10th and 90th percentiles of the brand's `kind` ("tone", "style") over `rows`.
@@ -134,7 +138,16 @@ class Explainer:
             out.append(reason)
         return out
 
-    def style(self, values: np.ndarray, z: np.ndarray, rows: np.ndarray, where: str) -> list[Reason]:
+    def style(
+        self,
+        values: np.ndarray,
+        z: np.ndarray,
+        rows: np.ndarray,
+        where: str,
+        lang: str = "en",
+        tokens: Sequence[str] = (),
+    ) -> list[Reason]:
+        """Style habits well outside the brand's range; a word class names the post's own words of it."""
         lows, highs = self.brand_range("style", rows, where)
         found = []
         for feature in STYLE_FEATURES:
@@ -147,7 +160,8 @@ class Explainer:
             value = float(values[i])
             if low <= value <= high or not _noticeable(feature, value, low, high):
                 continue
-            found.append((abs(z[i]), _style_reason(feature, value, low, high, where)))
+            words = _words_of_class(feature.name, tokens, lang) if value > high else []
+            found.append((abs(z[i]), _style_reason(feature, value, low, high, where, lang, words)))
         found.sort(key=lambda item: -item[0])
         return [reason for _, reason in found[:3]]
 
@@ -219,22 +233,35 @@ def _noticeable(feature: Feature, value: float, low: float, high: float) -> bool
     return gap >= minimum
 
 
-def _style_reason(feature: Feature, value: float, low: float, high: float, where: str) -> Reason:
+def _words_of_class(name: str, tokens: Sequence[str], lang: str) -> list[str]:
+    """The post's words (up to 4, first seen first) of the word class a style feature counts."""
+    vocabulary = STYLE_CLASSES.get(name)
+    if vocabulary is None:
+        return []
+    return list(dict.fromkeys(token for token in tokens if token in vocabulary[lang]))[:4]
+
+
+def _style_reason(
+    feature: Feature, value: float, low: float, high: float, where: str, lang: str, words: list[str]
+) -> Reason:
     more = value > high
     if feature.unit == "flag":
         share = f"{low:.0%}–{high:.0%}" if low != high else f"{high:.0%}"
         message = f"one of the {feature.label}, which are {share} of the brand's posts {where}"
     elif feature.unit == "per100":
         message = (
-            f"{'more' if more else 'fewer'} {feature.described}: {_number(value)} per 100 words, "
+            f"{'more' if more else 'fewer'} {feature.described(lang, words)}: {_number(value)} per 100 words, "
             f"the brand uses {_span(low, high)} {where}"
         )
     else:
         message = f"{_number(value)} {feature.label}; the brand uses {_span(low, high)} {where}"
-    return {
+    reason: Reason = {
         "kind": "style",
         "feature": feature.name,
         "value": round(value, 2),
         "brand_range": [round(float(low), 2), round(float(high), 2)],
         "message": message,
     }
+    if words:
+        reason["words"] = words
+    return reason

@@ -70,3 +70,12 @@ def test_comparable_puts_counts_on_log_scale() -> None:
     out = comparable(values)
     assert out[INDEX["emoji"]] == pytest.approx(1.0)
     assert out[INDEX["we"]] == 5.0
+
+
+def test_a_feature_is_described_with_a_posts_words_or_examples_in_its_language() -> None:
+    formal = STYLE_FEATURES[INDEX["formal_words"]]
+    assert formal.described("en") == "formal words (therefore, kindly)"
+    assert formal.described("fr") == "formal words (toutefois, veuillez)"
+    assert formal.described("en", ["hereby", "pursuant"]) == "formal words (hereby, pursuant)"
+    assert STYLE_FEATURES[INDEX["ellipses"]].described("fr") == "ellipses (...)"
+    assert STYLE_FEATURES[INDEX["commas"]].described("en") == "commas"

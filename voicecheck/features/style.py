@@ -29,12 +29,19 @@ class Feature:
     name: str
     label: str  # what a reader calls it: "emoji", "'we'"
     unit: Unit
-    examples: str = ""  # the words it counts, for explanations
+    examples: str = ""  # the words it counts, for explanations: "English / French" where they differ
     label_fr: str = ""  # the label in French, for reports written in the brand's language
 
-    @property
-    def described(self) -> str:
-        return f"{self.label} ({self.examples})" if self.examples else self.label
+    def described(self, lang: str, words: Sequence[str] = ()) -> str:
+        """The label with `words` (a post's own) or else examples in `lang`: "formal words (hereby)"."""
+        examples = ", ".join(words) or self.examples_in(lang)
+        return f"{self.label} ({examples})" if examples else self.label
+
+    def examples_in(self, lang: str) -> str:
+        if " / " not in self.examples:
+            return self.examples
+        english, french = self.examples.split(" / ")
+        return french if lang == "fr" else english
 
 
 STYLE_FEATURES: tuple[Feature, ...] = (

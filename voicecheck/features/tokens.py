@@ -48,7 +48,8 @@ _NOT_VOUS_VERBS = frozenset({"chez", "assez", "nez", "rez"})
 #: Distinct tokens remembered per language; past this the memory is cleared, so it stays flat.
 CACHE_TOKENS = 200_000
 
-_STYLE_CLASSES = {
+#: Style features that count a closed class of words, and the words, per language.
+STYLE_CLASSES = {
     "we": lexicon.WE,
     "you": lexicon.YOU,
     "i": lexicon.I,
@@ -73,7 +74,7 @@ def classify(text: str, lang: str) -> np.ndarray:
     if text.isalpha() or "'" in text or "’" in text:
         row[COLUMN["word"]] = 1
         row[COLUMN["letters"]] = len(lowered)
-        for name, vocabulary in _STYLE_CLASSES.items():
+        for name, vocabulary in STYLE_CLASSES.items():
             row[COLUMN[name]] = lowered in vocabulary[lang]
         row[COLUMN["contractions"]] = lowered.endswith(lexicon.CONTRACTION_SUFFIXES) or lowered in lexicon.FRENCH_SPOKEN
         row[COLUMN["caps_words"]] = len(text) >= 3 and text.isupper() and text.isalpha()
