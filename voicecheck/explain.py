@@ -238,7 +238,8 @@ def _words_of_class(name: str, tokens: Sequence[str], lang: str) -> list[str]:
     vocabulary = STYLE_CLASSES.get(name)
     if vocabulary is None:
         return []
-    return list(dict.fromkeys(token for token in tokens if token in vocabulary[lang]))[:4]
+    words = list(dict.fromkeys(token for token in tokens if token in vocabulary[lang]))[:4]
+    return ["I" if word == "i" and lang == "en" else word for word in words]  # words are lower-cased
 
 
 def _style_reason(
