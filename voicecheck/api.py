@@ -21,7 +21,7 @@ from voicecheck.features.background import load_background
 from voicecheck.features.table import FeatureTable, build_table
 from voicecheck.features.tone import TONE_DIMENSIONS
 from voicecheck.model import Background, VoiceModel
-from voicecheck.nlp import LANGUAGES, PipelineMode, Pipelines, load_character_model, parse
+from voicecheck.nlp import LANGUAGES, Parsed, PipelineMode, Pipelines, load_character_model, parse
 from voicecheck.profile import BrandProfile
 from voicecheck.readers.base import MAX_POST_CHARS, Post
 from voicecheck.report import build_report
@@ -89,6 +89,11 @@ def judging_pipelines(saved: SavedModel) -> Pipelines:
     would be compared with no brand posts at all, so loading a tagger for them is wasted.
     """
     return shared_pipelines(saved.pipeline_mode, frozenset(LANGUAGES) - _judging(saved).langs)
+
+
+def _parse_against(saved: SavedModel, posts: Iterable[Post]) -> Iterator[Parsed]:
+    """Posts parsed to be judged against `saved`: by its pipelines, leaning to its languages."""
+    return parse(posts, judging_pipelines(saved), saved.default_lang, language_prior=saved.language_prior)
 
 
 def _chunks(posts: Iterable[Post], size: int) -> Iterator[list[Post]]:
@@ -235,7 +240,7 @@ def _judging(saved: SavedModel) -> _Judging:
 
 def _check_chunk(saved: SavedModel, chunk: list[Post]) -> list[CheckResult]:
     judging = _judging(saved)
-    table = build_table(parse(chunk, judging_pipelines(saved), saved.default_lang))
+    table = build_table(_parse_against(saved, chunk))
     scores, below = saved.model.score(table)
     style_z = saved.model.style_z(table, np.arange(len(table)))
     results = [
@@ -300,7 +305,7 @@ def report(saved: SavedModel, posts: Iterable[Post] | None = None) -> dict[str, 
         below = scores < 100 * saved.model.false_flag_rate
         flagged = _flagged(saved, table, scores, below, held_out=True)
         return build_report(saved, flagged=flagged)
-    table = build_table(parse(posts, judging_pipelines(saved), saved.default_lang))
+    table = build_table(_parse_against(saved, posts))
     if not len(table):
         raise VoicecheckError("no posts to report on")
     scores, below = saved.model.score(table)

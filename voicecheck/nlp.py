@@ -8,6 +8,7 @@ tokenizer and lexical attributes) does the work. Only the components features re
 from __future__ import annotations
 
 import importlib.util
+import math
 import os
 import re
 import sys
@@ -71,13 +72,14 @@ LANGUAGE_MARGIN = 6.0
 _word_evidence: np.ndarray | None = None
 
 
-def detect_languages(texts: Sequence[str], default: str = "en") -> list[str]:
+def detect_languages(texts: Sequence[str], default: str = "en", prior: float = 0.0) -> list[str]:
     """Tell English from French in each text; undecidable text falls back to `default`.
 
     Most posts give themselves away by how common their words are in ordinary English and
     in ordinary French (the frequencies of the shipped background model): a naive Bayes
     sum over a batch costs next to nothing. The rest go to py3langid's character n-gram
-    model, loaded (0.7 s) only if one is needed.
+    model, loaded (0.7 s) only if one is needed. `prior` is the log-odds of English before
+    a text is read (see `language_prior`); it is added to the evidence of both.
     """
     from voicecheck.features.hashing import feature_indices  # with SciPy: not needed for --help
 
@@ -88,10 +90,23 @@ def detect_languages(texts: Sequence[str], default: str = "en") -> list[str]:
         per_word = _english_over_french()[feature_indices(flat)]
         post_of_word = np.repeat(np.arange(len(texts)), [len(w) for w in words])
         np.add.at(evidence, post_of_word, per_word)
+    evidence += prior
     return [
-        ("en" if score > 0 else "fr") if abs(score) >= LANGUAGE_MARGIN else _character_model(text, default)
+        ("en" if score > 0 else "fr") if abs(score) >= LANGUAGE_MARGIN else _character_model(text, default, prior)
         for text, score in zip(texts, evidence.tolist(), strict=True)
     ]
+
+
+def language_prior(langs: Sequence[str]) -> float:
+    """Log-odds that a new post is English rather than French, from the languages of `langs`.
+
+    A brand's next post is likeliest in the language it writes in: a brand that writes only
+    English needs strong evidence before a short post is read as French. Add-one smoothing
+    keeps the odds finite; a brand that writes both about equally gives no lean.
+    """
+    english = sum(lang == "en" for lang in langs)
+    french = sum(lang == "fr" for lang in langs)
+    return math.log((english + 1) / (french + 1))
 
 
 def detect_language(text: str, default: str = "en") -> str:
@@ -110,11 +125,17 @@ def _english_over_french() -> np.ndarray:
     return _word_evidence
 
 
-def _character_model(text: str, default: str) -> str:
+#: Log-odds (of 0.6 against 0.4) the character model and the prior must reach together to decide.
+CHARACTER_MARGIN = math.log(1.5)
+
+
+def _character_model(text: str, default: str, prior: float) -> str:
     if sum(ch.isalpha() for ch in text) < 3:
         return default
     lang, probability = load_character_model().classify(text[:1000])
-    return str(lang) if probability >= 0.6 else default
+    probability = min(max(probability, 1e-9), 1 - 1e-9)
+    english = math.log(probability / (1 - probability)) * (1 if lang == "en" else -1) + prior
+    return ("en" if english > 0 else "fr") if abs(english) >= CHARACTER_MARGIN else default
 
 
 def load_character_model() -> LanguageIdentifier:
@@ -198,22 +219,30 @@ class Parsed:
 
 
 def parse(
-    posts: Iterable[Post], pipelines: Pipelines, default_lang: str = "en", batch_size: int = 512
+    posts: Iterable[Post],
+    pipelines: Pipelines,
+    default_lang: str = "en",
+    batch_size: int = 512,
+    language_prior: float = 0.0,
 ) -> Iterator[Parsed]:
-    """Stream posts through their language's pipeline, keeping input order."""
+    """Stream posts through their language's pipeline, keeping input order.
+
+    Posts whose language is not given are detected, leaning by `language_prior` (log-odds of
+    English, see `language_prior`) towards the language a brand writes in.
+    """
     batch: list[Post] = []
     for post in posts:
         batch.append(post)
         if len(batch) >= batch_size:
-            yield from _parse_batch(batch, pipelines, default_lang)
+            yield from _parse_batch(batch, pipelines, default_lang, language_prior)
             batch = []
     if batch:
-        yield from _parse_batch(batch, pipelines, default_lang)
+        yield from _parse_batch(batch, pipelines, default_lang, language_prior)
 
 
-def _parse_batch(batch: list[Post], pipelines: Pipelines, default_lang: str) -> Iterator[Parsed]:
+def _parse_batch(batch: list[Post], pipelines: Pipelines, default_lang: str, prior: float) -> Iterator[Parsed]:
     unknown = [i for i, post in enumerate(batch) if post.lang not in LANGUAGES]
-    detected = iter(detect_languages([batch[i].text for i in unknown], default_lang))
+    detected = iter(detect_languages([batch[i].text for i in unknown], default_lang, prior))
     langs = [post.lang if post.lang in LANGUAGES else next(detected) for post in batch]
     docs: list[Doc | None] = [None] * len(batch)
     for lang in set(langs):
