@@ -39,14 +39,17 @@ def build_background(lang: str) -> tuple[np.ndarray, np.ndarray]:
     from wordfreq import get_frequency_dict
 
     frequencies = get_frequency_dict(lang, wordlist="best")
-    top = sorted(frequencies.items(), key=lambda item: -item[1])[:BACKGROUND_WORDS]
-    words = [word for word, _ in top]
-    weights = np.array([freq for _, freq in top])
-    chars = np.asarray(char_counts(words).T @ weights).ravel()
+    top = dict(sorted(frequencies.items(), key=lambda item: -item[1])[:BACKGROUND_WORDS])
+    chars = np.asarray(char_counts(list(top)).T @ np.array(list(top.values()))).ravel()
+    return _floor(chars), _floor(hashed_word_frequencies(top, lang))
+
+
+def hashed_word_frequencies(frequencies: dict[str, float], lang: str) -> np.ndarray:
+    """A word list's frequencies summed over the hashed word features, its words tokenised as posts are."""
+    words = list(frequencies)
     tokenizer = Pipelines("blank").get(lang).tokenizer
-    pieces = [word_tokens(tokenizer(word)) for word in words]
-    tokens = np.asarray(word_counts(pieces).T @ weights).ravel()
-    return _floor(chars), _floor(tokens)
+    counts = word_counts([word_tokens(tokenizer(word)) for word in words])
+    return np.asarray(counts.T @ np.array([frequencies[word] for word in words])).ravel()
 
 
 def _floor(counts: np.ndarray) -> np.ndarray:

@@ -25,9 +25,10 @@ from importlib import resources
 import numpy as np
 import scipy.sparse as sp
 
+from voicecheck.features.background import hashed_word_frequencies
 from voicecheck.features.hashing import N_FEATURES, feature_indices
-from voicecheck.features.lexical import mean_per_post, word_counts, word_tokens
-from voicecheck.nlp import LANGUAGES, Pipelines
+from voicecheck.features.lexical import mean_per_post
+from voicecheck.nlp import LANGUAGES
 
 #: Both lists hold the words used at least once per million words; rarer ones are unknown.
 KNOWN_FREQUENCY = 1e-6
@@ -88,17 +89,10 @@ def read_cbpack(sdist: tarfile.TarFile, name: str) -> dict[str, float]:
     return {word: 10 ** (-centibels / 100) for centibels, bucket in enumerate(buckets) for word in bucket}
 
 
-def _hashed_frequencies(frequencies: dict[str, float], lang: str) -> np.ndarray:
-    words = list(frequencies)
-    tokenizer = Pipelines("blank").get(lang).tokenizer
-    counts = word_counts([word_tokens(tokenizer(word)) for word in words])
-    return np.asarray(counts.T @ np.array([frequencies[word] for word in words])).ravel()
-
-
 def build_register(sdist: tarfile.TarFile, lang: str) -> dict[str, np.ndarray]:
     """The arrays of `lang`'s file, from the `large` and `twitter` lists of a wordfreq 1.7 sdist."""
-    written = _hashed_frequencies(read_cbpack(sdist, f"large_{lang}"), lang)
-    social = _hashed_frequencies(read_cbpack(sdist, f"twitter_{lang}"), lang)
+    written = hashed_word_frequencies(read_cbpack(sdist, f"large_{lang}"), lang)
+    social = hashed_word_frequencies(read_cbpack(sdist, f"twitter_{lang}"), lang)
     known = np.maximum(written, social) >= KNOWN_FREQUENCY
     # Each list stops at one per million: a word missing from one is at most that common there.
     register = np.log(np.maximum(written, KNOWN_FREQUENCY)) - np.log(np.maximum(social, KNOWN_FREQUENCY))
