@@ -21,7 +21,7 @@ from voicecheck.features.background import load_background
 from voicecheck.features.table import FeatureTable, build_table
 from voicecheck.features.tone import TONE_DIMENSIONS
 from voicecheck.model import Background, VoiceModel
-from voicecheck.nlp import LANGUAGES, Parsed, PipelineMode, Pipelines, load_character_model, parse
+from voicecheck.nlp import LANGUAGES, Parsed, PipelineMode, Pipelines, language_prior, load_character_model, parse
 from voicecheck.profile import BrandProfile
 from voicecheck.readers.base import MAX_POST_CHARS, Post
 from voicecheck.report import build_report
@@ -93,7 +93,8 @@ def judging_pipelines(saved: SavedModel) -> Pipelines:
 
 def _parse_against(saved: SavedModel, posts: Iterable[Post]) -> Iterator[Parsed]:
     """Posts parsed to be judged against `saved`: by its pipelines, leaning to its languages."""
-    return parse(posts, judging_pipelines(saved), saved.default_lang, language_prior=saved.language_prior)
+    prior = _judging(saved).language_prior
+    return parse(posts, judging_pipelines(saved), saved.default_lang, language_prior=prior)
 
 
 def _chunks(posts: Iterable[Post], size: int) -> Iterator[list[Post]]:
@@ -228,12 +229,14 @@ class _Judging:
     explainer: Explainer
     channels: frozenset[str]  # the channels the brand posted on
     langs: frozenset[str]  # the languages it posted in
+    language_prior: float  # how far detection leans to them (`nlp.language_prior`)
 
 
 def _judging(saved: SavedModel) -> _Judging:
     if "judging" not in saved.cache:
         channels, langs = frozenset(saved.table.channels()), frozenset(saved.table.langs)
-        saved.cache["judging"] = _Judging(Explainer(saved), channels, langs)
+        prior = language_prior(saved.table.langs)
+        saved.cache["judging"] = _Judging(Explainer(saved), channels, langs, prior)
     judging: _Judging = saved.cache["judging"]
     return judging
 

@@ -26,7 +26,7 @@ from voicecheck.features.hashing import N_FEATURES
 from voicecheck.features.style import STYLE_FEATURES
 from voicecheck.features.table import FeatureTable
 from voicecheck.model import COMPONENTS, LEXICAL, Background, VoiceModel
-from voicecheck.nlp import LANGUAGES, language_prior
+from voicecheck.nlp import LANGUAGES
 from voicecheck.profile import BrandProfile, parse_profile
 from voicecheck.readers.base import Post
 
@@ -50,11 +50,6 @@ class SavedModel:
     def default_lang(self) -> str:
         """The language most of the brand's posts are in: the guess for posts too short to tell."""
         return Counter(self.table.langs).most_common(1)[0][0]
-
-    @property
-    def language_prior(self) -> float:
-        """How far new posts' language detection leans towards the languages the brand writes in."""
-        return language_prior(self.table.langs)
 
     @property
     def pipeline_mode(self) -> str:
