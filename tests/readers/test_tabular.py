@@ -104,3 +104,11 @@ def test_a_last_row_ending_the_file_is_not_mistaken_for_an_open_quote(tmp_path: 
     assert [p.text for p in read_posts([path], ReadStats())] == ["two\nlines", "last, without a newline"]
     sloppy = write(tmp_path, "b.csv", 'id,text\n1,"two\nlines" and more')
     assert [p.text for p in read_posts([sloppy], ReadStats())] == ["two\nlines and more"]
+
+
+def test_the_delimiter_is_found_in_a_header_read_as_the_rows_are(tmp_path: Path) -> None:
+    """A Windows-1252 file's header is decoded like its rows, so an accented column name matches."""
+    path = tmp_path / "excel.csv"
+    path.write_bytes("numéro;libellé\n1;Été à Montréal, on vous attend\n".encode("cp1252"))
+    posts = list(read_posts([path], ReadStats(), Columns(text="libellé")))
+    assert [p.text for p in posts] == ["Été à Montréal, on vous attend"]

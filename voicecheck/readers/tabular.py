@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import sys
 from collections.abc import Callable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,6 @@ from voicecheck.readers.base import (
     iso_date,
     lang_code,
     open_text,
-    peek,
     plural,
 )
 from voicecheck.readers.layouts import Layout, recognise
@@ -92,7 +92,8 @@ def read_csv(path: Path, columns: Columns, stats: ReadStats, delimiter: str | No
 
 def _delimiter(path: Path, columns: Columns) -> str:
     """The first of CSV_DELIMITERS that splits a header row into columns we know, else a comma."""
-    lines = peek(path).splitlines()[:HEADER_SEARCH_ROWS]
+    with open_text(path, ReadStats()) as handle:  # decoded as the rows will be; said when they are
+        lines = list(islice(handle, HEADER_SEARCH_ROWS))
     for delimiter in CSV_DELIMITERS:
         try:
             rows = list(csv.reader(lines, delimiter=delimiter))
