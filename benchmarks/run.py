@@ -25,8 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-TONE_PAIRS = Path(__file__).resolve().parent / "tone_pairs.csv"
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+TONE_PAIRS = HERE / "tone_pairs.csv"
 
 
 def run(cmd: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
@@ -63,7 +64,7 @@ def voice(eval_dir: Path) -> list[str]:
     for corpus in ("twcs_support_en.csv", "fr_politics_tweets_fr.csv"):
         result = run([sys.executable, str(eval_dir / "voice_auc.py"), str(eval_dir / corpus)])
         lines.append(f"voice   {_last_line(result)}")
-    bilingual = Path(__file__).resolve().parent / "voice_bilingual.py"
+    bilingual = HERE / "voice_bilingual.py"
     result = run([sys.executable, str(bilingual), "--eval-dir", str(eval_dir)])
     lines.append(f"voice   {_last_line(result)}")
     return lines
@@ -140,7 +141,7 @@ def speed_and_memory(eval_dir: Path, skip: set[str]) -> list[str]:
                 f"speed   check 20,000 posts --jobs 2: {both:.1f} s = {20_000 / both:,.0f} posts/s (median of 3); "
                 f"{seconds / both:.2f} times one job"
             )
-            floor = [sys.executable, str(Path(__file__).resolve().parent / "spacy_floor.py")]
+            floor = [sys.executable, str(HERE / "spacy_floor.py")]
             floor_cold = timed([*floor, str(work / "one.csv")], repeat=5)
             floor_all = timed([*floor, str(work / "check20k.csv")])
             lines.append(
@@ -173,7 +174,7 @@ def speed_and_memory(eval_dir: Path, skip: set[str]) -> list[str]:
 
 def service(eval_dir: Path) -> list[str]:
     del eval_dir  # the service is measured on the sample brand's posts
-    result = run([sys.executable, str(Path(__file__).resolve().parent / "service_latency.py")])
+    result = run([sys.executable, str(HERE / "service_latency.py")])
     return [result.stdout.strip() or f"service failed: {result.stderr[-300:]}"]
 
 
