@@ -63,7 +63,7 @@ def _post(record: Any, columns: Columns, where: str, fallback_id: str, stats: Re
         stats.skip("not an object or a string", where)
         return None
     text = _field(record, columns.text, TEXT_NAMES)
-    if text is None or not isinstance(text, str) or not clean_text(text):
+    if not isinstance(text, str) or not clean_text(text):
         stats.skip(_why_no_text(text), where)
         return None
 
