@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import warnings
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
-from itertools import chain, islice
+from functools import cache, partial
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from voicecheck import batches
 from voicecheck.errors import VoicecheckError
 from voicecheck.explain import Explainer
 from voicecheck.features.background import load_background
@@ -97,12 +96,6 @@ def _parse_against(saved: SavedModel, posts: Iterable[Post]) -> Iterator[Parsed]
     return parse(posts, judging_pipelines(saved), saved.default_lang, language_prior=prior)
 
 
-def _chunks(posts: Iterable[Post], size: int) -> Iterator[list[Post]]:
-    iterator = iter(posts)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
 def _tone_dict(values: np.ndarray) -> dict[str, float]:
     return {dim: round(v, 1) for dim, v in zip(TONE_DIMENSIONS, values.tolist(), strict=True)}
 
@@ -171,13 +164,13 @@ def check(saved: SavedModel, posts: Iterable[Post], chunk_size: int = 2000, jobs
     """
     # Similarities to every training post are held for a chunk at a time: keep them bounded.
     chunk_size = max(100, min(chunk_size, 4_000_000 // len(saved.table)))
-    chunks = _chunks(posts, chunk_size if jobs == 1 else min(chunk_size, PARALLEL_CHUNK))
-    first = next(chunks, None)
+    parts = batches.chunks(posts, chunk_size if jobs == 1 else min(chunk_size, batches.PARALLEL_CHUNK))
+    first = next(parts, None)
     if first is None:
         return
     yield from _check_chunk(saved, first)  # also loads the pipelines and explainer once, before any fork
-    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
-        second = next(chunks, None)
+    if jobs > 1 and batches.can_fork():
+        second = next(parts, None)
         if second is None:
             return
         # Whatever a worker may need is loaded once, here, rather than once in each worker.
@@ -185,41 +178,10 @@ def check(saved: SavedModel, posts: Iterable[Post], chunk_size: int = 2000, jobs
         for lang in LANGUAGES:
             pipelines.get(lang)
         load_character_model()
-        yield from _check_in_workers(saved, chain([second], chunks), jobs)
+        yield from batches.in_workers(partial(_check_chunk, saved), chain([second], parts), jobs)
     else:
-        for chunk in chunks:
+        for chunk in parts:
             yield from _check_chunk(saved, chunk)
-
-
-#: Posts per chunk handed to a worker process: small enough to keep both cores busy.
-PARALLEL_CHUNK = 500
-_FORKED_MODEL: SavedModel | None = None  # the model forked workers inherit
-
-
-def _check_in_workers(saved: SavedModel, chunks: Iterator[list[Post]], jobs: int) -> Iterator[CheckResult]:
-    global _FORKED_MODEL
-    _FORKED_MODEL = saved
-    pending: deque[Future[list[CheckResult]]] = deque()
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_one_blas_thread) as pool:
-        for chunk in chunks:
-            pending.append(pool.submit(_check_forked_chunk, chunk))
-            if len(pending) > 2 * jobs:  # a bounded queue: memory stays flat, order is kept
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
-
-
-def _one_blas_thread() -> None:
-    """Workers already fill the cores: BLAS threads of their own would only contend for them."""
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(1)
-
-
-def _check_forked_chunk(chunk: list[Post]) -> list[CheckResult]:
-    assert _FORKED_MODEL is not None, "workers are forked from a process that set the model"
-    return _check_chunk(_FORKED_MODEL, chunk)
 
 
 @dataclass(frozen=True)
@@ -347,7 +309,7 @@ def _flagged(
 def tone(posts: Iterable[Post], pipeline: PipelineMode = "auto", default_lang: str = "en") -> Iterator[ToneResult]:
     """Read each post on the four tone dimensions, 0–100."""
     pipelines = shared_pipelines(pipeline)
-    for chunk in _chunks(posts, 2000):
+    for chunk in batches.chunks(posts, 2000):
         table = build_table(parse(chunk, pipelines, default_lang))
         for row, post in enumerate(table.posts):
             yield ToneResult(post, table.langs[row], _tone_dict(table.tone[row]))

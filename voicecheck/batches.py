@@ -1,0 +1,64 @@
+"""Posts in chunks, judged in this process or in forked workers, results kept in input order."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Items per chunk handed to a worker process: small enough to keep every core busy.
+PARALLEL_CHUNK = 500
+
+_FORKED_WORK: Callable[[list], list] | None = None  # the work forked workers inherit
+
+
+def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """`items` in lists of `size` (the last one shorter)."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def can_fork() -> bool:
+    """Workers share the parent's loaded model only where processes fork (Linux, macOS)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def in_workers(work: Callable[[list[T]], list[R]], batches: Iterator[list[T]], jobs: int) -> Iterator[R]:
+    """`work` applied to each batch in `jobs` forked processes, results in input order.
+
+    The workers inherit `work` (and whatever it closes over, such as a loaded model) from this
+    process by forking, so nothing is pickled but the batches and the results.
+    """
+    global _FORKED_WORK
+    _FORKED_WORK = work
+    pending: deque[Future[list[R]]] = deque()
+    context = multiprocessing.get_context("fork")
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_one_blas_thread) as pool:
+            for batch in batches:
+                pending.append(pool.submit(_run_forked, batch))
+                if len(pending) > 2 * jobs:  # a bounded queue: memory stays flat, order is kept
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+    finally:
+        _FORKED_WORK = None
+
+
+def _one_blas_thread() -> None:
+    """Workers already fill the cores: BLAS threads of their own would only contend for them."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+
+
+def _run_forked(batch: list) -> list:
+    assert _FORKED_WORK is not None, "workers are forked from a process that set the work"
+    return _FORKED_WORK(batch)
