@@ -1,17 +1,16 @@
-"""GitHub Actions workflow commands: an annotation on the file and line of each flagged post."""
+"""GitHub Actions workflow commands: an annotation on the file and line of each flagged post.
+
+The runner reads one command per line, so everything in it is escaped by GitHub's rules
+(`%`, CR and LF; in properties `:` and `,` too); the file property keeps the exact path, so
+the annotation lands on the file, while the words shown spell out any control character.
+"""
 
 from __future__ import annotations
 
 from typing import Any, TextIO
 
+from voicecheck.formats.escape import github_data, github_property, visible
 from voicecheck.formats.location import location
-
-
-def _escape(value: str, property_value: bool = False) -> str:
-    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if property_value:
-        value = value.replace(":", "%3A").replace(",", "%2C")
-    return value
 
 
 class GithubFormatter:
@@ -22,12 +21,12 @@ class GithubFormatter:
         if not result["flagged"]:
             return
         path, line = location(result["where"])
-        reasons = "\n".join(f"- {reason['message']}" for reason in result["reasons"])
-        message = f"Post {result['id']} drifts from the brand voice (score {result['score']}):\n{reasons}"
+        reasons = "\n".join(f"- {visible(reason['message'])}" for reason in result["reasons"])
+        message = f"Post {visible(str(result['id']))} drifts from the brand voice (score {result['score']}):\n{reasons}"
+        title = f"voicecheck: {result['verdict']}"
         self.out.write(
-            f"::error file={_escape(path, True)},line={line},title={_escape('voicecheck: ' + result['verdict'], True)}"
-            f"::{_escape(message)}\n"
+            f"::error file={github_property(path)},line={line},title={github_property(title)}::{github_data(message)}\n"
         )
 
     def close(self, summary: dict[str, Any]) -> None:
-        self.out.write(f"::notice title=voicecheck::{_escape(summary['line'])}\n")
+        self.out.write(f"::notice title=voicecheck::{github_data(visible(summary['line']))}\n")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
+
+from voicecheck.formats.escape import to_json
 
 SCHEMA_VERSION = 1
 
@@ -13,7 +14,7 @@ class JsonLinesFormatter:
         self.out = out
 
     def write(self, result: dict[str, Any]) -> None:
-        self.out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        self.out.write(to_json(result) + "\n")
 
     def close(self, summary: dict[str, Any]) -> None:
         del summary  # counts go to stderr; every stdout line is a post
@@ -29,5 +30,4 @@ class JsonFormatter:
 
     def close(self, summary: dict[str, Any]) -> None:
         document = {"schema_version": SCHEMA_VERSION, "summary": summary, "results": self.results}
-        json.dump(document, self.out, ensure_ascii=False, indent=2)
-        self.out.write("\n")
+        self.out.write(to_json(document, indent=2) + "\n")

@@ -1,11 +1,15 @@
-"""SARIF 2.1.0, for code-scanning uploads: one result per flagged post, at its file and line."""
+"""SARIF 2.1.0, for code-scanning uploads: one result per flagged post, at its file and line.
+
+A file's location is a URI reference, so its path is percent-encoded (a space, `#` or `%` in
+a name would otherwise change what it points at); message texts spell out control characters.
+"""
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 
 from voicecheck import __version__
+from voicecheck.formats.escape import to_json, uri_reference, visible
 from voicecheck.formats.location import location
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -34,9 +38,9 @@ class SarifFormatter:
         self.results.append({
             "ruleId": rule_of(result),
             "level": "error",
-            "message": {"text": text},
+            "message": {"text": visible(text)},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": path},
+                "artifactLocation": {"uri": uri_reference(path)},
                 "region": {"startLine": line},
             }}],
             "properties": {"score": result["score"], "channel": result["channel"], "postId": result["id"]},
@@ -56,5 +60,4 @@ class SarifFormatter:
                 "properties": {"summary": summary},
             }],
         }  # fmt: skip
-        json.dump(document, self.out, ensure_ascii=False, indent=2)
-        self.out.write("\n")
+        self.out.write(to_json(document, indent=2) + "\n")

@@ -1,13 +1,20 @@
-"""A readable table for people: one line per post, reasons and examples under each flag."""
+"""A readable table for people: one line per post, reasons and examples under each flag.
+
+Every string is passed through `visible`, so a post or a file name holding an ESC or a
+newline shows it spelt out rather than recolouring the terminal or breaking the table.
+"""
 
 from __future__ import annotations
 
 import textwrap
 from typing import Any, TextIO
 
+from voicecheck.formats.escape import visible
+
 
 def _short(text: str, width: int) -> str:
-    flat = " ".join(text.split())
+    """The text on one line (its whitespace runs as single spaces), cut to `width`."""
+    flat = visible(" ".join(text.split()))
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
@@ -17,22 +24,22 @@ class TextFormatter:
         self.out.write(f"{'SCORE':>5}  {'VERDICT':<12} {'CHANNEL':<12} {'ID':<16} POST\n")
 
     def write(self, result: dict[str, Any]) -> None:
-        channel = result["channel"] or "-"
+        channel = visible(result["channel"] or "-")
         self.out.write(
             f"{result['score']:5.0f}  {result['verdict']:<12} {_short(channel, 12):<12} "
-            f"{_short(str(result['id']), 16):<16} {_short(result['text'], 60)}\n"
+            f"{_short(visible(str(result['id'])), 16):<16} {_short(result['text'], 60)}\n"
         )
         if result["verdict"] == "on-voice" and not result["reasons"]:
             return
         for reason in result["reasons"]:
-            self.out.write(textwrap.fill(reason["message"], 100, initial_indent="       - ",
+            self.out.write(textwrap.fill(visible(reason["message"]), 100, initial_indent="       - ",
                                          subsequent_indent="         ") + "\n")  # fmt: skip
         for note in result["notes"]:
-            self.out.write(f"       note: {note}\n")
+            self.out.write(f"       note: {visible(note)}\n")
         if result["examples"]:
             self.out.write("       how the brand usually says it:\n")
             for example in result["examples"]:
                 self.out.write(f"         > {_short(example['text'], 90)}\n")
 
     def close(self, summary: dict[str, Any]) -> None:
-        self.out.write(f"\n{summary['line']}\n")
+        self.out.write(f"\n{visible(summary['line'])}\n")
