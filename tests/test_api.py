@@ -3,13 +3,15 @@ import warnings
 import pytest
 
 from voicecheck import api
+from voicecheck.core import CheckResult
 from voicecheck.errors import VoicecheckError
+from voicecheck.messages import result_dict
 from voicecheck.nlp import detect_language
 from voicecheck.readers.base import Post
 from voicecheck.store import SavedModel
 
 
-def check_one(saved: SavedModel, text: str, channel: str | None = "facebook", **kw: str) -> api.CheckResult:
+def check_one(saved: SavedModel, text: str, channel: str | None = "facebook", **kw: str) -> CheckResult:
     (result,) = api.check(saved, [Post("p", text, channel, **kw)])
     return result
 
@@ -26,12 +28,12 @@ def test_on_voice_post_has_no_reasons(sample_model: SavedModel) -> None:
 def test_drift_is_explained_with_examples(sample_model: SavedModel) -> None:
     result = check_one(sample_model, "omg lol our crew literally CRUSHED it today!!! 🔥🔥🔥 dm us asap", "instagram")
     assert result.verdict == "drift" and result.flagged
-    kinds = {reason["kind"] for reason in result.reasons}
+    kinds = {reason.kind for reason in result.reasons}
     assert "tone" in kinds
-    tone = next(r for r in result.reasons if r["kind"] == "tone")
-    assert "on instagram" in tone["message"] and len(tone["brand_range"]) == 2
+    tone = next(r for r in result.reasons if r.kind == "tone")
+    assert tone.compared_with == {"channel": "instagram", "lang": "en"} and len(tone.figures["brand_range"]) == 2
     assert len(result.examples) == 2
-    assert all(example["channel"] == "instagram" for example in result.examples)
+    assert all(example.channel == "instagram" for example in result.examples)
 
 
 def test_in_a_batch_only_flagged_posts_get_examples_and_each_gets_its_own(sample_model: SavedModel) -> None:
@@ -48,37 +50,37 @@ def test_in_a_batch_only_flagged_posts_get_examples_and_each_gets_its_own(sample
     assert results[0].examples == [] and results[3].examples == []
     for result, (text, channel) in zip(results[1:3], drifts, strict=True):
         assert result.examples == check_one(sample_model, text, channel).examples
-        assert all(example["channel"] == channel for example in result.examples)
+        assert all(example.channel == channel for example in result.examples)
 
 
 def test_avoided_and_preferred_terms_flag_even_a_good_post(sample_model: SavedModel) -> None:
     result = check_one(sample_model, "Our maids are ready to make your windows shine. Book your visit online!")
     assert result.flagged
-    preferred = next(r for r in result.reasons if r["kind"] == "preferred_term")
-    assert preferred["preferred"] == "cleaning team"
+    preferred = next(r for r in result.reasons if r.kind == "preferred_term")
+    assert preferred.figures["preferred"] == "cleaning team"
 
 
 def test_brand_term_with_wrong_capitals(sample_model: SavedModel) -> None:
     result = check_one(sample_model, "Thank you for choosing maison claire, see you next week!")
-    assert any(r["kind"] == "brand_term" and r["found"] == "maison claire" for r in result.reasons)
+    assert any(r.kind == "brand_term" and r.figures["found"] == "maison claire" for r in result.reasons)
 
 
 @pytest.mark.parametrize("text", ["🎉🎉🎉", "Merci!", "ok", "👍 Bravo"])
 def test_too_short_posts_get_insufficient(sample_model: SavedModel, text: str) -> None:
     result = check_one(sample_model, text)
     assert result.verdict == "insufficient" and not result.flagged
-    assert result.reasons[0]["kind"] == "too_short"
+    assert result.reasons[0].kind == "too_short"
 
 
 def test_unknown_channel_is_judged_against_the_core(sample_model: SavedModel) -> None:
     result = check_one(sample_model, "Spring has reached Montréal! Our cleaning team is ready to help.", "tiktok")
-    assert any("new to this model" in note for note in result.notes)
+    assert [note.code for note in result.notes] == ["new_channel"]
     assert result.verdict in ("on-voice", "drift")
 
 
 def test_very_long_post_is_judged_on_its_beginning(sample_model: SavedModel) -> None:
     result = check_one(sample_model, "Nous aimons les maisons propres. " * 3500)
-    assert any("judged on its first" in note for note in result.notes)
+    assert "long_post" in [note.code for note in result.notes]
     assert 0 <= result.score <= 100
 
 
@@ -127,8 +129,8 @@ def test_fit_on_no_posts_is_a_clear_error() -> None:
 
 def test_parallel_check_gives_the_same_results_in_the_same_order(sample_model: SavedModel) -> None:
     posts = [Post(f"{p.id}-{n}", p.text, p.channel) for n in range(2) for p in sample_model.table.posts]
-    alone = [r.as_dict() for r in api.check(sample_model, posts, chunk_size=100)]
-    together = [r.as_dict() for r in api.check(sample_model, posts, chunk_size=100, jobs=2)]
+    alone = [result_dict(r, "en") for r in api.check(sample_model, posts, chunk_size=100)]
+    together = [result_dict(r, "en") for r in api.check(sample_model, posts, chunk_size=100, jobs=2)]
     assert len(together) == len(posts) > 300  # the first chunk here, three more in the workers
     assert together == alone
 
@@ -143,5 +145,5 @@ def test_a_language_the_brand_never_wrote_in_is_read_without_a_tagger(sample_pos
     assert not api.judging_pipelines(saved).has_tagger("fr")  # no French brand posts to compare with
     french = check_one(saved, "Nous sommes ravis de vous accueillir dans notre nouvelle boutique.")
     assert french.lang == "fr"
-    assert any("no fr posts" in note for note in french.notes)
+    assert [(n.code, n.figures["lang"]) for n in french.notes] == [("no_brand_posts_in_language", "fr")]
     assert api.judging_pipelines(saved).has_tagger("en") == pipelines.has_tagger("en")

@@ -4,6 +4,7 @@ from voicecheck.api import judging_pipelines
 from voicecheck.explain import Explainer
 from voicecheck.features.table import build_table
 from voicecheck.features.tone import TONE_DIMENSIONS
+from voicecheck.messages import reason_dict
 from voicecheck.nlp import parse
 from voicecheck.readers import Post
 from voicecheck.store import SavedModel
@@ -13,13 +14,18 @@ def tone(**values: float) -> np.ndarray:
     return np.array([values.get(d, 50.0) for d in TONE_DIMENSIONS])
 
 
+def en(reasons: list) -> list[dict]:
+    """Reasons as `check` writes them in English."""
+    return [reason_dict(reason, "en") for reason in reasons]
+
+
 def test_tone_reason_names_dimension_value_and_channel_range(sample_model: SavedModel) -> None:
     explainer = Explainer(sample_model)
     rows, where = explainer.against("instagram", "en")
     assert {sample_model.table.langs[i] for i in rows} == {"en"}  # a bilingual brand: its English there
     brand = sample_model.table.tone[rows]
     typical = {d: float(np.median(brand[:, i])) for i, d in enumerate(TONE_DIMENSIONS)}
-    (reason,) = explainer.tone(tone(**{**typical, "formality": 1.0}), rows, where)
+    (reason,) = en(explainer.tone(tone(**{**typical, "formality": 1.0}), rows, where))
     assert reason["dimension"] == "formality" and reason["value"] == 1.0
     assert "more casual than the brand on instagram in English" in reason["message"]
     low, high = reason["brand_range"]
@@ -32,11 +38,11 @@ def test_formality_reason_names_the_words_that_set_the_register(sample_model: Sa
     brand = sample_model.table.tone[rows]
     typical = {d: float(np.median(brand[:, i])) for i, d in enumerate(TONE_DIMENSIONS)}
     casual_text = "omg I'm obsessed lol, dm us if u can't wait"
-    (casual,) = explainer.tone(tone(**{**typical, "formality": 1.0}), rows, where, casual_text, "en")
+    (casual,) = en(explainer.tone(tone(**{**typical, "formality": 1.0}), rows, where, casual_text, "en"))
     assert {"omg", "lol", "dm"} <= set(casual["words"]) and "m" not in casual["words"] and "ca" not in casual["words"]
     assert "(words of social media: " in casual["message"]
     formal_text = "Pursuant to the revised terms, prior bookings remain valid."
-    (formal,) = explainer.tone(tone(**{**typical, "formality": 100.0}), rows, where, formal_text, "en")
+    (formal,) = en(explainer.tone(tone(**{**typical, "formality": 100.0}), rows, where, formal_text, "en"))
     assert {"revised", "prior"} <= set(formal["words"]) and "the" not in formal["words"]
     assert "words of writing more than of social media" in formal["message"]
 
@@ -51,21 +57,21 @@ def test_less_humor_than_a_serious_brand_is_not_a_drift(sample_model: SavedModel
 
 def test_unknown_channel_is_compared_with_the_brand_in_that_language(sample_model: SavedModel) -> None:
     rows, where = Explainer(sample_model).against("tiktok", "fr")
-    assert where == "in French" and {sample_model.table.langs[i] for i in rows} == {"fr"}
+    assert where == {"channel": None, "lang": "fr"} and {sample_model.table.langs[i] for i in rows} == {"fr"}
     assert len(rows) == sample_model.table.langs.count("fr")
 
 
 def test_vocabulary_matches_whole_words_and_exact_brand_spelling(sample_model: SavedModel) -> None:
     explainer = Explainer(sample_model)
     assert explainer.vocabulary("Prices got cheaper this year at Maison Claire.") == []
-    kinds = [r["kind"] for r in explainer.vocabulary("Cheap rates from MAISON CLAIRE and our maids!")]
+    kinds = [r.kind for r in explainer.vocabulary("Cheap rates from MAISON CLAIRE and our maids!")]
     assert kinds == ["avoided_term", "preferred_term", "brand_term"]
 
 
 def test_unfamiliar_words_need_two_rare_words_the_brand_never_used(sample_model: SavedModel) -> None:
     explainer = Explainer(sample_model)
     assert explainer.unfamiliar_words(["our", "cleaning", "team"], "en") == []
-    (reason,) = explainer.unfamiliar_words(["blockchain", "tokenomics", "staking", "team"], "en")
+    (reason,) = en(explainer.unfamiliar_words(["blockchain", "tokenomics", "staking", "team"], "en"))
     assert {"tokenomics", "staking"} <= set(reason["words"]) and "team" not in reason["words"]
 
 
@@ -74,7 +80,7 @@ def test_style_reasons_name_the_posts_own_words_of_a_word_class(sample_model: Sa
     posts = [Post(id="a", text=text, channel="instagram", lang="fr")]
     table = build_table(parse(posts, judging_pipelines(sample_model)))
     style_z = sample_model.model.style_z(table, np.arange(1))[0]
-    reasons = Explainer(sample_model).drift(table, 0, style_z)
+    reasons = en(Explainer(sample_model).drift(table, 0, style_z))
     casual = next(reason for reason in reasons if reason.get("feature") == "casual_words")
     assert casual["words"] == ["yo", "pis", "chu", "lol"]  # the first four, as they come
     assert casual["message"].startswith("more casual words and slang (yo, pis, chu, lol): ")

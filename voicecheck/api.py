@@ -5,7 +5,6 @@ from __future__ import annotations
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import cache, partial
 from itertools import chain
 from pathlib import Path
@@ -14,65 +13,23 @@ from typing import Any
 import numpy as np
 
 from voicecheck import batches
+from voicecheck.core import CheckResult, Post, ToneResult
 from voicecheck.errors import VoicecheckError
-from voicecheck.explain import Explainer
 from voicecheck.features.background import load_background
 from voicecheck.features.table import FeatureTable, build_table
-from voicecheck.features.tone import TONE_DIMENSIONS
+from voicecheck.i18n import active
+from voicecheck.judge import judge, judging, tone_of
+from voicecheck.messages import result_dict
 from voicecheck.model import Background, VoiceModel
-from voicecheck.nlp import LANGUAGES, Parsed, PipelineMode, Pipelines, language_prior, load_character_model, parse
+from voicecheck.nlp import LANGUAGES, Parsed, PipelineMode, Pipelines, load_character_model, parse
 from voicecheck.profile import BrandProfile
-from voicecheck.readers.base import MAX_POST_CHARS, Post
 from voicecheck.report import build_report
 from voicecheck.store import SavedModel, save, training_hash
 
 MIN_POSTS = 20
 FEW_POSTS = 50
-#: Posts with fewer words than this are too short to judge: the verdict is "insufficient".
-MIN_WORDS = 3
 #: A report lists at most this many flagged posts, the furthest from the voice first.
 REPORT_FLAGGED = 20
-VERDICTS = ("on-voice", "drift", "insufficient")
-
-
-@dataclass
-class CheckResult:
-    post: Post
-    lang: str
-    score: float
-    flagged: bool
-    verdict: str
-    reasons: list[dict[str, Any]]
-    examples: list[dict[str, Any]]
-    tone: dict[str, float]
-    notes: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.post.id,
-            "channel": self.post.channel,
-            "post_kind": self.post.kind,
-            "lang": self.lang,
-            "score": round(self.score, 1),
-            "flagged": self.flagged,
-            "verdict": self.verdict,
-            "reasons": self.reasons,
-            "examples": self.examples,
-            "tone": self.tone,
-            "notes": self.notes,
-            "text": self.post.text,
-            "where": self.post.where,
-        }
-
-
-@dataclass
-class ToneResult:
-    post: Post
-    lang: str
-    tone: dict[str, float]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"id": self.post.id, "channel": self.post.channel, "lang": self.lang, "tone": self.tone}
 
 
 @cache
@@ -87,17 +44,13 @@ def judging_pipelines(saved: SavedModel) -> Pipelines:
     A language the brand never wrote in gets the blank pipeline: its posts' parts of speech
     would be compared with no brand posts at all, so loading a tagger for them is wasted.
     """
-    return shared_pipelines(saved.pipeline_mode, frozenset(LANGUAGES) - _judging(saved).langs)
+    return shared_pipelines(saved.pipeline_mode, frozenset(LANGUAGES) - judging(saved).langs)
 
 
 def _parse_against(saved: SavedModel, posts: Iterable[Post]) -> Iterator[Parsed]:
     """Posts parsed to be judged against `saved`: by its pipelines, leaning to its languages."""
-    prior = _judging(saved).language_prior
+    prior = judging(saved).language_prior
     return parse(posts, judging_pipelines(saved), saved.default_lang, language_prior=prior)
-
-
-def _tone_dict(values: np.ndarray) -> dict[str, float]:
-    return {dim: round(v, 1) for dim, v in zip(TONE_DIMENSIONS, values.tolist(), strict=True)}
 
 
 def fit(
@@ -184,79 +137,10 @@ def check(saved: SavedModel, posts: Iterable[Post], chunk_size: int = 2000, jobs
             yield from _check_chunk(saved, chunk)
 
 
-@dataclass(frozen=True)
-class _Judging:
-    """What judging posts against a model needs besides the posts: built once per model."""
-
-    explainer: Explainer
-    channels: frozenset[str]  # the channels the brand posted on
-    langs: frozenset[str]  # the languages it posted in
-    language_prior: float  # how far detection leans to them (`nlp.language_prior`)
-
-
-def _judging(saved: SavedModel) -> _Judging:
-    if "judging" not in saved.cache:
-        channels, langs = frozenset(saved.table.channels()), frozenset(saved.table.langs)
-        prior = language_prior(saved.table.langs)
-        saved.cache["judging"] = _Judging(Explainer(saved), channels, langs, prior)
-    judging: _Judging = saved.cache["judging"]
-    return judging
-
-
 def _check_chunk(saved: SavedModel, chunk: list[Post]) -> list[CheckResult]:
-    judging = _judging(saved)
     table = build_table(_parse_against(saved, chunk))
     scores, below = saved.model.score(table)
-    style_z = saved.model.style_z(table, np.arange(len(table)))
-    results = [
-        _judge(saved, judging, table, row, float(scores[row]), bool(below[row]), style_z[row])
-        for row in range(len(table))
-    ]
-    flagged = np.array([row for row, result in enumerate(results) if result.flagged], dtype=np.int64)
-    if len(flagged):  # examples are shown only beside flagged posts: compare only those
-        similarity = saved.model.similarity(table, flagged)
-        for i, row in enumerate(flagged):
-            result = results[row]
-            result.examples = judging.explainer.examples(result.post.channel, result.lang, similarity[i])
-    return results
-
-
-def _judge(
-    saved: SavedModel,
-    judging: _Judging,
-    table: FeatureTable,
-    row: int,
-    score: float,
-    below: bool,
-    style_z: np.ndarray,
-) -> CheckResult:
-    post, lang = table.posts[row], table.langs[row]
-    explainer = judging.explainer
-    notes = []
-    if post.channel and post.channel not in judging.channels:
-        notes.append(f"channel '{post.channel}' is new to this model: judged against the brand's core voice")
-    if lang not in judging.langs:
-        notes.append(f"the brand has no {lang} posts in its model: its vocabulary cannot be compared")
-    if len(post.text) > MAX_POST_CHARS:
-        notes.append(f"long post ({len(post.text):,} characters): judged on its first {MAX_POST_CHARS:,}")
-    reasons = explainer.vocabulary(post.text)  # the profile's rules hold whatever the score
-    words = int(table.word_count[row])
-    if words < MIN_WORDS and not reasons:
-        verdict, flagged = "insufficient", False
-        reasons = [{"kind": "too_short", "message": f"{words} word{'s' * (words != 1)}: too short to judge"}]
-    else:
-        flagged = below or bool(reasons)
-        verdict = "drift" if flagged else "on-voice"
-        if below:
-            reasons += explainer.drift(table, row, style_z)
-            if table.tokens:  # a saved model's own table keeps no tokens
-                reasons += explainer.unfamiliar_words(table.tokens[row], lang)
-            if not reasons:
-                reasons.append({
-                    "kind": "overall",
-                    "message": "its wording and rhythm are unlike the brand's posts, though no single habit stands out",
-                })  # fmt: skip
-    return CheckResult(post, lang, score, flagged, verdict, reasons, [], _tone_dict(table.tone[row]), notes)
+    return judge(saved, table, np.arange(len(table)), scores, below)
 
 
 def report(saved: SavedModel, posts: Iterable[Post] | None = None) -> dict[str, Any]:
@@ -269,40 +153,31 @@ def report(saved: SavedModel, posts: Iterable[Post] | None = None) -> dict[str, 
         table, scores = saved.table, saved.model.heldout_scores_
         below = scores < 100 * saved.model.false_flag_rate
         flagged = _flagged(saved, table, scores, below, held_out=True)
-        return build_report(saved, flagged=flagged)
+        return build_report(saved, flagged=[result_dict(result, active()) for result in flagged])
     table = build_table(_parse_against(saved, posts))
     if not len(table):
         raise VoicecheckError("no posts to report on")
     scores, below = saved.model.score(table)
-    return build_report(saved, table, scores, _flagged(saved, table, scores, below, held_out=False))
+    flagged = _flagged(saved, table, scores, below, held_out=False)
+    return build_report(saved, table, scores, [result_dict(result, active()) for result in flagged])
 
 
 def _flagged(
     saved: SavedModel, table: FeatureTable, scores: np.ndarray, below: np.ndarray, held_out: bool
-) -> list[dict[str, Any]]:
-    """The flagged posts of `table`, lowest score first, judged and explained as `check` does.
+) -> list[CheckResult]:
+    """The flagged posts of `table` (up to REPORT_FLAGGED), lowest score first, judged as `check` judges them.
 
-    `held_out`: `table` is the brand's own training table; a post's nearest examples then
-    leave out the post itself.
+    `held_out`: `table` is the brand's own training table (see `judge.judge`).
     """
-    judging = _judging(saved)
-    ruled = [bool(judging.explainer.vocabulary(post.text)) for post in table.posts]
+    explainer = judging(saved).explainer
+    ruled = [bool(explainer.vocabulary(post.text)) for post in table.posts]
     rows = sorted((r for r in range(len(table)) if below[r] or ruled[r]), key=lambda r: scores[r])
-    flagged: list[dict[str, Any]] = []
+    flagged: list[CheckResult] = []
     for start in range(0, len(rows), REPORT_FLAGGED):  # most candidates are judged in the first batch
         batch = np.array(rows[start : start + REPORT_FLAGGED])
-        similarity = saved.model.similarity(table, batch)
-        style_z = saved.model.style_z(table, batch)
-        for i, row in enumerate(batch):
-            result = _judge(saved, judging, table, int(row), float(scores[row]), bool(below[row]), style_z[i])
-            if not result.flagged:
-                continue  # too short to judge
-            if held_out:
-                similarity[i, row] = -np.inf
-            result.examples = judging.explainer.examples(result.post.channel, result.lang, similarity[i])
-            flagged.append(result.as_dict())
-            if len(flagged) == REPORT_FLAGGED:
-                return flagged
+        flagged += [result for result in judge(saved, table, batch, scores, below, held_out) if result.flagged]
+        if len(flagged) >= REPORT_FLAGGED:
+            return flagged[:REPORT_FLAGGED]
     return flagged
 
 
@@ -312,4 +187,4 @@ def tone(posts: Iterable[Post], pipeline: PipelineMode = "auto", default_lang: s
     for chunk in batches.chunks(posts, 2000):
         table = build_table(parse(chunk, pipelines, default_lang))
         for row, post in enumerate(table.posts):
-            yield ToneResult(post, table.langs[row], _tone_dict(table.tone[row]))
+            yield ToneResult(post, table.langs[row], tone_of(table.tone[row]))

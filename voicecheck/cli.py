@@ -249,6 +249,8 @@ def check(
 
     def action() -> int:
         from voicecheck import api
+        from voicecheck.i18n import active
+        from voicecheck.messages import result_dict
         from voicecheck.store import load
 
         files = list(posts)
@@ -271,7 +273,7 @@ def check(
             results = api.check(saved, _progress(posts_read, opts["quiet"], "checked"), jobs=jobs)
             for result in results:
                 verdicts[result.verdict] += 1
-                writer.write(result.as_dict())
+                writer.write(result_dict(result, active()))
             line = (
                 f"checked {plural(sum(verdicts.values()), 'post')}: {verdicts['drift']} drift, "
                 f"{verdicts['on-voice']} on-voice, {verdicts['insufficient']} too short to judge; "
@@ -309,12 +311,13 @@ def tone(posts: tuple[str, ...], fmt: str, pipeline: str | None, **opts: Any) ->
 
     def action() -> int:
         from voicecheck import api
+        from voicecheck.messages import tone_dict
 
         stats = ReadStats()
         out = sys.stdout
         mode = pipeline or pipeline_mode_from_env()
         posts_read = _progress(_posts(posts, opts, stats, raise_at_end=False), opts["quiet"], "read")
-        results = [r.as_dict() for r in api.tone(posts_read, mode)]
+        results = [tone_dict(r) for r in api.tone(posts_read, mode)]
         if fmt == "jsonl":
             for r in results:
                 out.write(json.dumps(r, ensure_ascii=False) + "\n")

@@ -11,19 +11,19 @@ import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
+from voicecheck.core import Example, Reason
 from voicecheck.features import lexicon
 from voicecheck.features.hashing import feature_index
 from voicecheck.features.register import word_registers
 from voicecheck.features.style import INDEX, STYLE_FEATURES, Feature
 from voicecheck.features.table import FeatureTable
 from voicecheck.features.tokens import STYLE_CLASSES
-from voicecheck.features.tone import TONE_DIMENSIONS, TONE_POLES
+from voicecheck.features.tone import TONE_DIMENSIONS
 from voicecheck.model import comparison_groups, group_of
-from voicecheck.nlp import LANGUAGE_NAMES, LANGUAGES
+from voicecheck.nlp import LANGUAGES
 from voicecheck.store import SavedModel
 
 #: Tone points beyond the brand's range before a difference is worth a reason.
@@ -45,7 +45,24 @@ _APOSTROPHE = re.compile(r"['’]")
 QUIET_BY_DEFAULT = frozenset({"humor", "irreverence", "enthusiasm"})
 QUIET_LEVEL = 30.0
 
-Reason = dict[str, Any]
+#: Stable codes of the reasons, as a linter numbers its rules (listed in docs/reasons.md).
+CODES = {
+    "too_short": "VC001",
+    "overall": "VC100",
+    "tone": "VC101",
+    "style": "VC102",
+    "unfamiliar_words": "VC103",
+    "avoided_term": "VC201",
+    "preferred_term": "VC202",
+    "brand_term": "VC203",
+}
+#: Who a post is compared with: the channel and language of a group of brand posts, or None for all.
+Where = dict[str, str | None] | None
+
+
+def reason(kind: str, figures: dict[str, object] | None = None, **fields: object) -> Reason:
+    """A Reason of `kind` with its documented code."""
+    return Reason(CODES[kind], kind, figures or {}, **fields)  # type: ignore[arg-type]
 
 
 def _telling_words(text: str, lang: str, more_formal: bool) -> list[str]:
@@ -58,19 +75,11 @@ def _telling_words(text: str, lang: str, more_formal: bool) -> list[str]:
     return sorted(telling, key=lambda word: -sign * registers[word])[:4]
 
 
-def _number(value: float) -> str:
-    return f"{value:.0f}" if abs(value - round(value)) < 0.05 or abs(value) >= 10 else f"{value:.1f}"
-
-
-def _span(low: float, high: float) -> str:
-    return _number(low) if _number(low) == _number(high) else f"{_number(low)}–{_number(high)}"
-
-
 @dataclass
 class Explainer:
     saved: SavedModel
 
-    _ranges: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, init=False)
+    _ranges: dict[tuple[str, object], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         table = self.saved.table
@@ -80,14 +89,13 @@ class Explainer:
         word_totals = np.asarray(table.words.sum(axis=0)).ravel()
         self._brand_words = word_totals > 0
 
-    def against(self, channel: str | None, lang: str) -> tuple[np.ndarray, str]:
-        """Rows of the brand's posts that make its range for a post, and how to name them."""
+    def against(self, channel: str | None, lang: str) -> tuple[np.ndarray, Where]:
+        """Rows of the brand's posts that make its range for a post, and which group they are."""
         key = group_of(self._group_rows, channel, lang)
         if key is None:
-            return self._all_rows, "across its channels"
+            return self._all_rows, None
         on, written = key
-        where = " ".join(filter(None, [on and f"on {on}", written and f"in {LANGUAGE_NAMES[written]}"]))
-        return self._group_rows[key], where
+        return self._group_rows[key], {"channel": on or None, "lang": written or None}
 
     def drift(self, table: FeatureTable, row: int, style_z: np.ndarray) -> list[Reason]:
         """The tone dimensions and style habits in which this post leaves the brand's range."""
@@ -97,45 +105,36 @@ class Explainer:
         tokens = table.tokens[row] if table.tokens else []  # a saved model's own table keeps none
         return tone + self.style(table.style[row], style_z, rows, where, lang, tokens)
 
-    def brand_range(self, kind: str, rows: np.ndarray, where: str) -> tuple[np.ndarray, np.ndarray]:
+    def brand_range(self, kind: str, rows: np.ndarray, where: Where) -> tuple[np.ndarray, np.ndarray]:
         """The 10th and 90th percentiles of the brand's `kind` ("tone", "style") over `rows`.
 
         Computed once per channel: `where` names the rows. Features the pipeline could not
         measure (NaN) are left out; a feature no post has gets NaN.
         """
-        if (kind, where) not in self._ranges:
+        key = (kind, tuple(where.values()) if where else None)
+        if key not in self._ranges:
             values = getattr(self.saved.table, kind)[rows]
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # "All-NaN slice": no tagger
                 low, high = np.nanpercentile(values, [10, 90], axis=0)
-            self._ranges[kind, where] = (low, high)
-        return self._ranges[kind, where]
+            self._ranges[key] = (low, high)
+        return self._ranges[key]
 
-    def tone(self, values: np.ndarray, rows: np.ndarray, where: str, text: str = "", lang: str = "en") -> list[Reason]:
+    def tone(
+        self, values: np.ndarray, rows: np.ndarray, where: Where, text: str = "", lang: str = "en"
+    ) -> list[Reason]:
         """Tone dimensions beyond the brand's range; for formality, the words that set the register."""
         out = []
         lows, highs = self.brand_range("tone", rows, where)
         for i, dimension in enumerate(TONE_DIMENSIONS):
-            low, high = lows[i], highs[i]
+            low, high = float(lows[i]), float(highs[i])
             value = float(values[i])
             beyond = value - high if value > high else low - value if value < low else 0.0
             if beyond < TONE_MARGIN or (value < low and dimension in QUIET_BY_DEFAULT and high < QUIET_LEVEL):
                 continue
-            pole = TONE_POLES[dimension][0 if value > high else 1]
-            degree = "far " if beyond >= 25 else ""
-            reason: Reason = {
-                "kind": "tone",
-                "dimension": dimension,
-                "value": round(value, 1),
-                "brand_range": [round(float(low), 1), round(float(high), 1)],
-                "message": f"{degree}{pole} than the brand {where}: {dimension} {value:.0f}, "
-                           f"usually {low:.0f}–{high:.0f}",
-            }  # fmt: skip
-            if dimension == "formality" and (telling := _telling_words(text, lang, value > high)):
-                kind = "words of writing more than of social media" if value > high else "words of social media"
-                reason["words"] = telling
-                reason["message"] += f" ({kind}: {', '.join(telling)})"
-            out.append(reason)
+            telling = _telling_words(text, lang, value > high) if dimension == "formality" else []
+            figures = {"dimension": dimension, "value": value, "brand_range": [low, high]}
+            out.append(reason("tone", figures, words=tuple(telling), compared_with=where))
         return out
 
     def style(
@@ -143,7 +142,7 @@ class Explainer:
         values: np.ndarray,
         z: np.ndarray,
         rows: np.ndarray,
-        where: str,
+        where: Where,
         lang: str = "en",
         tokens: Sequence[str] = (),
     ) -> list[Reason]:
@@ -161,7 +160,8 @@ class Explainer:
             if low <= value <= high or not _noticeable(feature, value, low, high):
                 continue
             words = _words_of_class(feature.name, tokens, lang) if value > high else []
-            found.append((abs(z[i]), _style_reason(feature, value, low, high, where, lang, words)))
+            figures = {"feature": feature.name, "value": value, "brand_range": [float(low), float(high)]}
+            found.append((abs(z[i]), reason("style", figures, words=tuple(words), compared_with=where, post_lang=lang)))
         found.sort(key=lambda item: -item[0])
         return [reason for _, reason in found[:3]]
 
@@ -171,20 +171,14 @@ class Explainer:
         lowered = text.lower()
         for term in profile.avoid:
             if _contains(lowered, term.lower()):
-                out.append({"kind": "avoided_term", "term": term, "message": f"uses '{term}', which the brand avoids"})
+                out.append(reason("avoided_term", {"term": term}))
         for term, preferred in profile.prefer.items():
             if _contains(lowered, term.lower()):
-                out.append({
-                    "kind": "preferred_term", "term": term, "preferred": preferred,
-                    "message": f"says '{term}' where the brand says '{preferred}'",
-                })  # fmt: skip
+                out.append(reason("preferred_term", {"term": term, "preferred": preferred}))
         for term in profile.brand_terms:
             for match in re.finditer(re.escape(term), text, re.IGNORECASE):
                 if match.group(0) != term:
-                    out.append({
-                        "kind": "brand_term", "term": term, "found": match.group(0),
-                        "message": f"writes '{match.group(0)}'; the brand writes '{term}'",
-                    })  # fmt: skip
+                    out.append(reason("brand_term", {"term": term, "found": match.group(0)}))
                     break
         return out
 
@@ -204,22 +198,16 @@ class Explainer:
             return []
         words.sort()
         shown = [word for _, word in words[:5]]
-        return [{
-            "kind": "unfamiliar_words",
-            "words": shown,
-            "message": "words the brand does not use: " + ", ".join(f"'{w}'" for w in shown),
-        }]  # fmt: skip
+        return [reason("unfamiliar_words", {"words": shown}, words=tuple(shown))]
 
-    def examples(self, channel: str | None, lang: str, similarity: np.ndarray, count: int = 2) -> list[dict[str, Any]]:
+    def examples(self, channel: str | None, lang: str, similarity: np.ndarray, count: int = 2) -> list[Example]:
         """The brand's posts closest to this one (by `similarity` to each), preferring its channel and language."""
         rows, _ = self.against(channel, lang)
         best = rows[np.argsort(-similarity[rows])[:count]]
         training = self.saved.table.posts
         return [
-            {"id": training[i].id, "channel": training[i].channel, "text": training[i].text,
-             "similarity": round(float(similarity[i]), 3)}
-            for i in best
-        ]  # fmt: skip
+            Example(training[i].id, training[i].channel, training[i].text, round(float(similarity[i]), 3)) for i in best
+        ]
 
 
 def _contains(haystack: str, needle: str) -> bool:
@@ -240,29 +228,3 @@ def _words_of_class(name: str, tokens: Sequence[str], lang: str) -> list[str]:
         return []
     words = list(dict.fromkeys(token for token in tokens if token in vocabulary[lang]))[:4]
     return ["I" if word == "i" and lang == "en" else word for word in words]  # words are lower-cased
-
-
-def _style_reason(
-    feature: Feature, value: float, low: float, high: float, where: str, lang: str, words: list[str]
-) -> Reason:
-    more = value > high
-    if feature.unit == "flag":
-        share = f"{low:.0%}–{high:.0%}" if low != high else f"{high:.0%}"
-        message = f"one of the {feature.label}, which are {share} of the brand's posts {where}"
-    elif feature.unit == "per100":
-        message = (
-            f"{'more' if more else 'fewer'} {feature.described(lang, words)}: {_number(value)} per 100 words, "
-            f"the brand uses {_span(low, high)} {where}"
-        )
-    else:
-        message = f"{_number(value)} {feature.label}; the brand uses {_span(low, high)} {where}"
-    reason: Reason = {
-        "kind": "style",
-        "feature": feature.name,
-        "value": round(value, 2),
-        "brand_range": [round(float(low), 2), round(float(high), 2)],
-        "message": message,
-    }
-    if words:
-        reason["words"] = words
-    return reason

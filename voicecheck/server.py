@@ -18,6 +18,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from voicecheck import MODEL_FORMAT, __version__, api
+from voicecheck.i18n import active
+from voicecheck.messages import result_dict, tone_dict
 from voicecheck.readers.base import Post, clean_text
 from voicecheck.store import SavedModel
 
@@ -94,9 +96,9 @@ def create_app(saved: SavedModel, token: str | None = None, max_body: int = DEFA
         except RequestError as exc:
             return _error(exc.status, str(exc))
         if work == "check":
-            results = [result.as_dict() for result in api.check(saved, posts)]
+            results = [result_dict(result, active()) for result in api.check(saved, posts)]
         else:
-            results = [result.as_dict() for result in api.tone(posts, pipeline_mode)]
+            results = [tone_dict(result) for result in api.tone(posts, pipeline_mode)]
         return JSONResponse({"results": results})
 
     async def check(request: Request) -> Response:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import sys
 from collections import Counter
@@ -12,26 +11,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from voicecheck.core import Post as Post  # the record every reader makes lives at the bottom layer
 from voicecheck.errors import InputError
 
 #: Posts longer than this are judged on their beginning only (and say so).
 MAX_POST_CHARS = 5_000
-
-
-@dataclass(frozen=True, slots=True)
-class Post:
-    """One post: its text and whatever the source said about it."""
-
-    id: str
-    text: str
-    channel: str | None = None
-    lang: str | None = None
-    date: str | None = None
-    where: str = ""  # "file:line", for messages
-    kind: str | None = None  # "reply" or "retweet" where the source tells them apart
-
-    def with_channel(self, channel: str) -> Post:
-        return dataclasses.replace(self, channel=channel)
 
 
 @dataclass

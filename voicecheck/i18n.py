@@ -1,0 +1,107 @@
+"""The language voicecheck speaks to its user, and its message catalogs.
+
+Messages are English message ids with named placeholders, translated through standard gettext
+catalogs (`voicecheck/locale/<lang>/LC_MESSAGES/voicecheck.po`, compiled to `.mo` and shipped
+in the package), so a translator adds a language by adding a catalog, without touching code.
+The language is chosen once per run: `--lang`, else `$VOICECHECK_LANG`, else the locale
+(`LC_ALL`, `LC_MESSAGES`, `LANG`), else English. Numbers are formatted for the language
+("0,59", "10 %" in French) at the edge, by `number` and `percent`.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import os
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+
+from voicecheck.core import LANGUAGES
+
+DOMAIN = "voicecheck"
+DEFAULT = "en"
+_active = DEFAULT
+
+
+def language_from(explicit: str | None = None, environ: Mapping[str, str] | None = None) -> str | None:
+    """The language asked for: `explicit`, else $VOICECHECK_LANG, else the locale; None if none is ours."""
+    environ = os.environ if environ is None else environ
+    candidates = [explicit, environ.get("VOICECHECK_LANG")]
+    candidates += [environ.get(name) for name in ("LC_ALL", "LC_MESSAGES", "LANG")]
+    for value in candidates:
+        if not value:
+            continue
+        code = value.split(".")[0].split("_")[0].split("-")[0].lower()
+        if code in LANGUAGES:
+            return code
+        if value is explicit:
+            return None
+    return None
+
+
+def set_language(lang: str) -> None:
+    """Speak `lang` from now on (in this process): messages, errors and numbers."""
+    global _active
+    _active = lang if lang in LANGUAGES else DEFAULT
+
+
+def active() -> str:
+    return _active
+
+
+@cache
+def translations(lang: str) -> _gettext.NullTranslations:
+    """The compiled catalog for `lang`; English (the message ids themselves) needs none."""
+    if lang == DEFAULT:
+        return _gettext.NullTranslations()
+    catalog = resources.files("voicecheck") / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    with catalog.open("rb") as handle:
+        return _gettext.GNUTranslations(handle)
+
+
+def gettext(message: str, lang: str | None = None) -> str:
+    """`message` in `lang` (default: the active language)."""
+    return translations(lang or _active).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int, lang: str | None = None) -> str:
+    return translations(lang or _active).ngettext(singular, plural, count)
+
+
+def pgettext(context: str, message: str, lang: str | None = None) -> str:
+    """`message` as meant in `context` (a tone pole, a feature's label): one English word, two uses."""
+    return translations(lang or _active).pgettext(context, message)
+
+
+def _(message: str) -> str:
+    """The usual gettext marker: `_("{count} posts read").format(count=...)`."""
+    return gettext(message)
+
+
+def N_(message: str) -> str:
+    """Marks a message id for extraction where it is translated later (tables of labels)."""
+    return message
+
+
+def number(value: float, lang: str | None = None, decimals: int = 0, grouping: bool = False) -> str:
+    """`value` with `decimals` places, written as the language writes numbers: 1.5 / 1,5."""
+    lang = lang or _active
+    if lang == DEFAULT:
+        return f"{value:,.{decimals}f}" if grouping else f"{value:.{decimals}f}"
+    from babel.numbers import format_decimal
+
+    pattern = ("#,##0" if grouping else "0") + ("." + "0" * decimals if decimals else "")
+    return str(format_decimal(round(value, decimals), format=pattern, locale=_LOCALES[lang]))
+
+
+def percent(share: float, lang: str | None = None) -> str:
+    """A share (0.1) as the language writes a percentage: 10% / 10 %."""
+    lang = lang or _active
+    if lang == DEFAULT:
+        return f"{share:.0%}"
+    from babel.numbers import format_percent
+
+    return str(format_percent(share, format="#,##0 %", locale=_LOCALES[lang]))
+
+
+_LOCALES = {"en": "en_CA", "fr": "fr_CA"}

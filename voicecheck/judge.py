@@ -1,0 +1,106 @@
+"""The one place a post's verdict is made, for `check`, `report` and `serve` alike.
+
+Judging reads the scores the voice model gave a table of posts and their features, and hands
+back typed `CheckResult` records: verdict, reasons (codes and figures, no sentences), notes and,
+beside a flagged post, the brand's nearest posts. Words are rendered later, at the output edge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from voicecheck.core import DRIFT, INSUFFICIENT, ON_VOICE, TONE_DIMENSIONS, CheckResult, Note, Reason
+from voicecheck.explain import Explainer, reason
+from voicecheck.features.table import FeatureTable
+from voicecheck.nlp import language_prior
+from voicecheck.readers.base import MAX_POST_CHARS
+from voicecheck.store import SavedModel
+
+#: Posts with fewer words than this are too short to judge: the verdict is "insufficient".
+MIN_WORDS = 3
+
+
+@dataclass(frozen=True)
+class Judging:
+    """What judging posts against a model needs besides the posts: built once per model."""
+
+    explainer: Explainer
+    channels: frozenset[str]  # the channels the brand posted on
+    langs: frozenset[str]  # the languages it posted in
+    language_prior: float  # how far detection leans to them (`nlp.language_prior`)
+
+
+def judging(saved: SavedModel) -> Judging:
+    """The judging context of `saved`, built on first use and kept with the model."""
+    if "judging" not in saved.cache:
+        channels, langs = frozenset(saved.table.channels()), frozenset(saved.table.langs)
+        prior = language_prior(saved.table.langs)
+        saved.cache["judging"] = Judging(Explainer(saved), channels, langs, prior)
+    context: Judging = saved.cache["judging"]
+    return context
+
+
+def tone_of(values: np.ndarray) -> dict[str, float]:
+    """A row of tone readings as the dimension → value mapping results carry."""
+    return {dim: round(v, 1) for dim, v in zip(TONE_DIMENSIONS, values.tolist(), strict=True)}
+
+
+def judge(
+    saved: SavedModel,
+    table: FeatureTable,
+    rows: np.ndarray,
+    scores: np.ndarray,
+    below: np.ndarray,
+    held_out: bool = False,
+) -> list[CheckResult]:
+    """Verdicts on `rows` of `table`, whose voice scores are `scores` (`below`: under the threshold).
+
+    `held_out`: `table` is the brand's own training table; a post's nearest brand posts then
+    leave out the post itself.
+    """
+    context = judging(saved)
+    style_z = saved.model.style_z(table, rows)
+    results = [
+        _verdict(context, table, int(row), float(scores[row]), bool(below[row]), style_z[i])
+        for i, row in enumerate(rows)
+    ]
+    flagged = [i for i, result in enumerate(results) if result.flagged]
+    if flagged:  # examples are shown only beside flagged posts: compare only those
+        similarity = saved.model.similarity(table, rows[flagged])
+        for k, i in enumerate(flagged):
+            if held_out:
+                similarity[k, rows[i]] = -np.inf
+            result = results[i]
+            result.examples = context.explainer.examples(result.post.channel, result.lang, similarity[k])
+    return results
+
+
+def _verdict(
+    context: Judging, table: FeatureTable, row: int, score: float, below: bool, style_z: np.ndarray
+) -> CheckResult:
+    post, lang = table.posts[row], table.langs[row]
+    explainer = context.explainer
+    notes = []
+    if post.channel and post.channel not in context.channels:
+        notes.append(Note("new_channel", {"channel": post.channel}))
+    if lang not in context.langs:
+        notes.append(Note("no_brand_posts_in_language", {"lang": lang}))
+    if len(post.text) > MAX_POST_CHARS:
+        notes.append(Note("long_post", {"characters": len(post.text), "judged": MAX_POST_CHARS}))
+    reasons: list[Reason] = explainer.vocabulary(post.text)  # the profile's rules hold whatever the score
+    words = int(table.word_count[row])
+    if words < MIN_WORDS and not reasons:
+        verdict, flagged = INSUFFICIENT, False
+        reasons = [reason("too_short", {"word_count": words})]
+    else:
+        flagged = below or bool(reasons)
+        verdict = DRIFT if flagged else ON_VOICE
+        if below:
+            reasons += explainer.drift(table, row, style_z)
+            if table.tokens:  # a saved model's own table keeps no tokens
+                reasons += explainer.unfamiliar_words(table.tokens[row], lang)
+            if not reasons:
+                reasons.append(reason("overall"))
+    return CheckResult(post, lang, score, flagged, verdict, reasons, [], tone_of(table.tone[row]), notes)

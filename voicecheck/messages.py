@@ -1,0 +1,223 @@
+"""Reasons, notes and suggestions in words, in the reader's language: the output edge of judging.
+
+Judging hands over typed records (`voicecheck.core`) with a code and figures; this module is
+the one place they become sentences, through the gettext catalogs (`voicecheck.i18n`). The
+message ids are the English sentences, so English output reads exactly as the ids do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from voicecheck.core import CheckResult, Example, Note, Reason, Suggestion, ToneResult
+from voicecheck.i18n import N_, gettext, ngettext, number, percent, pgettext
+
+#: What a higher and a lower value of each tone dimension reads as.
+TONE_POLES = {
+    "formality": (N_("more formal"), N_("more casual")),
+    "humor": (N_("more joking"), N_("more serious")),
+    "irreverence": (N_("more irreverent"), N_("more respectful")),
+    "enthusiasm": (N_("more enthusiastic"), N_("more matter-of-fact")),
+}
+LANGUAGE_IN = {"en": N_("in English"), "fr": N_("in French")}
+
+
+def figure(value: float, lang: str) -> str:
+    """A figure as a reader wants it: whole when it is near whole or large, else one decimal."""
+    whole = abs(value - round(value)) < 0.05 or abs(value) >= 10
+    return number(value, lang, 0 if whole else 1)
+
+
+def figure_span(low: float, high: float, lang: str) -> str:
+    low_text, high_text = figure(low, lang), figure(high, lang)
+    return low_text if low_text == high_text else f"{low_text}–{high_text}"
+
+
+def where(compared_with: Mapping[str, str | None] | None, lang: str) -> str:
+    """The brand posts a post was compared with: "on facebook in French", "across its channels"."""
+    if not compared_with:
+        return gettext("across its channels", lang)
+    parts = []
+    if channel := compared_with.get("channel"):
+        parts.append(gettext("on {channel}", lang).format(channel=channel))
+    if written := compared_with.get("lang"):
+        parts.append(gettext(LANGUAGE_IN[written], lang))
+    return " ".join(parts)
+
+
+def quoted(words: Sequence[str], lang: str) -> str:
+    """Words as quoted in a sentence: 'a', 'b' / « a », « b »."""
+    return ", ".join(gettext("'{word}'", lang).format(word=word) for word in words)
+
+
+def _tone(reason: Reason, lang: str) -> str:
+    f = reason.figures
+    dimension, value = f["dimension"], f["value"]
+    low, high = f["brand_range"]
+    pole = pgettext("tone", TONE_POLES[dimension][0 if value > high else 1], lang)
+    if value - high >= 25 or low - value >= 25:
+        pole = gettext("far {pole}", lang).format(pole=pole)
+    message = gettext("{pole} than the brand {where}: {dimension} {value}, usually {low}–{high}", lang).format(
+        pole=pole,
+        where=where(reason.compared_with, lang),
+        dimension=pgettext("tone dimension", dimension, lang),
+        value=number(value, lang),
+        low=number(low, lang),
+        high=number(high, lang),
+    )
+    if reason.words:
+        template = (
+            "{message} (words of writing more than of social media: {words})"
+            if value > high
+            else "{message} (words of social media: {words})"
+        )
+        message = gettext(template, lang).format(message=message, words=", ".join(reason.words))
+    return message
+
+
+def _style(reason: Reason, lang: str) -> str:
+    from voicecheck.features.style import INDEX, STYLE_FEATURES
+
+    f = reason.figures
+    feature = STYLE_FEATURES[INDEX[f["feature"]]]
+    value, (low, high) = f["value"], f["brand_range"]
+    label = pgettext("style feature", feature.label, lang)
+    at = where(reason.compared_with, lang)
+    if feature.unit == "flag":
+        share = percent(high, lang) if low == high else f"{percent(low, lang)}–{percent(high, lang)}"
+        return gettext("one of the {label}, which are {share} of the brand's posts {where}", lang).format(
+            label=label, share=share, where=at
+        )
+    if feature.unit == "per100":
+        examples = ", ".join(reason.words) or feature.examples_in(reason.post_lang or lang)
+        described = f"{label} ({examples})" if examples else label
+        template = (
+            "more {described}: {value} per 100 words, the brand uses {span} {where}"
+            if value > high
+            else "fewer {described}: {value} per 100 words, the brand uses {span} {where}"
+        )
+        return gettext(template, lang).format(
+            described=described, value=figure(value, lang), span=figure_span(low, high, lang), where=at
+        )
+    return gettext("{value} {label}; the brand uses {span} {where}", lang).format(
+        value=figure(value, lang), label=label, span=figure_span(low, high, lang), where=at
+    )
+
+
+def _too_short(reason: Reason, lang: str) -> str:
+    words = int(reason.figures["word_count"])
+    return ngettext("{count} word: too short to judge", "{count} words: too short to judge", words, lang).format(
+        count=words
+    )
+
+
+def _plain(template: str) -> Callable[[Reason, str], str]:
+    def render(reason: Reason, lang: str) -> str:
+        return gettext(template, lang).format(**reason.figures)
+
+    return render
+
+
+def _unfamiliar(reason: Reason, lang: str) -> str:
+    return gettext("words the brand does not use: {words}", lang).format(words=quoted(reason.words, lang))
+
+
+#: How each kind of reason reads. Every reason's code and kind are listed in docs/reasons.md.
+_REASONS: dict[str, Callable[[Reason, str], str]] = {
+    "tone": _tone,
+    "style": _style,
+    "too_short": _too_short,
+    "unfamiliar_words": _unfamiliar,
+    "overall": _plain("its wording and rhythm are unlike the brand's posts, though no single habit stands out"),
+    "avoided_term": _plain("uses '{term}', which the brand avoids"),
+    "preferred_term": _plain("says '{term}' where the brand says '{preferred}'"),
+    "brand_term": _plain("writes '{found}'; the brand writes '{term}'"),
+}
+
+
+def reason_message(reason: Reason, lang: str) -> str:
+    return _REASONS[reason.kind](reason, lang)
+
+
+_NOTES = {
+    "new_channel": N_("channel '{channel}' is new to this model: judged against the brand's core voice"),
+    "no_brand_posts_in_language": N_("the brand has no {lang} posts in its model: its vocabulary cannot be compared"),
+    "long_post": N_("long post ({characters} characters): judged on its first {judged}"),
+}
+
+
+def note_message(note: Note, lang: str) -> str:
+    figures = {
+        name: number(value, lang, grouping=True) if isinstance(value, int) else value
+        for name, value in note.figures.items()
+    }
+    return gettext(_NOTES[note.code], lang).format(**figures)
+
+
+def suggestion_message(suggestion: Suggestion, lang: str) -> str:
+    from voicecheck.suggest import SUGGESTIONS
+
+    return SUGGESTIONS[suggestion.code](suggestion, lang)
+
+
+#: Decimal places of a measured value in JSON, by kind of reason.
+_DECIMALS = {"tone": 1, "style": 2}
+
+
+def _rounded(value: Any, decimals: int) -> Any:
+    if isinstance(value, float):
+        return round(value, decimals)
+    if isinstance(value, list | tuple):
+        return [_rounded(item, decimals) for item in value]
+    return value
+
+
+def reason_dict(reason: Reason, lang: str) -> dict[str, Any]:
+    """A reason as JSON: kind, its figures, the message, then code, words, spans and suggestion."""
+    figures = reason.figures
+    if (decimals := _DECIMALS.get(reason.kind)) is not None:
+        figures = {name: _rounded(value, decimals) for name, value in figures.items()}
+    out: dict[str, Any] = {"kind": reason.kind, **figures, "message": reason_message(reason, lang)}
+    if reason.words and "words" not in out:
+        out["words"] = list(reason.words)
+    out["code"] = reason.code
+    if reason.spans:
+        out["spans"] = [list(span) for span in reason.spans]
+    if reason.suggestion is not None:
+        out["suggestion"] = suggestion_dict(reason.suggestion, lang)
+    return out
+
+
+def suggestion_dict(suggestion: Suggestion, lang: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"code": suggestion.code, "message": suggestion_message(suggestion, lang)}
+    if suggestion.rewrite is not None:
+        out["rewrite"] = suggestion.rewrite
+    return out
+
+
+def example_dict(example: Example) -> dict[str, Any]:
+    return {"id": example.id, "channel": example.channel, "text": example.text, "similarity": example.similarity}
+
+
+def result_dict(result: CheckResult, lang: str) -> dict[str, Any]:
+    """The fields of `check --format jsonl` for one post, its words in `lang`."""
+    return {
+        "id": result.post.id,
+        "channel": result.post.channel,
+        "post_kind": result.post.kind,
+        "lang": result.lang,
+        "score": round(result.score, 1),
+        "flagged": result.flagged,
+        "verdict": result.verdict,
+        "reasons": [reason_dict(reason, lang) for reason in result.reasons],
+        "examples": [example_dict(example) for example in result.examples],
+        "tone": result.tone,
+        "notes": [note_message(note, lang) for note in result.notes],
+        "text": result.post.text,
+        "where": result.post.where,
+    }
+
+
+def tone_dict(result: ToneResult) -> dict[str, Any]:
+    return {"id": result.post.id, "channel": result.post.channel, "lang": result.lang, "tone": result.tone}
