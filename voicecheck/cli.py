@@ -34,6 +34,28 @@ class Exit(IntEnum):
     ERROR = 2
 
 
+def _set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    """Speak the language asked for from here on: --lang, else $VOICECHECK_LANG, else the locale."""
+    from voicecheck import i18n
+
+    del ctx, param
+    lang = i18n.language_from(value) or i18n.DEFAULT
+    i18n.set_language(lang)
+    return lang
+
+
+def lang_option(func: F) -> F:
+    """--lang on every command: the language of messages, reasons and reports."""
+    return click.option(
+        "--lang",
+        type=click.Choice(["en", "fr"]),
+        is_eager=True,
+        expose_value=False,
+        callback=_set_language,
+        help="Language of messages and reasons: en or fr. Default: $VOICECHECK_LANG, else the locale (LANG).",
+    )(func)
+
+
 def input_options(func: F) -> F:
     """Options shared by every command that reads posts."""
     options = [
@@ -135,6 +157,7 @@ def main() -> None:
 @click.argument("path", default="brand.toml", type=click.Path(dir_okay=False))
 @click.option("--name", default="Our Brand", show_default=True, help="The brand's name.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@lang_option
 def init(path: str, name: str, force: bool) -> None:
     """Write a commented starter brand.toml to PATH.
 
@@ -164,6 +187,7 @@ def init(path: str, name: str, force: bool) -> None:
               help="spaCy pipelines: auto (trained when installed), blank, or trained. "
                    "Default: brand.toml's [nlp] pipeline, else $VOICECHECK_PIPELINE, else auto.")  # fmt: skip
 @input_options
+@lang_option
 def fit(samples: tuple[str, ...], brand: str | None, out: str, false_flag_rate: float,
         pipeline: str | None, **opts: Any) -> None:  # fmt: skip
     """Learn the brand's voice from SAMPLES (its posts, per channel) and save it to --out.
@@ -221,6 +245,7 @@ def fit(samples: tuple[str, ...], brand: str | None, out: str, false_flag_rate: 
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes judging posts in parallel, for large batches (Linux, macOS).")  # fmt: skip
 @input_options
+@lang_option
 def check(
     posts: tuple[str, ...],
     model_dir: str,
@@ -297,6 +322,7 @@ def check(
               show_default=True, help="Output format.")  # fmt: skip
 @click.option("--pipeline", type=click.Choice(PIPELINE_MODES), help="spaCy pipelines (default: auto).")
 @input_options
+@lang_option
 def tone(posts: tuple[str, ...], fmt: str, pipeline: str | None, **opts: Any) -> None:
     """Read each post on four tone dimensions, 0-100: formality, humor, irreverence, enthusiasm.
 
@@ -351,6 +377,7 @@ def tone(posts: tuple[str, ...], fmt: str, pipeline: str | None, **opts: Any) ->
               help="text: tables; json: every figure, for tools; html: one page with charts, to share.")  # fmt: skip
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
 @input_options
+@lang_option
 def report(posts: tuple[str, ...], model_dir: str, fmt: str, output: str | None, **opts: Any) -> None:
     """Compare the brand's channels: does it sound like one brand everywhere?
 
@@ -405,6 +432,7 @@ def report(posts: tuple[str, ...], model_dir: str, fmt: str, output: str | None,
               help="Require `Authorization: Bearer TOKEN` (or set $VOICECHECK_TOKEN).")  # fmt: skip
 @click.option("--max-body", default=1024 * 1024, show_default=True, type=click.IntRange(1),
               help="Largest request body, in bytes; larger ones get 413.")  # fmt: skip
+@lang_option
 def serve(model_dir: str, host: str, port: int, token: str | None, max_body: int) -> None:
     """Serve the model over HTTP so a CMS can check posts before publishing them.
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 
-from voicecheck.core import LANGUAGES
+from voicecheck.core import LANGUAGES as LANGUAGES
 
 DOMAIN = "voicecheck"
 DEFAULT = "en"
@@ -26,17 +26,19 @@ _active = DEFAULT
 def language_from(explicit: str | None = None, environ: Mapping[str, str] | None = None) -> str | None:
     """The language asked for: `explicit`, else $VOICECHECK_LANG, else the locale; None if none is ours."""
     environ = os.environ if environ is None else environ
-    candidates = [explicit, environ.get("VOICECHECK_LANG")]
-    candidates += [environ.get(name) for name in ("LC_ALL", "LC_MESSAGES", "LANG")]
-    for value in candidates:
-        if not value:
-            continue
-        code = value.split(".")[0].split("_")[0].split("-")[0].lower()
+    for value in (explicit, environ.get("VOICECHECK_LANG"), *_locale_settings(environ)):
+        code = (value or "").split(".")[0].split("_")[0].split("-")[0].lower()
         if code in LANGUAGES:
             return code
-        if value is explicit:
-            return None
     return None
+
+
+def _locale_settings(environ: Mapping[str, str]) -> list[str]:
+    """The locale that sets messages, as POSIX reads it: the first of LC_ALL, LC_MESSAGES, LANG that is set."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if environ.get(name):
+            return [environ[name]]
+    return []
 
 
 def set_language(lang: str) -> None:
@@ -66,11 +68,6 @@ def gettext(message: str, lang: str | None = None) -> str:
 
 def ngettext(singular: str, plural: str, count: int, lang: str | None = None) -> str:
     return translations(lang or _active).ngettext(singular, plural, count)
-
-
-def pgettext(context: str, message: str, lang: str | None = None) -> str:
-    """`message` as meant in `context` (a tone pole, a feature's label): one English word, two uses."""
-    return translations(lang or _active).pgettext(context, message)
 
 
 def _(message: str) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from voicecheck.core import CheckResult, Example, Note, Reason, Suggestion, ToneResult
-from voicecheck.i18n import N_, gettext, ngettext, number, percent, pgettext
+from voicecheck.i18n import N_, gettext, ngettext, number, percent
 
 #: What a higher and a lower value of each tone dimension reads as.
 TONE_POLES = {
@@ -21,6 +21,13 @@ TONE_POLES = {
     "enthusiasm": (N_("more enthusiastic"), N_("more matter-of-fact")),
 }
 LANGUAGE_IN = {"en": N_("in English"), "fr": N_("in French")}
+#: The tone dimensions by name, as a reader calls them.
+DIMENSION_NAMES = {
+    "formality": N_("formality"),
+    "humor": N_("humor"),
+    "irreverence": N_("irreverence"),
+    "enthusiasm": N_("enthusiasm"),
+}
 
 
 def figure(value: float, lang: str) -> str:
@@ -55,22 +62,22 @@ def _tone(reason: Reason, lang: str) -> str:
     f = reason.figures
     dimension, value = f["dimension"], f["value"]
     low, high = f["brand_range"]
-    pole = pgettext("tone", TONE_POLES[dimension][0 if value > high else 1], lang)
+    pole = gettext(TONE_POLES[dimension][0 if value > high else 1], lang)
     if value - high >= 25 or low - value >= 25:
         pole = gettext("far {pole}", lang).format(pole=pole)
     message = gettext("{pole} than the brand {where}: {dimension} {value}, usually {low}–{high}", lang).format(
         pole=pole,
         where=where(reason.compared_with, lang),
-        dimension=pgettext("tone dimension", dimension, lang),
+        dimension=gettext(DIMENSION_NAMES[dimension], lang),
         value=number(value, lang),
         low=number(low, lang),
         high=number(high, lang),
     )
     if reason.words:
         template = (
-            "{message} (words of writing more than of social media: {words})"
+            N_("{message} (words of writing more than of social media: {words})")
             if value > high
-            else "{message} (words of social media: {words})"
+            else N_("{message} (words of social media: {words})")
         )
         message = gettext(template, lang).format(message=message, words=", ".join(reason.words))
     return message
@@ -82,7 +89,7 @@ def _style(reason: Reason, lang: str) -> str:
     f = reason.figures
     feature = STYLE_FEATURES[INDEX[f["feature"]]]
     value, (low, high) = f["value"], f["brand_range"]
-    label = pgettext("style feature", feature.label, lang)
+    label = gettext(feature.label, lang)  # extracted from the Feature table (babel.cfg)
     at = where(reason.compared_with, lang)
     if feature.unit == "flag":
         share = percent(high, lang) if low == high else f"{percent(low, lang)}–{percent(high, lang)}"
@@ -93,9 +100,9 @@ def _style(reason: Reason, lang: str) -> str:
         examples = ", ".join(reason.words) or feature.examples_in(reason.post_lang or lang)
         described = f"{label} ({examples})" if examples else label
         template = (
-            "more {described}: {value} per 100 words, the brand uses {span} {where}"
+            N_("more {described}: {value} per 100 words, the brand uses {span} {where}")
             if value > high
-            else "fewer {described}: {value} per 100 words, the brand uses {span} {where}"
+            else N_("fewer {described}: {value} per 100 words, the brand uses {span} {where}")
         )
         return gettext(template, lang).format(
             described=described, value=figure(value, lang), span=figure_span(low, high, lang), where=at
@@ -129,10 +136,10 @@ _REASONS: dict[str, Callable[[Reason, str], str]] = {
     "style": _style,
     "too_short": _too_short,
     "unfamiliar_words": _unfamiliar,
-    "overall": _plain("its wording and rhythm are unlike the brand's posts, though no single habit stands out"),
-    "avoided_term": _plain("uses '{term}', which the brand avoids"),
-    "preferred_term": _plain("says '{term}' where the brand says '{preferred}'"),
-    "brand_term": _plain("writes '{found}'; the brand writes '{term}'"),
+    "overall": _plain(N_("its wording and rhythm are unlike the brand's posts, though no single habit stands out")),
+    "avoided_term": _plain(N_("uses '{term}', which the brand avoids")),
+    "preferred_term": _plain(N_("says '{term}' where the brand says '{preferred}'")),
+    "brand_term": _plain(N_("writes '{found}'; the brand writes '{term}'")),
 }
 
 

@@ -1,0 +1,93 @@
+"""The catalogs say everything the code says, in every language, with the same placeholders."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from voicecheck import i18n
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCALE = ROOT / "voicecheck" / "locale"
+KEYWORDS = {"N_": None, "_": None, "gettext": None, "ngettext": (1, 2), "Feature": (2,)}
+TRANSLATED = [lang for lang in i18n.LANGUAGES if lang != i18n.DEFAULT]
+
+
+def code_messages() -> set[str | tuple[str, ...]]:
+    """Every message id the package's code marks for translation, as `pybabel extract` finds them."""
+    found = extract_from_dir(str(ROOT / "voicecheck"), method_map=[("**.py", "python")], keywords=KEYWORDS)
+    return {message for _, _, message, _, _ in found}
+
+
+def catalog(lang: str):  # type: ignore[no-untyped-def]
+    with open(LOCALE / lang / "LC_MESSAGES" / "voicecheck.po", "rb") as handle:
+        return read_po(handle)
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def test_the_template_lists_every_message_of_the_code() -> None:
+    with open(LOCALE / "voicecheck.pot", "rb") as handle:
+        template = {message.id for message in read_po(handle) if message.id}
+    assert code_messages() == template, "run the catalog commands of the README's development section"
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_message_is_translated_with_the_same_placeholders(lang: str) -> None:
+    messages = {message.id: message.string for message in catalog(lang) if message.id}
+    for message_id in code_messages():
+        assert message_id in messages, f"no {lang} translation of {message_id!r}"
+        ids = message_id if isinstance(message_id, tuple) else (message_id,)
+        strings = messages[message_id] if isinstance(message_id, tuple) else (messages[message_id],)
+        assert all(strings), f"empty {lang} translation of {message_id!r}"
+        for translated in strings:
+            assert placeholders(translated) == placeholders(ids[-1]), (message_id, translated)
+
+
+def entries(messages: object) -> dict[object, object]:
+    """Message ids and strings, plural forms as tuples, whether read from a .po or a .mo."""
+
+    def key(value: str | list[str] | tuple[str, ...]) -> object:
+        return value if isinstance(value, str) else tuple(value)
+
+    return {key(m.id): key(m.string) for m in messages if m.id and not m.fuzzy}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_the_shipped_compiled_catalog_matches_its_source(lang: str) -> None:
+    with open(LOCALE / lang / "LC_MESSAGES" / "voicecheck.mo", "rb") as handle:
+        compiled = entries(read_mo(handle))
+    assert compiled == entries(catalog(lang)), "compile the catalogs again (pybabel compile)"
+
+
+@pytest.mark.parametrize(
+    ("explicit", "environ", "expected"),
+    [
+        ("fr", {"VOICECHECK_LANG": "en", "LANG": "en_US.UTF-8"}, "fr"),
+        (None, {"VOICECHECK_LANG": "fr", "LANG": "en_US.UTF-8"}, "fr"),
+        (None, {"LANG": "fr_CA.UTF-8"}, "fr"),
+        (None, {"LC_ALL": "fr_FR.UTF-8", "LANG": "en_CA.UTF-8"}, "fr"),
+        (None, {"LC_MESSAGES": "fr_CA", "LANG": "C.UTF-8"}, "fr"),
+        (None, {"LANG": "de_DE.UTF-8"}, None),
+        (None, {"LANG": "C"}, None),
+        (None, {}, None),
+    ],
+)
+def test_language_comes_from_the_option_then_the_environment_then_the_locale(
+    explicit: str | None, environ: dict[str, str], expected: str | None
+) -> None:
+    assert i18n.language_from(explicit, environ) == expected
+
+
+def test_numbers_and_percentages_are_written_as_each_language_writes_them() -> None:
+    assert i18n.number(0.59, "en", 2) == "0.59" and i18n.number(0.59, "fr", 2) == "0,59"
+    assert i18n.number(12345, "en", grouping=True) == "12,345"
+    assert i18n.number(12345, "fr", grouping=True).replace("\u202f", " ").replace("\xa0", " ") == "12 345"
+    assert i18n.percent(0.1, "en") == "10%" and i18n.percent(0.1, "fr").replace("\xa0", " ") == "10 %"
