@@ -1,57 +1,150 @@
-"""Which post files changed since a git revision, for `check --since` in CI."""
+"""Which post files changed since a git revision, for `check --since` in CI.
+
+A gate must never pass a file it did not read, so git's answers are read NUL-separated
+(`-z`): a name git would otherwise quote (`été.md`, a newline, a quote) is taken as it is on
+disk. The revision is checked to name a commit and handed to git after `--end-of-options`,
+so `--since=--output=FILE` is a revision that does not exist, never an option.
+"""
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
-from voicecheck.errors import VoicecheckError
+from voicecheck.errors import InputError, VoicecheckError
+from voicecheck.formats.escape import visible
 from voicecheck.readers import FOLDER_SUFFIXES, parse_source
+from voicecheck.readers.base import STDIN
 
 #: File endings that hold posts; other changed files (code, images) are not posts.
 POST_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".csv", ".tsv", ".json", ".jsonl", ".ndjson"})
 
+#: How a POSTS argument reads as standard input or as CHANNEL=PATH (see readers.parse_source).
+_NOT_A_PLAIN_PATH = re.compile(r"^(-|[\w.-]+=.*)$", re.DOTALL)
 
-def _git(*args: str) -> str:
+
+def _git(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
     try:
-        result = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
+        return subprocess.run(["git", *args], capture_output=True, check=False, cwd=cwd)
     except FileNotFoundError:
         raise VoicecheckError("--since needs git, which is not installed") from None
+
+
+def _output(*args: str, cwd: Path | None = None) -> bytes:
+    """What git prints, or a VoicecheckError with what git said."""
+    result = _git(*args, cwd=cwd)
     if result.returncode != 0:
-        raise VoicecheckError(f"git {' '.join(args)}: {result.stderr.strip() or 'failed'}")
+        said = visible(result.stderr.decode("utf-8", "replace").strip()) or "failed"
+        raise VoicecheckError(f"git {args[0]}: {said}")
     return result.stdout
 
 
+def _names(output: bytes) -> list[str]:
+    """NUL-separated names as Python spells file names (bytes that are not UTF-8 kept)."""
+    return [os.fsdecode(name) for name in output.split(b"\0") if name]
+
+
+def toplevel() -> Path:
+    """The top folder of the git work tree we are in."""
+    result = _git("rev-parse", "--show-toplevel")
+    if result.returncode != 0:
+        said = visible(result.stderr.decode("utf-8", "replace").strip())
+        raise VoicecheckError(f"--since needs a git work tree: {said or 'git rev-parse failed'}")
+    return Path(os.fsdecode(result.stdout.removesuffix(b"\n")))  # the name may end in spaces
+
+
+def resolve_commit(revision: str) -> str:
+    """The commit `revision` names; anything else (an option, a range, a tree, nothing) is refused."""
+    if not revision.strip():
+        raise VoicecheckError("--since needs a git revision (a branch, tag or commit), not an empty one")
+    if "\0" in revision:
+        raise VoicecheckError(f"--since '{visible(revision)}': not a git revision")
+    result = _git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
+    if result.returncode == 0:
+        return result.stdout.decode("ascii").strip()
+    empty = _git("rev-parse", "--verify", "--quiet", "HEAD").returncode != 0
+    why = " (the repository has no commits yet)" if empty else ""
+    raise VoicecheckError(f"--since '{visible(revision)}': not a commit in this repository{why}")
+
+
+def changed_files(revision: str) -> list[Path]:
+    """Every file added or modified since `revision` (committed or not) or not yet tracked.
+
+    Deleted files are left out: there is nothing to check. The paths are absolute and not
+    resolved, so a changed symbolic link is named as itself.
+    """
+    return _changed(toplevel(), resolve_commit(revision))
+
+
+def _changed(top: Path, commit: str) -> list[Path]:
+    diff = _output("diff", "--name-only", "-z", "--no-relative", "--no-ext-diff", "--no-renames",
+                   "--diff-filter=ACMR", "--end-of-options", commit, "--", cwd=top)  # fmt: skip
+    untracked = _output("ls-files", "-z", "--others", "--exclude-standard", "--full-name", cwd=top)
+    names = dict.fromkeys([*_names(diff), *_names(untracked)])
+    paths = [top / name for name in names]
+    return [path for path in paths if not path.is_dir()]  # a submodule is no post file
+
+
 def changed_since(revision: str, among: Iterable[str] = ()) -> list[str]:
-    """Post files added or modified since `revision` (committed or not), relative to here.
+    """Post files added or modified since `revision` (committed or not), as POSTS arguments.
 
     With `among` (the POSTS arguments: files, folders, CHANNEL=PATH), only the changed files
     among them (in a folder, those that reading the folder would take), keeping their channel
-    tags; otherwise every changed file whose ending says it
-    holds posts. Deleted files are left out: there is nothing to check.
+    tags; otherwise every changed file whose ending says it holds posts. A changed file that
+    cannot be read is kept, so that reading it fails the run rather than passing it unread.
     """
-    top = Path(_git("rev-parse", "--show-toplevel").strip())
-    names = _git("diff", "--name-only", "--diff-filter=ACMR", "--no-renames", revision, "--").splitlines()
-    untracked = _git("ls-files", "--others", "--exclude-standard", "--full-name").splitlines()
-    changed = {(top / name).resolve() for name in [*names, *untracked]}
-    changed = {path for path in changed if path.is_file()}
+    top = toplevel()
+    commit = resolve_commit(revision)
+    changed = _changed(top, commit)
     wanted = list(among)
     if not wanted:
-        return sorted(_relative(path) for path in changed if path.suffix.lower() in POST_SUFFIXES)
+        return sorted(_argument(path) for path in changed if path.suffix.lower() in POST_SUFFIXES)
+    by_content = {_real(path) for path in changed}
+    by_place = {_real(path.parent) / path.name: path for path in changed}  # a link in a folder is in it
     found = []
     for argument in wanted:
         source = parse_source(argument)
-        folder = source.path.resolve()
-        if folder.is_dir():
-            files = sorted(p for p in changed if p.is_relative_to(folder) and p.suffix.lower() in FOLDER_SUFFIXES)
-            paths = [_relative(p) for p in files]
+        if source.path == STDIN:
+            raise InputError("--since picks changed files; standard input ('-') is not one")
+        given = _real(source.path)
+        if not source.path.exists() and not _existed(top, commit, given):
+            raise InputError(f"{visible(str(source.path))}: no such file or folder, now or at --since")
+        if given.is_dir():
+            inside = [(place, path) for place, path in by_place.items() if place.is_relative_to(given)]
+            chosen = [path for place, path in inside if _read_in_folder(place.relative_to(given), path)]
+            paths = sorted(_argument(path) for path in chosen)
         else:
-            paths = [str(source.path)] if folder in changed else []
+            paths = [str(source.path)] if given in by_content else []
         found += [f"{source.channel}={path}" if source.channel else path for path in paths]
     return found
 
 
-def _relative(path: Path) -> str:
+def _existed(top: Path, commit: str, path: Path) -> bool:
+    """Whether `path` was in the work tree at `commit` (it was deleted since: nothing to check)."""
+    if not path.is_relative_to(top):
+        return False
+    return _git("cat-file", "-e", f"{commit}:{path.relative_to(top).as_posix()}", cwd=top).returncode == 0
+
+
+def _real(path: Path) -> Path:
+    """An absolute path with its links resolved, to tell whether two names are one file."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a loop of links
+        return path.absolute()
+
+
+def _read_in_folder(relative: Path, path: Path) -> bool:
+    """Whether reading the folder takes this file: a page or Markdown post, in no hidden folder."""
+    hidden = any(part.startswith(".") for part in relative.parts)
+    return not hidden and path.suffix.lower() in FOLDER_SUFFIXES
+
+
+def _argument(path: Path) -> str:
+    """The path as a POSTS argument: relative to here where it can be, never read as '-' or CHANNEL=PATH."""
     here = Path.cwd().resolve()
-    return str(path.relative_to(here)) if path.is_relative_to(here) else str(path)
+    name = str(path.relative_to(here)) if path.is_relative_to(here) else str(path)
+    return f".{os.sep}{name}" if _NOT_A_PLAIN_PATH.match(name) else name

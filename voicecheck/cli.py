@@ -16,6 +16,7 @@ import click
 from voicecheck import MODEL_FORMAT, __version__
 from voicecheck.errors import VoicecheckError
 from voicecheck.formats import FORMATTERS, formatter
+from voicecheck.formats.destination import atomic_output, refuse_overwriting_inputs
 from voicecheck.formats.report_text import write_report
 from voicecheck.nlp import PIPELINE_MODES, pipeline_mode_from_env
 from voicecheck.profile import STARTER_PROFILE, BrandProfile, load_profile
@@ -279,20 +280,22 @@ def check(
         from voicecheck.store import load
 
         files = list(posts)
-        if since:
+        if since is not None:  # an empty --since is refused, not taken as no --since
             from voicecheck.changes import changed_since
+            from voicecheck.formats.escape import visible
 
             files = changed_since(since, posts)
             if not files:
-                _say(f"no post files changed since {since}: nothing to check", opts["quiet"])
+                _say(f"no post files changed since {visible(since)}: nothing to check", opts["quiet"])
                 return Exit.CLEAN
         elif not files:
             raise click.UsageError("give the post files to check, or --since REF")
+        if output:
+            refuse_overwriting_inputs(output, files, model_dir)
         saved = load(model_dir)
         stats = ReadStats()
         verdicts: Counter[str] = Counter()
-        out = _output(output)
-        try:
+        with atomic_output(output) as out:  # replaces -o only once every result is written
             writer = formatter(fmt, out)
             posts_read = _posts(files, opts, stats, raise_at_end=False)
             results = api.check(saved, _progress(posts_read, opts["quiet"], "checked"), jobs=jobs)
@@ -305,9 +308,6 @@ def check(
                 f"{stats.summary()}"
             )
             writer.close({"line": line, "verdicts": dict(verdicts), "input": stats.as_dict()})
-        finally:
-            if output:
-                out.close()
         if fmt not in ("text", "github"):
             _say(line, opts["quiet"])
         stats.raise_for_errors()  # after the readable files were processed
