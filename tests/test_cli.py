@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from voicecheck import __version__
+from voicecheck.store import model_folder
 
 from .conftest import SAMPLE_MODEL, SAMPLE_POSTS, SAMPLES, run_cli
 from .readers.exports import ALL_SOURCES, LINKEDIN_SHARES, WEBSITE, X_ARCHIVE
@@ -152,7 +153,7 @@ def bad_input_cases(tmp_path: Path) -> list[tuple[list[str], str]]:
     (tmp_path / "stats.csv").write_text("date,likes\n2025-01-01,3\n")
     corrupt = tmp_path / "corrupt-model"
     shutil.copytree(SAMPLE_MODEL, corrupt)
-    (corrupt / "arrays.npz").write_bytes(b"not a zip")
+    (model_folder(corrupt) / "arrays.npz").write_bytes(b"not a zip")
     (tmp_path / "bad.toml").write_text('nmae = "x"\n')
     model = str(SAMPLE_MODEL)
     return [

@@ -1,3 +1,5 @@
+"""Saving and loading a model: the round trip, the layout on disk, and damaged files refused."""
+
 import json
 import shutil
 from pathlib import Path
@@ -7,7 +9,21 @@ import pytest
 
 from voicecheck import MODEL_FORMAT
 from voicecheck.errors import ModelError
-from voicecheck.store import ARRAYS_FILE, META_FILE, POSTS_FILE, SavedModel, load, save
+from voicecheck.store import (
+    ARRAYS_FILE,
+    META_FILE,
+    MODEL_FILES,
+    POINTER_FILE,
+    POSTS_FILE,
+    STAGING_PREFIX,
+    SavedModel,
+    check_target,
+    load,
+    model_folder,
+    save,
+)
+
+from .conftest import SAMPLE_MODEL
 
 
 @pytest.fixture
@@ -15,6 +31,12 @@ def saved_dir(tmp_path: Path, fitted: SavedModel) -> Path:
     directory = tmp_path / "model"
     save(fitted, directory)
     return directory
+
+
+def files_of(directory: Path) -> dict[str, bytes]:
+    """The bytes of the live model's files."""
+    folder = model_folder(directory)
+    return {name: (folder / name).read_bytes() for name in MODEL_FILES}
 
 
 def test_round_trip_scores_the_same(saved_dir: Path, fitted: SavedModel) -> None:
@@ -26,17 +48,130 @@ def test_round_trip_scores_the_same(saved_dir: Path, fitted: SavedModel) -> None
 
 
 def test_metadata_records_versions_and_hash(saved_dir: Path) -> None:
-    meta = json.loads((saved_dir / META_FILE).read_text())
+    meta = json.loads((model_folder(saved_dir) / META_FILE).read_text())
     for key in ("voicecheck", "spacy", "scikit_learn", "pipelines", "languages", "training_hash", "calibration"):
         assert meta[key], key
     assert meta["calibration"]["false_flag_rate"] == 0.05
 
 
 def test_arrays_load_without_pickle(saved_dir: Path) -> None:
-    with np.load(saved_dir / ARRAYS_FILE, allow_pickle=False) as arrays:
+    with np.load(model_folder(saved_dir) / ARRAYS_FILE, allow_pickle=False) as arrays:
         assert all(arrays[name].dtype != object for name in arrays.files)
 
 
+# -- the layout: a pointer to one complete version folder ---------------------------------------
+def test_model_is_a_pointer_to_one_version_folder(saved_dir: Path) -> None:
+    live = (saved_dir / POINTER_FILE).read_text().strip()
+    assert sorted(p.name for p in saved_dir.iterdir()) == sorted([POINTER_FILE, live])
+    assert sorted(p.name for p in (saved_dir / live).iterdir()) == sorted(MODEL_FILES)
+
+
+def test_saving_again_replaces_the_version_and_leaves_nothing_behind(saved_dir: Path, fitted: SavedModel) -> None:
+    before = (saved_dir / POINTER_FILE).read_text()
+    save(fitted, saved_dir)
+    after = (saved_dir / POINTER_FILE).read_text()
+    assert after != before
+    assert sorted(p.name for p in saved_dir.iterdir()) == sorted([POINTER_FILE, after.strip()])
+    load(saved_dir)
+
+
+def test_the_same_model_saved_twice_gives_the_same_bytes(saved_dir: Path, fitted: SavedModel, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    save(SavedModel(fitted.model, fitted.table, fitted.profile, load(saved_dir).meta), again)
+    assert files_of(again) == files_of(saved_dir)
+
+
+def test_a_version_folder_is_a_model_by_itself(saved_dir: Path, tmp_path: Path) -> None:
+    alone = tmp_path / "alone"
+    shutil.copytree(model_folder(saved_dir), alone)
+    assert len(load(alone).table) == len(load(saved_dir).table)
+
+
+def test_leftovers_of_a_killed_save_are_ignored_then_removed(saved_dir: Path, fitted: SavedModel) -> None:
+    live = model_folder(saved_dir)
+    half_written = saved_dir / f"{STAGING_PREFIX}0123456789abcdef"
+    half_written.mkdir()
+    (half_written / ARRAYS_FILE).write_bytes(b"PK\x03\x04 half")
+    unreferenced = saved_dir / "v20990101T000000Z-00000000"
+    shutil.copytree(live, unreferenced)
+    (unreferenced / META_FILE).write_text("{broken")
+    (saved_dir / f"{STAGING_PREFIX}pointer").write_text("v20990101T000000Z-00000000\n")
+    assert model_folder(saved_dir) == live
+    load(saved_dir)
+    save(fitted, saved_dir)
+    assert sorted(p.name for p in saved_dir.iterdir()) == sorted([POINTER_FILE, model_folder(saved_dir).name])
+
+
+def test_a_folder_holding_only_leftovers_is_no_model_and_can_be_fitted_into(tmp_path: Path, fitted: SavedModel) -> None:
+    directory = tmp_path / "model"
+    (directory / f"{STAGING_PREFIX}0123456789abcdef").mkdir(parents=True)
+    with pytest.raises(ModelError, match="not a voicecheck model"):
+        load(directory)
+    check_target(directory)
+    save(fitted, directory)
+    load(directory)
+
+
+def test_a_model_of_the_old_flat_layout_is_replaced(tmp_path: Path, fitted: SavedModel) -> None:
+    directory = tmp_path / "model"
+    shutil.copytree(model_folder(SAMPLE_MODEL), directory)  # model.json, posts.jsonl, arrays.npz at the top
+    meta = json.loads((directory / META_FILE).read_text())
+    (directory / META_FILE).write_text(json.dumps(dict(meta, format=5)))
+    (directory / "README.md").write_text("our notes about this model\n")
+    with pytest.raises(ModelError, match="model format 5"):
+        load(directory)
+    save(fitted, directory)
+    assert sorted(p.name for p in directory.iterdir()) == sorted(
+        [POINTER_FILE, model_folder(directory).name, "README.md"]
+    )
+    load(directory)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ({"notes.txt": "mine"}, "it holds notes.txt"),
+        ({"model.json": '{"name": "another tool"}'}, "its model.json is not a voicecheck model's"),
+        ({"model.json": "[1, 2]"}, "its model.json is not a voicecheck model's"),
+        ({"current": "../../elsewhere\n"}, "it holds current"),
+        ({"a.txt": "", "b.txt": "", "c.txt": "", "d.txt": ""}, r"it holds a.txt, b.txt, c.txt, …"),
+    ],
+)
+def test_save_refuses_a_folder_of_someone_elses_files(
+    tmp_path: Path, fitted: SavedModel, content: dict[str, str], reason: str
+) -> None:
+    directory = tmp_path / "theirs"
+    directory.mkdir()
+    for name, text in content.items():
+        (directory / name).write_text(text)
+    with pytest.raises(ModelError, match=f"not empty and not a voicecheck model \\({reason}\\)"):
+        save(fitted, directory)
+    assert {p.name: p.read_text() for p in directory.iterdir()} == content
+
+
+def test_save_into_an_empty_folder(tmp_path: Path, fitted: SavedModel) -> None:
+    directory = tmp_path / "empty"
+    directory.mkdir()
+    save(fitted, directory)
+    load(directory)
+
+
+def test_a_second_save_into_the_same_folder_waits_its_turn(saved_dir: Path, fitted: SavedModel) -> None:
+    fcntl = pytest.importorskip("fcntl")
+    import os
+
+    holder = os.open(saved_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)  # as a save in another process holds it
+        before = files_of(saved_dir)
+        with pytest.raises(ModelError, match="another fit is saving a model here"):
+            save(fitted, saved_dir)
+        assert files_of(saved_dir) == before
+    finally:
+        os.close(holder)
+
+
+# -- damaged files are refused, saying which ----------------------------------------------------
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
@@ -46,41 +181,38 @@ def test_arrays_load_without_pickle(saved_dir: Path) -> None:
         (lambda d: (d / ARRAYS_FILE).unlink(), "corrupt or incomplete model"),
         (lambda d: (d / POSTS_FILE).write_text("[1, 2]\n"), "corrupt training post"),
         (lambda d: (d / POSTS_FILE).write_text(""), "corrupt"),
+        (lambda d: (d / POSTS_FILE).unlink(), "corrupt or incomplete model"),
     ],
 )
 def test_corrupt_models_are_refused(saved_dir: Path, damage, message: str) -> None:  # type: ignore[no-untyped-def]
-    damage(saved_dir)
+    damage(model_folder(saved_dir))
+    with pytest.raises(ModelError, match=message):
+        load(saved_dir)
+
+
+@pytest.mark.parametrize(
+    ("pointer", "message"),
+    [
+        ("../elsewhere\n", "corrupt model pointer"),
+        ("", "corrupt model pointer"),
+        ("v20990101T000000Z-00000000\n", "names v20990101T000000Z-00000000, which is not in"),
+    ],
+)
+def test_a_broken_pointer_is_refused(saved_dir: Path, pointer: str, message: str) -> None:
+    (saved_dir / POINTER_FILE).write_text(pointer)
     with pytest.raises(ModelError, match=message):
         load(saved_dir)
 
 
 def test_other_format_version_is_refused(saved_dir: Path) -> None:
-    meta = json.loads((saved_dir / META_FILE).read_text())
+    path = model_folder(saved_dir) / META_FILE
+    meta = json.loads(path.read_text())
     meta["format"] = MODEL_FORMAT + 1
-    (saved_dir / META_FILE).write_text(json.dumps(meta))
+    path.write_text(json.dumps(meta))
     with pytest.raises(ModelError, match=f"model format {MODEL_FORMAT + 1}.*fit the model again"):
-        load(saved_dir)
-
-
-def test_pickled_arrays_are_not_loaded(saved_dir: Path, tmp_path: Path) -> None:
-    with np.load(saved_dir / ARRAYS_FILE) as arrays:
-        content = {name: arrays[name] for name in arrays.files}
-    content["style"] = np.array([object()], dtype=object)
-    np.savez(saved_dir / ARRAYS_FILE, **content)
-    with pytest.raises(ModelError):
-        load(saved_dir)
-
-
-def test_model_with_impossible_typical_lengths_is_refused(saved_dir: Path) -> None:
-    with np.load(saved_dir / ARRAYS_FILE) as arrays:
-        content = {name: arrays[name] for name in arrays.files}
-    content["typical_size"] = np.zeros_like(content["typical_size"])
-    np.savez(saved_dir / ARRAYS_FILE, **content)
-    with pytest.raises(ModelError, match="length"):
         load(saved_dir)
 
 
 def test_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="no such model directory"):
         load(tmp_path / "nothing")
-    shutil.rmtree(tmp_path)

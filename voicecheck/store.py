@@ -1,38 +1,93 @@
 """Save and load a fitted voice model as plain data: JSON, JSON Lines and a NumPy archive.
 
-Nothing here unpickles: arrays load with `allow_pickle=False`, so a model file from anywhere
-cannot run code. The metadata records the versions it was made with; a model in another
-format version, or whose files do not add up, is refused with a message that says why.
+Layout. A model directory holds a pointer file, `current`, that names one version folder
+beside it; the version folder holds the model's three files:
+
+    model/
+      current                      the live version's name, "v20261201T081500Z-3f2a1b9c"
+      v20261201T081500Z-3f2a1b9c/
+        model.json                 versions, parameters, calibration figures, brand profile
+        posts.jsonl                the training posts
+        arrays.npz                 feature matrices, background model, calibration
+
+Saving is crash-safe: `save` never touches the live version. It writes the new one into a
+staging folder inside the model directory (`.incomplete-…`, so on the same filesystem),
+fsyncs every file and the folder, renames the folder to its version name, then swaps the
+pointer: the new name goes into a staging file, fsynced, which is renamed over `current`
+in one atomic step. A process killed at any moment leaves `current` naming either the
+previous version, whole, or the new one, whole. What a killed `save` leaves behind
+(staging folders and files, versions no pointer names) is ignored by `load` and removed by
+the next `save`, which also removes the versions it replaced. `save` holds an exclusive
+lock on the directory (where the platform has flock), so two fits into one folder cannot
+remove each other's staging. A version folder is itself a model directory: `load` reads a
+folder without `current` as one (this is also how models of format 5 and older were laid
+out; those are refused for their format version).
+
+`save` writes only into a new or empty folder, one holding nothing but its own leftovers,
+or a voicecheck model's folder (of any format version): anything else is someone else's.
+
+Nothing here unpickles, and nothing in the files is trusted. `load` checks every field of
+model.json for its type, range and finiteness, every training post's fields, and every
+array's dtype, shape and values (finite, probabilities in (0, 1], indices in range, the
+threshold and held-out scores consistent with the calibration); it bounds what each member
+of arrays.npz may unpack to, from the number of posts, before reading it, and checks the
+training hash against the posts. Every failure is a ModelError naming the file and field.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
+import os
+import re
+import secrets
+import shutil
 import zipfile
+import zlib
 from collections import Counter
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from voicecheck import MODEL_FORMAT, __version__
-from voicecheck.errors import ModelError
+from voicecheck.errors import ModelError, ProfileError, VoicecheckError
 from voicecheck.features.hashing import N_FEATURES
-from voicecheck.features.style import STYLE_FEATURES
+from voicecheck.features.style import INDEX, STYLE_FEATURES, TAGGER_FEATURES
 from voicecheck.features.table import FeatureTable
+from voicecheck.features.tone import TONE_DIMENSIONS
 from voicecheck.model import COMPONENTS, LEXICAL, Background, VoiceModel
-from voicecheck.nlp import LANGUAGES
+from voicecheck.nlp import LANGUAGES, PIPELINE_MODES
 from voicecheck.profile import BrandProfile, parse_profile
-from voicecheck.readers.base import Post
+from voicecheck.readers.base import MAX_POST_CHARS, Post
 
 META_FILE = "model.json"
 POSTS_FILE = "posts.jsonl"
 ARRAYS_FILE = "arrays.npz"
+MODEL_FILES = (META_FILE, POSTS_FILE, ARRAYS_FILE)  # what a version folder holds
+#: The file naming the live version folder.
+POINTER_FILE = "current"
+VERSION_NAME = re.compile(r"v\d{8}T\d{6}Z-[0-9a-f]{8}")
+#: What a save writes before it is complete: ignored by `load`, removed by the next `save`.
+STAGING_PREFIX = ".incomplete-"
+
+#: Bounds on what a model's files may hold, far above any real model's, so that a tampered
+#: file is refused before it can fill the memory.
+MAX_META_BYTES = 16 * 2**20
+MAX_POST_LINE_CHARS = 64 * 2**20
+MAX_POSTS = 50_000_000
+MAX_FOLDS = 50
+#: Distinct character n-grams (2-5) a post can have, from its first MAX_POST_CHARS characters.
+MAX_ENTRIES_PER_POST = 16 * MAX_POST_CHARS
+#: Room for an .npy member's header, beyond its data.
+NPY_HEADER_BYTES = 2**16
 
 
 @dataclass
@@ -66,11 +121,83 @@ def training_hash(posts: list[Post]) -> str:
     return digest.hexdigest()
 
 
+# -- saving -------------------------------------------------------------------------------------
 def save(saved: SavedModel, directory: str | Path) -> None:
+    """Write `saved` as the model in `directory`, replacing the model there in one atomic step."""
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    meta = _meta_to_write(saved)
+    _check_meta(meta, directory / META_FILE)  # never write what `load` would refuse
+    check_target(directory)
+    _make_folder(directory)
+    try:
+        with _locked(directory):
+            check_target(directory)
+            live = _write_version(saved, meta, directory)
+            _point_to(directory, live)
+            _remove_stale(directory, live)
+    except OSError as exc:
+        raise ModelError(f"{directory}: could not save the model ({exc.strerror or exc})") from exc
+
+
+def check_target(directory: str | Path) -> None:
+    """Refuse a folder that is not new, empty or a voicecheck model's: it holds someone else's files.
+
+    `fit` calls this before fitting, so the refusal comes before the wait.
+    """
+    directory = Path(directory)
+    if not directory.exists() or _pointed_version(directory) or _holds_flat_model(directory):
+        return
+    if not directory.is_dir():
+        raise ModelError(f"{directory}: not a folder; give the model a folder of its own")
+    foreign = sorted(entry.name for entry in directory.iterdir() if not _is_leftover(entry.name))
+    if not foreign:
+        return
+    why = (
+        f"its {META_FILE} is not a voicecheck model's"
+        if META_FILE in foreign
+        else f"it holds {', '.join(foreign[:3])}{', …' if len(foreign) > 3 else ''}"
+    )
+    raise ModelError(
+        f"{directory}: not empty and not a voicecheck model ({why}); "
+        "write the model to a new or empty folder, or to the folder of a model it replaces"
+    )
+
+
+def _meta_to_write(saved: SavedModel) -> dict[str, Any]:
+    model = saved.model
+    meta = dict(saved.meta)
+    meta.update(
+        format=MODEL_FORMAT,
+        voicecheck=__version__,
+        spacy=version("spacy"),
+        scikit_learn=version("scikit-learn"),
+        created=meta.get("created") or _now(),
+        params={
+            "false_flag_rate": model.false_flag_rate,
+            "folds": model.folds,
+            "smoothing": model.smoothing,
+            "random_state": model.random_state,
+        },
+        threshold=model.threshold_,
+        style_features=[f.name for f in STYLE_FEATURES],
+        profile=saved.profile.as_dict(),
+    )
+    return meta
+
+
+def _now() -> str:
+    """The time a model is made; SOURCE_DATE_EPOCH fixes it, so that a refit gives the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return datetime.now(UTC).isoformat(timespec="seconds")
+    if not epoch.isdigit():
+        raise VoicecheckError(f"SOURCE_DATE_EPOCH must be a number of seconds since 1970, not {epoch!r}")
+    return datetime.fromtimestamp(int(epoch), UTC).isoformat(timespec="seconds")
+
+
+def _arrays_of(saved: SavedModel) -> dict[str, np.ndarray]:
     model, table = saved.model, saved.table
-    arrays: dict[str, Any] = {
+    arrays: dict[str, np.ndarray] = {
         "style": table.style,
         "tone": table.tone,
         "heldout_scores": model.heldout_scores_,
@@ -88,144 +215,654 @@ def save(saved: SavedModel, directory: str | Path) -> None:
         arrays[f"{name}_data"] = matrix.data.astype(np.float32)
         arrays[f"{name}_indices"] = matrix.indices.astype(np.int32)
         arrays[f"{name}_indptr"] = matrix.indptr.astype(np.int64)
-    np.savez_compressed(directory / ARRAYS_FILE, **arrays)
-    with open(directory / POSTS_FILE, "w", encoding="utf-8") as handle:
+    return arrays
+
+
+def _make_folder(directory: Path) -> None:
+    if directory.is_dir():
+        return
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ModelError(f"{directory}: cannot make the model folder ({exc.strerror or exc})") from exc
+    _sync_folder(directory.parent)
+
+
+@contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """An exclusive lock on the model folder for the time of a save (where the platform has flock)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock; saves are still atomic, only not serialised
+        yield
+        return
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ModelError(f"{directory}: another fit is saving a model here; wait for it to finish") from None
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def _write_version(saved: SavedModel, meta: dict[str, Any], directory: Path) -> str:
+    """Write the model's files into a new version folder, durably; returns the folder's name."""
+    staging = directory / f"{STAGING_PREFIX}{secrets.token_hex(8)}"
+    staging.mkdir()
+    try:
+        _write_arrays(staging / ARRAYS_FILE, _arrays_of(saved))
+        _write_posts(staging / POSTS_FILE, saved.table)
+        with open(staging / META_FILE, "w", encoding="utf-8", newline="\n") as handle:
+            json.dump(meta, handle, ensure_ascii=False, indent=2, allow_nan=False)
+            handle.write("\n")
+            _sync(handle)
+        _sync_folder(staging)
+        name = f"v{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(4)}"
+        os.rename(staging, directory / name)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _sync_folder(directory)
+    return name
+
+
+def _write_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """What np.savez_compressed writes, with fixed member dates: the same arrays, the same bytes."""
+    with open(path, "wb") as handle:
+        with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, array in arrays.items():
+                info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                with archive.open(info, "w", force_zip64=True) as member:
+                    np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
+        _sync(handle)
+
+
+def _write_posts(path: Path, table: FeatureTable) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
         for post, lang in zip(table.posts, table.langs, strict=True):
             record = {"id": post.id, "text": post.text, "channel": post.channel, "lang": lang, "date": post.date}
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    meta = dict(saved.meta)
-    meta.update(
-        format=MODEL_FORMAT,
-        voicecheck=__version__,
-        spacy=version("spacy"),
-        scikit_learn=version("scikit-learn"),
-        created=meta.get("created") or datetime.now(UTC).isoformat(timespec="seconds"),
-        params={
-            "false_flag_rate": model.false_flag_rate,
-            "folds": model.folds,
-            "smoothing": model.smoothing,
-            "random_state": model.random_state,
-        },
-        threshold=model.threshold_,
-        style_features=[f.name for f in STYLE_FEATURES],
-        profile=saved.profile.as_dict(),
-    )
-    with open(directory / META_FILE, "w", encoding="utf-8") as handle:
-        json.dump(meta, handle, ensure_ascii=False, indent=2)
-        handle.write("\n")
+        _sync(handle)
 
 
-def read_meta(directory: Path) -> dict[str, Any]:
-    path = directory / META_FILE
+def _point_to(directory: Path, name: str) -> None:
+    """Make `name` the live version: a staging file renamed over the pointer, in one atomic step."""
+    staging = directory / f"{STAGING_PREFIX}{secrets.token_hex(8)}"
+    try:
+        with open(staging, "w", encoding="ascii", newline="\n") as handle:
+            handle.write(name + "\n")
+            _sync(handle)
+        os.replace(staging, directory / POINTER_FILE)
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise
+    _sync_folder(directory)
+
+
+def _remove_stale(directory: Path, live: str) -> None:
+    """Remove the versions `live` replaced and any killed save's leftovers; never anyone else's files."""
+    flat = _holds_flat_model(directory)  # a model of format 5 or older, now replaced
+    for entry in directory.iterdir():
+        if entry.name == live or not _is_leftover(entry.name):
+            continue
+        with suppress(OSError):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+    if flat:
+        for name in (POSTS_FILE, ARRAYS_FILE, META_FILE):  # model.json last: it marks the others as ours
+            with suppress(OSError):
+                (directory / name).unlink(missing_ok=True)
+
+
+def _sync(handle: IO[Any]) -> None:
+    handle.flush()
+    os.fsync(handle.fileno())
+
+
+def _sync_folder(path: Path) -> None:
+    """Make a folder's entries (new files, renames) durable, where the platform can."""
+    if os.name != "posix":
+        return
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _is_leftover(name: str) -> bool:
+    """Whether `name` is what a save writes and may leave behind when it is killed."""
+    return name.startswith(STAGING_PREFIX) or bool(VERSION_NAME.fullmatch(name))
+
+
+def _pointed_version(directory: Path) -> str | None:
+    """The version the pointer names, if `directory` has a pointer that names one."""
+    pointer = directory / POINTER_FILE
+    try:
+        with open(pointer, "rb") as handle:
+            content = handle.read(100)
+    except OSError:
+        return None
+    name = content.decode("ascii", "replace").strip()
+    return name if VERSION_NAME.fullmatch(name) else None
+
+
+def _holds_flat_model(directory: Path) -> bool:
+    """Whether `directory` has a voicecheck model.json at its top, as models of format 5 and older did."""
+    try:
+        with open(directory / META_FILE, "rb") as handle:
+            meta = json.loads(handle.read(MAX_META_BYTES))
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(meta, dict) and _is_int(meta.get("format")) and isinstance(meta.get("voicecheck"), str)
+
+
+# -- loading ------------------------------------------------------------------------------------
+def model_folder(directory: str | Path) -> Path:
+    """The folder that holds the files of the live model in `directory` (see the layout above)."""
+    directory = Path(directory)
     if not directory.is_dir():
         raise ModelError(f"{directory}: no such model directory (make one with `voicecheck fit`)")
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ModelError(f"{directory}: not a voicecheck model (no {META_FILE})") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ModelError(f"{path}: corrupt model metadata ({exc})") from exc
-    if not isinstance(meta, dict) or "format" not in meta:
-        raise ModelError(f"{path}: not a voicecheck model (no format version)")
-    if meta["format"] != MODEL_FORMAT:
-        raise ModelError(
-            f"{directory}: model format {meta['format']} (voicecheck {meta.get('voicecheck', '?')}); "
-            f"this voicecheck {__version__} reads format {MODEL_FORMAT}: fit the model again"
-        )
-    if meta.get("style_features") != [f.name for f in STYLE_FEATURES]:
-        raise ModelError(f"{directory}: the model's style features differ from this version's: fit it again")
+    pointer = directory / POINTER_FILE
+    if not pointer.exists():
+        if not (directory / META_FILE).exists():
+            raise ModelError(f"{directory}: not a voicecheck model (no {META_FILE}; make one with `voicecheck fit`)")
+        return directory
+    name = _pointed_version(directory)
+    if name is None:
+        raise ModelError(f"{pointer}: corrupt model pointer (it must name a version folder beside it)")
+    if not (directory / name).is_dir():
+        raise ModelError(f"{pointer}: names {name}, which is not in {directory}: fit the model again")
+    return directory / name
+
+
+def read_meta(directory: str | Path) -> dict[str, Any]:
+    """The live model's model.json, checked field by field (not against the other files)."""
+    meta, _ = _read_meta(model_folder(directory) / META_FILE)
     return meta
 
 
 def load(directory: str | Path) -> SavedModel:
-    directory = Path(directory)
-    meta = read_meta(directory)
+    """The model in `directory`, every file checked; a model saved meanwhile is loaded instead."""
+    for attempt in range(3):
+        folder = model_folder(directory)
+        try:
+            return _load_folder(folder)
+        except ModelError:
+            # A save that replaced the model while it was read removes the version being read.
+            if attempt == 2 or model_folder(directory) == folder:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _load_folder(folder: Path) -> SavedModel:
+    meta_path = folder / META_FILE
+    meta, profile = _read_meta(meta_path)
+    posts, langs = _read_posts(folder / POSTS_FILE, meta["posts"])
+    _check_posts_match(meta, posts, langs, folder)
+    arrays_path = folder / ARRAYS_FILE
+    arrays = _read_arrays(arrays_path, len(posts))
+    _check_arrays(_ArrayFields(arrays_path, arrays), meta, meta_path)
+    table = FeatureTable(
+        posts=posts,
+        langs=langs,
+        tokens=[],
+        chars=_csr(arrays, "chars", len(posts)),
+        words=_csr(arrays, "words", len(posts)),
+        style=arrays["style"],
+        tone=arrays["tone"],
+    )
+    model = VoiceModel(**meta["params"])
+    model.background_ = Background(arrays["background_chars"], arrays["background_words"])
+    model.heldout_scores_ = arrays["heldout_scores"]
+    model.calibration_ = arrays["calibration"]
+    model.typical_value_ = arrays["typical_value"]
+    model.typical_size_ = arrays["typical_size"]
+    model.component_mean_ = arrays["component_mean"]
+    model.component_std_ = arrays["component_std"]
+    model.fold_of_row_ = arrays["fold_of_row"]
+    model.threshold_ = float(meta["threshold"])
     try:
-        posts, langs = _read_posts(directory / POSTS_FILE)
-        with np.load(directory / ARRAYS_FILE, allow_pickle=False) as npz:
-            arrays = {name: npz[name] for name in npz.files}
-        table = FeatureTable(
-            posts=posts,
-            langs=langs,
-            tokens=[],
-            chars=_csr(arrays, "chars", len(posts)),
-            words=_csr(arrays, "words", len(posts)),
-            style=arrays["style"],
-            tone=arrays["tone"],
-        )
-        params = meta["params"]
-        model = VoiceModel(**params)
-        model.background_ = Background(arrays["background_chars"], arrays["background_words"])
-        model.heldout_scores_ = arrays["heldout_scores"]
-        model.calibration_ = arrays["calibration"]
-        model.typical_value_ = arrays["typical_value"]
-        model.typical_size_ = arrays["typical_size"]
-        model.component_mean_ = arrays["component_mean"]
-        model.component_std_ = arrays["component_std"]
-        model.fold_of_row_ = arrays["fold_of_row"]
-        model.threshold_ = float(meta["threshold"])
-        _check_shapes(model, table)
         model.build_references(table)
-        profile = parse_profile(meta["profile"], directory / META_FILE)
-    except ModelError:
-        raise
-    except (OSError, KeyError, TypeError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-        raise ModelError(f"{directory}: corrupt or incomplete model ({type(exc).__name__}: {exc})") from exc
+    except (ValueError, IndexError, FloatingPointError) as exc:  # the checks above should leave none
+        raise ModelError(f"{folder}: corrupt or incomplete model ({type(exc).__name__}: {exc})") from exc
     return SavedModel(model, table, profile, meta)
 
 
-def _read_posts(path: Path) -> tuple[list[Post], list[str]]:
-    posts, langs = [], []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            try:
-                record = json.loads(line)
-                posts.append(
-                    Post(
-                        id=record["id"],
-                        text=record["text"],
-                        channel=record["channel"],
-                        lang=record["lang"],
-                        date=record["date"],
-                        where=f"{path.name}:{number}",
-                    )
-                )
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise ModelError(f"{path}:{number}: corrupt training post ({exc})") from exc
-            if record["lang"] not in LANGUAGES:
-                raise ModelError(f"{path}:{number}: unknown language {record['lang']!r}")
-            langs.append(record["lang"])
-    return posts, langs
-
-
 def _csr(arrays: dict[str, np.ndarray], name: str, rows: int) -> sp.csr_matrix:
-    matrix = sp.csr_matrix(
-        (arrays[f"{name}_data"], arrays[f"{name}_indices"], arrays[f"{name}_indptr"]),
-        shape=(rows, N_FEATURES),
+    return sp.csr_matrix(
+        (arrays[f"{name}_data"], arrays[f"{name}_indices"], arrays[f"{name}_indptr"]), shape=(rows, N_FEATURES)
     )
-    matrix.check_format(full_check=True)
-    return matrix
 
 
-def _check_shapes(model: VoiceModel, table: FeatureTable) -> None:
-    n = len(table)
-    expected = {
-        "style": (table.style.shape, (n, len(STYLE_FEATURES))),
-        "tone": (table.tone.shape, (n, 4)),
-        "heldout_scores": (model.heldout_scores_.shape, (n,)),
-        "calibration": (model.calibration_.shape, (n,)),
-        "fold_of_row": (model.fold_of_row_.shape, (n,)),
-        "typical_value": (model.typical_value_.shape, (len(LANGUAGES), len(COMPONENTS))),
-        "typical_size": (model.typical_size_.shape, (len(LANGUAGES), LEXICAL.stop)),
-        "component_mean": (model.component_mean_.shape, (len(LANGUAGES), len(COMPONENTS))),
-        "component_std": (model.component_std_.shape, (len(LANGUAGES), len(COMPONENTS))),
-        "background": (model.background_.chars.shape, (len(LANGUAGES), N_FEATURES)),
+# -- model.json ---------------------------------------------------------------------------------
+META_FIELDS = frozenset({
+    "brand", "pipeline_mode", "pipelines", "languages", "posts", "posts_per_channel", "posts_per_language",
+    "training_hash", "calibration", "format", "voicecheck", "spacy", "scikit_learn", "created", "params",
+    "threshold", "style_features", "profile",
+})  # fmt: skip
+PARAM_FIELDS = frozenset({"false_flag_rate", "folds", "smoothing", "random_state"})
+CALIBRATION_FIELDS = frozenset({"false_flag_rate", "heldout_posts", "folds", "threshold_score"})
+_HASH = re.compile(r"[0-9a-f]{64}")
+
+
+class _Fields:
+    """Checks the values of one JSON file; each failure names the file and the field."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, name: str, problem: str) -> ModelError:
+        return ModelError(f"{self.path}: {name}: {problem}" if name else f"{self.path}: {problem}")
+
+    def table(self, value: Any, name: str, keys: Collection[str] | None = None) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(name, f"must be an object, not {_shown(value)}")
+        if keys is not None:
+            if missing := sorted(set(keys) - set(value)):
+                raise self.fail(name, f"missing {', '.join(missing)}")
+            if unknown := sorted(set(value) - set(keys)):
+                raise self.fail(f"{name}.{unknown[0]}" if name else unknown[0], "unknown field")
+        return value
+
+    def integer(self, value: Any, name: str, low: int, high: int) -> int:
+        if not _is_int(value):
+            raise self.fail(name, f"must be a whole number, not {_shown(value)}")
+        if not low <= value <= high:
+            raise self.fail(name, f"must be from {low:,} to {high:,}, not {value:,}")
+        return int(value)
+
+    def number(
+        self, value: Any, name: str, low: float = -math.inf, high: float = math.inf, open_: bool = False
+    ) -> float:
+        """A finite number in [low, high] (in (low, high) when `open_`)."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(name, f"must be a number, not {_shown(value)}")
+        number = float(value) if isinstance(value, float) or abs(value) < 2**1000 else math.inf
+        if not math.isfinite(number):
+            raise self.fail(name, f"must be a finite number, not {_shown(value)}")
+        inside = low < number < high if open_ else low <= number <= high
+        if not inside:
+            bounds = f"between {low:g} and {high:g}" if open_ else f"from {low:g} to {high:g}"
+            raise self.fail(name, f"must be {bounds}, not {number:g}")
+        return number
+
+    def text(self, value: Any, name: str, max_chars: int = 1000, pattern: re.Pattern[str] | None = None) -> str:
+        if not isinstance(value, str):
+            raise self.fail(name, f"must be a string, not {_shown(value)}")
+        if len(value) > max_chars:
+            raise self.fail(name, f"longer than {max_chars:,} characters")
+        if pattern is not None and not pattern.fullmatch(value):
+            raise self.fail(name, f"malformed: {value[:80]!r}")
+        return value
+
+    def counts(self, value: Any, name: str, total: int) -> dict[str, int]:
+        """Posts per key: positive whole numbers adding up to `total`."""
+        table = self.table(value, name)
+        for key, count in table.items():
+            self.text(key, f"{name} key", max_chars=200)
+            self.integer(count, f"{name}.{key}", 1, total)
+        if sum(table.values()) != total:
+            raise self.fail(name, f"adds up to {sum(table.values()):,} posts, not the model's {total:,}")
+        return table
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _shown(value: Any) -> str:
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, str):
+        return f"the string {value[:40]!r}"
+    if isinstance(value, list | dict):
+        return "a list" if isinstance(value, list) else "an object"
+    return repr(value)[:40]
+
+
+def _read_json_file(path: Path) -> Any:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_META_BYTES + 1)
+    except FileNotFoundError:
+        raise ModelError(f"{path.parent}: not a voicecheck model (no {path.name})") from None
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    if len(raw) > MAX_META_BYTES:
+        raise ModelError(f"{path}: corrupt model metadata (over {MAX_META_BYTES // 2**20} MiB)")
+    try:
+        return json.loads(raw.decode("utf-8"), object_pairs_hook=_no_repeats)
+    except (ValueError, RecursionError) as exc:  # JSON, UTF-8, repeated keys, absurd nesting
+        raise ModelError(f"{path}: corrupt model metadata ({str(exc)[:200]})") from exc
+
+
+def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    table = dict(pairs)
+    if len(table) != len(pairs):
+        repeated = next(key for key, count in Counter(key for key, _ in pairs).items() if count > 1)
+        raise ValueError(f"the key {repeated!r} is given twice")
+    return table
+
+
+def _read_meta(path: Path) -> tuple[dict[str, Any], BrandProfile]:
+    meta = _read_json_file(path)
+    if not isinstance(meta, dict) or "format" not in meta:
+        raise ModelError(f"{path}: not a voicecheck model (no format version)")
+    if meta["format"] != MODEL_FORMAT or not _is_int(meta["format"]):
+        made_by = str(meta.get("voicecheck", "?"))[:20]
+        raise ModelError(
+            f"{path.parent}: model format {_shown(meta['format'])} (voicecheck {made_by}); "
+            f"this voicecheck {__version__} reads format {MODEL_FORMAT}: fit the model again"
+        )
+    return meta, _check_meta(meta, path)
+
+
+def _check_meta(meta: dict[str, Any], path: Path) -> BrandProfile:
+    """Check every field of model.json on its own and against the others; returns the brand profile."""
+    fields = _Fields(path)
+    fields.table(meta, "", META_FIELDS)
+    if meta["style_features"] != [f.name for f in STYLE_FEATURES]:
+        raise fields.fail("style_features", "differ from this version's: fit the model again")
+    for name in ("voicecheck", "spacy", "scikit_learn"):
+        fields.text(meta[name], name, max_chars=100)
+    try:
+        datetime.fromisoformat(fields.text(meta["created"], "created", max_chars=100))
+    except ValueError:
+        raise fields.fail("created", f"not a date and time: {meta['created'][:40]!r}") from None
+    posts = fields.integer(meta["posts"], "posts", 1, MAX_POSTS)
+    _check_params(fields, meta, posts)
+    fields.number(meta["threshold"], "threshold")
+    languages = meta["languages"]
+    if not isinstance(languages, list) or not languages or not set(map(str, languages)) <= set(LANGUAGES):
+        raise fields.fail("languages", f"must be a non-empty list of {', '.join(LANGUAGES)}")
+    if languages != sorted(set(languages)):
+        raise fields.fail("languages", "must be sorted, each once")
+    per_language = fields.counts(meta["posts_per_language"], "posts_per_language", posts)
+    if sorted(per_language) != languages:
+        raise fields.fail("posts_per_language", f"must count the posts in {', '.join(languages)}")
+    fields.counts(meta["posts_per_channel"], "posts_per_channel", posts)
+    fields.text(meta["training_hash"], "training_hash", pattern=_HASH)
+    fields.text(meta["pipeline_mode"], "pipeline_mode")
+    if meta["pipeline_mode"] not in PIPELINE_MODES:
+        raise fields.fail("pipeline_mode", f"must be one of {', '.join(PIPELINE_MODES)}")
+    for lang, described in fields.table(meta["pipelines"], "pipelines").items():
+        if lang not in LANGUAGES:
+            raise fields.fail(f"pipelines.{str(lang)[:20]}", "not a language voicecheck reads")
+        fields.text(described, f"pipelines.{lang}", max_chars=200)
+    profile = _parse_profile(fields, meta["profile"])
+    if fields.text(meta["brand"], "brand") != profile.name:
+        raise fields.fail("brand", "differs from the profile's name")
+    return profile
+
+
+def _check_params(fields: _Fields, meta: dict[str, Any], posts: int) -> None:
+    params = fields.table(meta["params"], "params", PARAM_FIELDS)
+    rate = fields.number(params["false_flag_rate"], "params.false_flag_rate", 0.0, 0.5, open_=True)
+    folds = fields.integer(params["folds"], "params.folds", 2, min(MAX_FOLDS, max(posts, 2)))
+    fields.number(params["smoothing"], "params.smoothing", 0.0, 1e12, open_=True)
+    fields.integer(params["random_state"], "params.random_state", 0, 2**32 - 1)
+    calibration = fields.table(meta["calibration"], "calibration", CALIBRATION_FIELDS)
+    if fields.number(calibration["false_flag_rate"], "calibration.false_flag_rate") != rate:
+        raise fields.fail("calibration.false_flag_rate", "differs from params.false_flag_rate")
+    fields.integer(calibration["heldout_posts"], "calibration.heldout_posts", posts, posts)
+    fields.integer(calibration["folds"], "calibration.folds", folds, folds)
+    fields.number(calibration["threshold_score"], "calibration.threshold_score", 0.0, 100.0)
+
+
+def _parse_profile(fields: _Fields, value: Any) -> BrandProfile:
+    table = fields.table(value, "profile")
+    try:
+        return parse_profile(table, fields.path)
+    except ProfileError as exc:
+        raise ModelError(f"{exc} (in the model's brand profile)") from exc
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise fields.fail("profile", f"malformed ({exc})") from exc
+
+
+# -- posts.jsonl --------------------------------------------------------------------------------
+POST_FIELDS = frozenset({"id", "text", "channel", "lang", "date"})
+
+
+def _read_posts(path: Path, expected: int) -> tuple[list[Post], list[str]]:
+    """The training posts, each line checked; at most `expected` (model.json's count) are read."""
+    posts: list[Post] = []
+    try:
+        with open(path, encoding="utf-8", newline="\n") as handle:
+            while line := handle.readline(MAX_POST_LINE_CHARS + 1):
+                number = len(posts) + 1
+                if number > expected:
+                    raise ModelError(f"{path}: more posts than the {expected:,} of {META_FILE}: corrupt model")
+                if len(line) > MAX_POST_LINE_CHARS:
+                    raise ModelError(
+                        f"{path}:{number}: corrupt training post (over {MAX_POST_LINE_CHARS:,} characters)"
+                    )
+                posts.append(_post_of(line, path, number))
+    except FileNotFoundError:
+        raise ModelError(f"{path}: corrupt or incomplete model (the file is missing)") from None
+    except UnicodeDecodeError as exc:
+        raise ModelError(f"{path}: corrupt training posts (not UTF-8: {exc.reason})") from exc
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    if len(posts) != expected:
+        raise ModelError(f"{path}: corrupt or incomplete model ({len(posts):,} posts, {META_FILE} says {expected:,})")
+    return posts, [str(post.lang) for post in posts]
+
+
+def _post_of(line: str, path: Path, number: int) -> Post:
+    fields = _Fields(Path(f"{path}:{number}"))
+    try:
+        record = json.loads(line, object_pairs_hook=_no_repeats)
+    except (ValueError, RecursionError) as exc:
+        raise ModelError(f"{fields.path}: corrupt training post ({str(exc)[:200]})") from exc
+    if not isinstance(record, dict):
+        raise ModelError(f"{fields.path}: corrupt training post ({_shown(record)}, not an object)")
+    fields.table(record, "", POST_FIELDS)
+    text = fields.text(record["text"], "text", max_chars=MAX_POST_LINE_CHARS)
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        raise fields.fail("text", "not valid Unicode (a lone surrogate)") from None
+    if record["lang"] not in LANGUAGES:
+        raise fields.fail("lang", f"unknown language {_shown(record['lang'])}")
+    optional = {key: None if record[key] is None else fields.text(record[key], key, 200) for key in ("channel", "date")}
+    return Post(
+        id=fields.text(record["id"], "id", max_chars=4096),
+        text=text,
+        channel=optional["channel"],
+        lang=record["lang"],
+        date=optional["date"],
+        where=f"{path.name}:{number}",
+    )
+
+
+def _check_posts_match(meta: dict[str, Any], posts: list[Post], langs: list[str], folder: Path) -> None:
+    """The training posts are the ones model.json describes: same hash, channels and languages."""
+    meta_path, posts_path = folder / META_FILE, folder / POSTS_FILE
+    if training_hash(posts) != meta["training_hash"]:
+        raise ModelError(
+            f"{posts_path}: the training posts differ from those the model was fitted on "
+            f"(training_hash in {META_FILE}): they were edited after fitting; fit the model again"
+        )
+    if dict(Counter(post.channel or "(none)" for post in posts)) != meta["posts_per_channel"]:
+        raise ModelError(f"{meta_path}: posts_per_channel: does not match {POSTS_FILE}")
+    if dict(Counter(langs)) != meta["posts_per_language"]:
+        raise ModelError(f"{meta_path}: posts_per_language: does not match {POSTS_FILE}")
+
+
+# -- arrays.npz ---------------------------------------------------------------------------------
+def _array_specs(posts: int) -> dict[str, tuple[np.dtype[Any], tuple[int | None, ...]]]:
+    """Each array's dtype and shape for a model of `posts` posts (None: a length of its own)."""
+    f8, f4, i8, i4 = np.dtype(np.float64), np.dtype(np.float32), np.dtype(np.int64), np.dtype(np.int32)
+    langs = len(LANGUAGES)
+    specs: dict[str, tuple[np.dtype[Any], tuple[int | None, ...]]] = {
+        "style": (f8, (posts, len(STYLE_FEATURES))),
+        "tone": (f8, (posts, len(TONE_DIMENSIONS))),
+        "heldout_scores": (f8, (posts,)),
+        "calibration": (f8, (posts,)),
+        "typical_value": (f8, (langs, len(COMPONENTS))),
+        "typical_size": (f8, (langs, LEXICAL.stop)),
+        "component_mean": (f8, (langs, len(COMPONENTS))),
+        "component_std": (f8, (langs, len(COMPONENTS))),
+        "fold_of_row": (i8, (posts,)),
+        "background_chars": (f4, (langs, N_FEATURES)),
+        "background_words": (f4, (langs, N_FEATURES)),
     }
-    for name, (got, want) in expected.items():
-        if got != want:
-            raise ModelError(f"corrupt model: {name} has shape {got}, expected {want}")
-    folds_ok = model.fold_of_row_.min() >= 0 and model.fold_of_row_.max() < model.folds
-    sizes_ok = np.all(model.typical_size_ >= 1.0)  # a post's length is weighed against them
-    background_ok = np.all(model.background_.chars > 0)
-    if not (folds_ok and sizes_ok and background_ok and np.all(np.isfinite(model.calibration_))):
-        raise ModelError("corrupt model: calibration, length or background values out of range")
+    for name in ("chars", "words"):
+        specs.update(
+            {f"{name}_data": (f4, (None,)), f"{name}_indices": (i4, (None,)), f"{name}_indptr": (i8, (posts + 1,))}
+        )
+    return specs
+
+
+def _read_arrays(path: Path, posts: int) -> dict[str, np.ndarray]:
+    """Every array of arrays.npz, each member's size, dtype and shape checked before it is read."""
+    specs = _array_specs(posts)
+    try:
+        archive = zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise ModelError(f"{path}: corrupt or incomplete model (the file is missing)") from None
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError) as exc:
+        raise ModelError(f"{path}: corrupt or incomplete model (not a NumPy archive: {exc})") from exc
+    with archive:
+        members = archive.infolist()
+        names = [info.filename for info in members]
+        if sorted(names) != sorted(f"{name}.npy" for name in specs):
+            missing = sorted(set(specs) - {name.removesuffix(".npy") for name in names})
+            problem = f"missing {', '.join(missing)}" if missing else "unexpected or repeated members"
+            raise ModelError(f"{path}: corrupt or incomplete model ({problem})")
+        arrays = {}
+        for info in members:
+            name = info.filename.removesuffix(".npy")
+            arrays[name] = _read_member(archive, info, _Fields(path), name, *specs[name], posts)
+    return arrays
+
+
+def _read_member(
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    fields: _Fields,
+    name: str,
+    dtype: np.dtype[Any],
+    shape: tuple[int | None, ...],
+    posts: int,
+) -> np.ndarray:
+    free_length = posts * MAX_ENTRIES_PER_POST
+    limit = NPY_HEADER_BYTES + math.prod(free_length if d is None else d for d in shape) * dtype.itemsize
+    if info.file_size > limit:
+        raise fields.fail(name, f"unpacks to {info.file_size:,} bytes, more than a model of {posts:,} posts holds")
+    try:
+        with archive.open(info) as member:
+            stored_shape, _, stored_dtype, header_end = _npy_header(member)
+        if stored_dtype.str[1:] != dtype.str[1:] or stored_dtype.fields is not None:
+            raise fields.fail(name, f"has dtype {stored_dtype}, expected {dtype}")
+        if not _shape_fits(stored_shape, shape, free_length):
+            expected = ", ".join("n" if d is None else str(d) for d in shape)
+            raise fields.fail(name, f"has shape {stored_shape}, expected ({expected})")
+        if header_end + math.prod(stored_shape) * dtype.itemsize != info.file_size:
+            raise fields.fail(name, "its size does not match its shape")
+        with archive.open(info) as member:
+            array = np.lib.format.read_array(member, allow_pickle=False)
+            member.read(1)  # to its end, where the CRC is checked
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error) as exc:
+        raise fields.fail(name, f"unreadable ({str(exc)[:200]})") from exc
+    return np.asarray(array)
+
+
+def _shape_fits(shape: tuple[int, ...], spec: tuple[int | None, ...], free_length: int) -> bool:
+    if len(shape) != len(spec):
+        return False
+    return all(got == want if want is not None else got <= free_length for got, want in zip(shape, spec, strict=True))
+
+
+def _npy_header(member: IO[bytes]) -> tuple[tuple[int, ...], bool, np.dtype[Any], int]:
+    """An .npy member's shape, order and dtype, and where its data starts: read before its data."""
+    major, minor = np.lib.format.read_magic(member)
+    if (major, minor) == (1, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_1_0(member)
+    elif (major, minor) == (2, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_2_0(member)
+    else:
+        raise ValueError(f".npy format version {major}.{minor} is not one NumPy writes for these arrays")
+    return shape, fortran, dtype, member.tell()
+
+
+class _ArrayFields:
+    """Checks the values of the arrays of arrays.npz; each failure names the file and the array."""
+
+    def __init__(self, path: Path, arrays: dict[str, np.ndarray]) -> None:
+        self.path, self.arrays = path, arrays
+
+    def fail(self, name: str, problem: str) -> ModelError:
+        return ModelError(f"{self.path}: {name}: {problem}")
+
+    def require(self, name: str, holds: Callable[[np.ndarray], Any], problem: str) -> np.ndarray:
+        array = self.arrays[name]
+        if not bool(holds(array)):
+            raise self.fail(name, problem)
+        return array
+
+    def finite(self, name: str, low: float = -math.inf, high: float = math.inf) -> np.ndarray:
+        self.require(name, lambda a: np.all(np.isfinite(a)), "holds values that are not finite numbers")
+        return self.require(name, lambda a: a.size == 0 or (a.min() >= low and a.max() <= high), _range(low, high))
+
+
+def _range(low: float, high: float) -> str:
+    return f"holds values outside {low:g}–{high:g}"
+
+
+def _check_arrays(arrays: _ArrayFields, meta: dict[str, Any], meta_path: Path) -> None:
+    """Every array's values in range, and the calibration consistent with model.json."""
+    _check_style(arrays)
+    arrays.finite("tone", 0.0, 100.0)
+    heldout = arrays.finite("heldout_scores", 0.0, 100.0)
+    calibration = arrays.finite("calibration")
+    arrays.require("calibration", lambda a: np.all(np.diff(a) >= 0), "is not sorted")
+    ranks = 100.0 * np.searchsorted(calibration, calibration, side="right") / len(calibration)
+    arrays.require("heldout_scores", lambda a: np.array_equal(np.sort(a), ranks), "do not match the calibration")
+    for name in ("typical_value", "component_mean"):
+        arrays.finite(name)
+    arrays.finite("typical_size", 1.0)
+    arrays.finite("component_std", 1e-6)
+    params = meta["params"]
+    arrays.require("fold_of_row", lambda a: np.array_equal(np.unique(a), np.arange(params["folds"])),
+                   f"must hold each fold from 0 to {params['folds'] - 1}")  # fmt: skip
+    for name in ("background_chars", "background_words"):
+        arrays.finite(name, 1e-30, 1.0)
+        arrays.require(name, lambda a: np.all(np.abs(a.sum(axis=1, dtype=np.float64) - 1) < 0.1),
+                       "rows are not probabilities (they must add up to 1)")  # fmt: skip
+    for name in ("chars", "words"):
+        _check_sparse(arrays, name)
+    rate = params["false_flag_rate"]
+    if not math.isclose(meta["threshold"], float(np.quantile(calibration, rate)), rel_tol=1e-9, abs_tol=1e-9):
+        raise ModelError(f"{meta_path}: threshold: does not match the calibration in {ARRAYS_FILE}")
+    threshold_score = float(np.percentile(heldout, 100 * rate))
+    if abs(meta["calibration"]["threshold_score"] - threshold_score) > 0.05 + 1e-9:
+        raise ModelError(f"{meta_path}: calibration.threshold_score: does not match the held-out scores")
+
+
+def _check_style(arrays: _ArrayFields) -> None:
+    """Style features: counts, rates and flags, not negative; NaN only where no tagger ran."""
+    tagger = np.array([f.name in TAGGER_FEATURES for f in STYLE_FEATURES])
+    arrays.require("style", lambda a: np.all(np.isfinite(a) | (np.isnan(a) & tagger)),
+                   "holds values that are not finite numbers")  # fmt: skip
+    arrays.require("style", lambda a: np.all(np.nan_to_num(a) >= 0), "holds negative values")
+    counts = [INDEX[f.name] for f in STYLE_FEATURES if f.unit == "count"]
+    flags = [INDEX[f.name] for f in STYLE_FEATURES if f.unit == "flag"]
+    arrays.require("style", lambda a: np.all(a[:, counts] == np.floor(a[:, counts])), "holds counts that are not whole")
+    arrays.require("style", lambda a: np.all(np.isin(a[:, flags], (0.0, 1.0))), "holds flags other than 0 and 1")
+
+
+def _check_sparse(arrays: _ArrayFields, name: str) -> None:
+    """A CSR matrix of feature counts: whole positive counts, columns in range, rows in order."""
+    data = arrays.finite(f"{name}_data", 1.0)
+    arrays.require(f"{name}_data", lambda a: np.all(a == np.floor(a)), "holds counts that are not whole")
+    indices = arrays.finite(f"{name}_indices", 0, N_FEATURES - 1)
+    arrays.require(f"{name}_indices", lambda a: len(a) == len(data), f"has a length other than {name}_data's")
+    arrays.require(f"{name}_indptr", lambda a: a[0] == 0 and a[-1] == len(indices) and np.all(np.diff(a) >= 0),
+                   f"is not a row index into {name}_data")  # fmt: skip
