@@ -17,6 +17,7 @@ from voicecheck.features.table import FeatureTable
 from voicecheck.nlp import language_prior
 from voicecheck.readers.base import MAX_POST_CHARS
 from voicecheck.store import SavedModel
+from voicecheck.suggest import with_suggestion
 
 #: Posts with fewer words than this are too short to judge: the verdict is "insufficient".
 MIN_WORDS = 3
@@ -103,4 +104,5 @@ def _verdict(
                 reasons += explainer.unfamiliar_words(table.tokens[row], lang)
             if not reasons:
                 reasons.append(reason("overall"))
+        reasons = [with_suggestion(found, post.text) for found in reasons]
     return CheckResult(post, lang, score, flagged, verdict, reasons, [], tone_of(table.tone[row]), notes)

@@ -30,6 +30,14 @@ DIMENSION_NAMES = {
 }
 
 
+#: The verdicts as a reader calls them (the JSON keeps the codes).
+VERDICT_NAMES = {"on-voice": N_("on-voice"), "drift": N_("drift"), "insufficient": N_("insufficient")}
+
+
+def verdict_name(verdict: str, lang: str | None = None) -> str:
+    return gettext(VERDICT_NAMES[verdict], lang)
+
+
 def figure(value: float, lang: str) -> str:
     """A figure as a reader wants it: whole when it is near whole or large, else one decimal."""
     whole = abs(value - round(value)) < 0.05 or abs(value) >= 10
@@ -162,10 +170,59 @@ def note_message(note: Note, lang: str) -> str:
     return gettext(_NOTES[note.code], lang).format(**figures)
 
 
-def suggestion_message(suggestion: Suggestion, lang: str) -> str:
-    from voicecheck.suggest import SUGGESTIONS
+#: How each edit reads; figures named in braces, "{where}" the brand posts it follows.
+_SUGGESTIONS = {
+    "use_preferred": N_("write '{preferred}' instead of '{term}'"),
+    "drop_avoided": N_("drop '{term}'"),
+    "write_brand_name": N_("write the brand's name as it does: '{term}'"),
+    "plainer_words": N_("use everyday words, as the brand does {where}"),
+    "plainer_words_named": N_("use everyday words instead of {words}, as the brand does {where}"),
+    "drop_casual_words": N_("write less casually, as the brand does {where}"),
+    "drop_casual_words_named": N_("drop {words} and write as the brand does {where}"),
+    "less_humor": N_("drop the jokes and laughing emoji: the brand is more serious {where}"),
+    "more_humor": N_("allow a lighter touch: the brand jokes more {where}"),
+    "less_irreverence": N_("drop the teasing and the slang: the brand stays respectful {where}"),
+    "more_irreverence": N_("loosen up a little: the brand is bolder {where}"),
+    "less_enthusiasm": N_("tone down the excitement (fewer exclamation marks, superlatives and emoji) {where}"),
+    "more_enthusiasm": N_("show a little more warmth, as the brand does {where}"),
+    "fewer_marks": N_("drop {drop} {label} (keep {keep} at most, as the brand does {where})"),
+    "more_marks": N_("add {add} {label}, as the brand does {where}"),
+    "use_vous": N_("use 'vous', as the brand does {where}"),
+    "capitalise": N_("start the post with a capital letter, as the brand does {where}"),
+    "end_punctuation": N_(
+        "end the post with a full stop, an exclamation or a question mark, as the brand does {where}"
+    ),
+    "say_we": N_("say 'we', as the brand does {where}"),
+    "shorter_sentences": N_("split long sentences: the brand writes {low}–{high} words per sentence {where}"),
+    "longer_sentences": N_("join short sentences: the brand writes {low}–{high} words per sentence {where}"),
+    "shorter_post": N_("cut the post to about {high} words, as the brand writes {where}"),
+    "longer_post": N_("say a little more: the brand's posts run {low}–{high} words {where}"),
+    "drop_words": N_("drop or replace {words}"),
+    "closer_range_more": N_("use more {label}: the brand uses {span} {where}"),
+    "closer_range_fewer": N_("use fewer {label}: the brand uses {span} {where}"),
+    "replace_unfamiliar": N_("replace {words} with words the brand uses"),
+    "follow_examples": N_("rewrite it closer to the brand's posts shown with it"),
+}
 
-    return SUGGESTIONS[suggestion.code](suggestion, lang)
+
+def suggestion_message(suggestion: Suggestion, lang: str) -> str:
+    from voicecheck.features.style import INDEX, STYLE_FEATURES
+
+    f = dict(suggestion.figures)
+    code = suggestion.code
+    values: dict[str, Any] = {"where": where(f.pop("compared_with", None), lang)}
+    if words := f.pop("words", None):
+        values["words"] = quoted(words, lang)
+        if code in ("plainer_words", "drop_casual_words"):
+            code += "_named"
+    if feature := f.pop("feature", None):
+        values["label"] = gettext(STYLE_FEATURES[INDEX[feature]].label, lang)
+    if code == "closer_range":
+        code += "_more" if f.pop("more") else "_fewer"
+        values["span"] = figure_span(f.pop("low"), f.pop("high"), lang)
+    for name, value in f.items():
+        values[name] = figure(value, lang) if isinstance(value, float) else value
+    return gettext(_SUGGESTIONS[code], lang).format(**values)
 
 
 #: Decimal places of a measured value in JSON, by kind of reason.

@@ -10,6 +10,8 @@ import textwrap
 from typing import Any, TextIO
 
 from voicecheck.formats.escape import visible
+from voicecheck.i18n import _
+from voicecheck.messages import verdict_name
 
 
 def _short(text: str, width: int) -> str:
@@ -21,12 +23,13 @@ def _short(text: str, width: int) -> str:
 class TextFormatter:
     def __init__(self, out: TextIO) -> None:
         self.out = out
-        self.out.write(f"{'SCORE':>5}  {'VERDICT':<12} {'CHANNEL':<12} {'ID':<16} POST\n")
+        score, verdict, channel, post_id, post = _("SCORE"), _("VERDICT"), _("CHANNEL"), _("ID"), _("POST")
+        self.out.write(f"{score:>5}  {verdict:<12} {channel:<12} {post_id:<16} {post}\n")
 
     def write(self, result: dict[str, Any]) -> None:
         channel = visible(result["channel"] or "-")
         self.out.write(
-            f"{result['score']:5.0f}  {result['verdict']:<12} {_short(channel, 12):<12} "
+            f"{result['score']:5.0f}  {verdict_name(result['verdict']):<12} {_short(channel, 12):<12} "
             f"{_short(visible(str(result['id'])), 16):<16} {_short(result['text'], 60)}\n"
         )
         if result["verdict"] == "on-voice" and not result["reasons"]:
@@ -34,10 +37,17 @@ class TextFormatter:
         for reason in result["reasons"]:
             self.out.write(textwrap.fill(visible(reason["message"]), 100, initial_indent="       - ",
                                          subsequent_indent="         ") + "\n")  # fmt: skip
+            if suggestion := reason.get("suggestion"):
+                line = _("Try instead: {suggestion}").format(suggestion=visible(suggestion["message"]))
+                self.out.write(
+                    textwrap.fill(line, 100, initial_indent="         ", subsequent_indent="           ") + "\n"
+                )
+                if rewrite := suggestion.get("rewrite"):
+                    self.out.write(f"           « {_short(rewrite, 88)} »\n")
         for note in result["notes"]:
-            self.out.write(f"       note: {visible(note)}\n")
+            self.out.write(_("       note: {note}").format(note=visible(note)) + "\n")
         if result["examples"]:
-            self.out.write("       how the brand usually says it:\n")
+            self.out.write(_("       how the brand usually says it:") + "\n")
             for example in result["examples"]:
                 self.out.write(f"         > {_short(example['text'], 90)}\n")
 
