@@ -25,6 +25,7 @@ from voicecheck.features.tone import TONE_DIMENSIONS
 from voicecheck.model import comparison_groups, group_of
 from voicecheck.nlp import LANGUAGES
 from voicecheck.store import SavedModel
+from voicecheck.vocabulary import TermRules
 
 #: Tone points beyond the brand's range before a difference is worth a reason.
 TONE_MARGIN = 8.0
@@ -88,6 +89,7 @@ class Explainer:
         self._group_rows = comparison_groups(table.channels(), table.langs)
         word_totals = np.asarray(table.words.sum(axis=0)).ravel()
         self._brand_words = word_totals > 0
+        self._terms = TermRules.from_profile(self.saved.profile)  # compiled once, for every post
 
     def against(self, channel: str | None, lang: str) -> tuple[np.ndarray, Where]:
         """Rows of the brand's posts that make its range for a post, and which group they are."""
@@ -166,21 +168,8 @@ class Explainer:
         return [reason for _, reason in found[:3]]
 
     def vocabulary(self, text: str) -> list[Reason]:
-        profile = self.saved.profile
-        out = []
-        lowered = text.lower()
-        for term in profile.avoid:
-            if _contains(lowered, term.lower()):
-                out.append(reason("avoided_term", {"term": term}))
-        for term, preferred in profile.prefer.items():
-            if _contains(lowered, term.lower()):
-                out.append(reason("preferred_term", {"term": term, "preferred": preferred}))
-        for term in profile.brand_terms:
-            for match in re.finditer(re.escape(term), text, re.IGNORECASE):
-                if match.group(0) != term:
-                    out.append(reason("brand_term", {"term": term, "found": match.group(0)}))
-                    break
-        return out
+        """brand.toml's avoided, preferred and brand terms in the post, inflected or misspelt (`vocabulary`)."""
+        return [reason(hit.kind, hit.figures(), words=hit.words, spans=hit.spans) for hit in self._terms.hits(text)]
 
     def unfamiliar_words(self, tokens: list[str], lang: str) -> list[Reason]:
         """Uncommon words the brand never used: the vocabulary of some other voice."""
@@ -208,10 +197,6 @@ class Explainer:
         return [
             Example(training[i].id, training[i].channel, training[i].text, round(float(similarity[i]), 3)) for i in best
         ]
-
-
-def _contains(haystack: str, needle: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", haystack) is not None
 
 
 def _noticeable(feature: Feature, value: float, low: float, high: float) -> bool:
