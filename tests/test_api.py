@@ -147,3 +147,10 @@ def test_a_language_the_brand_never_wrote_in_is_read_without_a_tagger(sample_pos
     assert french.lang == "fr"
     assert [(n.code, n.figures["lang"]) for n in french.notes] == [("no_brand_posts_in_language", "fr")]
     assert api.judging_pipelines(saved).has_tagger("en") == pipelines.has_tagger("en")
+
+
+def test_a_channel_typo_is_named_with_the_nearest_known_channel(sample_model: SavedModel) -> None:
+    typo = check_one(sample_model, "Un petit truc pour vos fenêtres cette semaine, essayez le vinaigre!", "instagrm")
+    assert [(n.code, n.figures["nearest"]) for n in typo.notes] == [("new_channel_typo", "instagram")]
+    new = check_one(sample_model, "Un petit truc pour vos fenêtres cette semaine, essayez le vinaigre!", "tiktok")
+    assert [n.code for n in new.notes] == ["new_channel"]

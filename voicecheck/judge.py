@@ -7,6 +7,7 @@ beside a flagged post, the brand's nearest posts. Words are rendered later, at t
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,7 +86,11 @@ def _verdict(
     explainer = context.explainer
     notes = []
     if post.channel and post.channel not in context.channels:
-        notes.append(Note("new_channel", {"channel": post.channel}))
+        nearest = difflib.get_close_matches(post.channel, sorted(context.channels), n=1, cutoff=0.75)
+        if nearest:  # most likely a typo of a channel the brand posts on
+            notes.append(Note("new_channel_typo", {"channel": post.channel, "nearest": nearest[0]}))
+        else:
+            notes.append(Note("new_channel", {"channel": post.channel}))
     if lang not in context.langs:
         notes.append(Note("no_brand_posts_in_language", {"lang": lang}))
     if len(post.text) > MAX_POST_CHARS:

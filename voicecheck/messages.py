@@ -157,6 +157,9 @@ def reason_message(reason: Reason, lang: str) -> str:
 
 _NOTES = {
     "new_channel": N_("channel '{channel}' is new to this model: judged against the brand's core voice"),
+    "new_channel_typo": N_(
+        "channel '{channel}' is new to this model (did you mean {nearest}?): judged against the brand's core voice"
+    ),
     "no_brand_posts_in_language": N_("the brand has no {lang} posts in its model: its vocabulary cannot be compared"),
     "long_post": N_("long post ({characters} characters): judged on its first {judged}"),
 }
