@@ -104,6 +104,13 @@ def fit(
 
 
 def fit_to(directory: str | Path, posts: Iterable[Post], **kwargs: Any) -> SavedModel:
+    """Fit and save to `directory`, which is refused before fitting if it holds someone else's files.
+
+    The model there, if any, is replaced in one atomic step: see `voicecheck.store`.
+    """
+    from voicecheck.store import check_target
+
+    check_target(directory)
     saved = fit(posts, **kwargs)
     save(saved, directory)
     return saved

@@ -181,7 +181,8 @@ def init(path: str, name: str, force: bool) -> None:
 @main.command()
 @click.argument("samples", nargs=-1, required=True)
 @click.option("--brand", type=click.Path(dir_okay=False), help="The brand's brand.toml (optional).")
-@click.option("--out", required=True, type=click.Path(file_okay=False), help="Directory to write the model to.")
+@click.option("--out", required=True, type=click.Path(file_okay=False),
+              help="Folder to save the model in: new, empty, or a model's, which is replaced in one step.")  # fmt: skip
 @click.option("--false-flag-rate", default=0.05, show_default=True, type=float,
               help="Share of the brand's own posts that may be flagged; sets the threshold.")  # fmt: skip
 @click.option("--pipeline", type=click.Choice(PIPELINE_MODES),
@@ -209,7 +210,9 @@ def fit(samples: tuple[str, ...], brand: str | None, out: str, false_flag_rate: 
 
     def action() -> int:
         from voicecheck import api
+        from voicecheck.store import check_target
 
+        check_target(out)  # before reading and fitting: a folder of someone else's files is refused
         profile = load_profile(brand) if brand else BrandProfile()
         mode = pipeline or (profile.pipeline if brand and profile.pipeline != "auto" else pipeline_mode_from_env())
         stats = ReadStats()
