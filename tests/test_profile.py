@@ -1,9 +1,12 @@
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from voicecheck.errors import ProfileError
-from voicecheck.profile import STARTER_PROFILE, load_profile, tone_from_words
+from voicecheck.profile import STARTER_PROFILE, load_profile, term_problem, tone_from_words
 
 from .conftest import SAMPLES
 
@@ -40,6 +43,28 @@ def test_starter_profile_is_valid(tmp_path: Path) -> None:
         ('languages = ["de"]', "languages: 'de' is not supported"),
         ('[nlp]\npipeline = "big"', "nlp.pipeline: must be auto, blank or trained"),
         ("name = ", "not valid TOML"),
+        ('[vocabulary]\navoid = ["cheap", ""]', "vocabulary.avoid: '' is blank"),
+        ('[vocabulary]\navoid = ["   "]', "vocabulary.avoid: '   ' is blank"),
+        ('[vocabulary]\navoid = ["!!!"]', "vocabulary.avoid: '!!!' has no letter, digit or emoji"),
+        ('[vocabulary]\navoid = [" cheap "]', "vocabulary.avoid: ' cheap ' has spaces around it.*write 'cheap'"),
+        ('[vocabulary]\navoid = ["ch\\u001beap"]', "vocabulary.avoid: 'ch\\\\x1beap' holds a control"),
+        ('[vocabulary]\nbrand_terms = [""]', "vocabulary.brand_terms: '' is blank"),
+        ('[vocabulary]\nbrand_terms = ["—"]', "vocabulary.brand_terms: '—' has no letter"),
+        (
+            '[vocabulary]\nbrand_terms = ["Acme", "ACME"]',
+            "vocabulary.brand_terms: 'Acme' and 'ACME' differ only in case",
+        ),
+        ('[vocabulary.prefer]\n"" = "clients"', "vocabulary.prefer: '' is blank"),
+        ('[vocabulary.prefer]\n"..." = "clients"', "vocabulary.prefer: '...' has no letter"),
+        ('[vocabulary.prefer]\ncustomers = " "', "vocabulary.prefer.customers: ' ' is blank"),
+        ('[vocabulary.prefer]\n"femme de ménage" = "?"', "vocabulary.prefer.\"femme de ménage\": '\\?' has no letter"),
+        ('[vocabulary.prefer]\nclients = "Clients"', "vocabulary.prefer.clients: 'clients' is preferred to itself"),
+        ('[vocabulary]\navoid = ["acme"]\nbrand_terms = ["Acme"]', "vocabulary.avoid: 'acme' is also a brand term"),
+        (
+            '[vocabulary]\navoid = ["clients"]\nprefer = {customers = "clients"}',
+            "vocabulary.avoid: 'clients' is also what",
+        ),
+        ('[channels." "]\ntone = {formality = 60}', 'channels." ": a channel needs a name'),
     ],
 )
 def test_bad_profiles_name_file_and_key(tmp_path: Path, text: str, message: str) -> None:
@@ -55,3 +80,20 @@ def test_missing_profile(tmp_path: Path) -> None:
 def test_tone_words_in_the_proposition_set_targets() -> None:
     assert tone_from_words("Friendly, casual and enthusiastic.") == {"formality": 35.0, "enthusiasm": 68.0}
     assert tone_from_words("Une voix professionnelle et chaleureuse")["formality"] == 70.0
+
+
+def test_terms_with_emoji_digits_and_joined_letters_are_fine(tmp_path: Path) -> None:
+    text = '[vocabulary]\navoid = ["🔥", "24/7", "👩\u200d🔧", "pas cher"]\nbrand_terms = ["Garantie 48 h"]\n'
+    profile = load_profile(write(tmp_path, text))
+    assert profile.avoid == ("🔥", "24/7", "👩\u200d🔧", "pas cher")
+
+
+@given(st.text(st.characters(categories=["P", "Zs", "Sm", "Sk", "Sc", "Cc"])))
+def test_a_term_of_punctuation_and_spaces_alone_is_never_accepted(term: str) -> None:
+    assert term_problem(term) is not None
+
+
+@given(st.text(st.characters(codec="utf-8", categories=["L", "N", "P", "Zs", "So"])))
+def test_a_term_is_refused_exactly_when_it_has_no_word_in_it_or_loose_spaces(term: str) -> None:
+    has_word = any(unicodedata.category(c)[0] in "LN" or unicodedata.category(c) == "So" for c in term)
+    assert (term_problem(term) is None) == (has_word and term == term.strip())

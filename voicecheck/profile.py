@@ -6,7 +6,9 @@ that names the file and the key, since a misspelt key silently ignored is a rule
 
 from __future__ import annotations
 
+import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -121,6 +123,34 @@ _ALLOWED = {
 }
 
 
+def term_problem(term: str) -> str | None:
+    """Why `term` cannot be a vocabulary term, or None if it can.
+
+    A term is matched as a word in every post: an empty or blank one matches everywhere, one
+    of punctuation alone matches wherever that mark is, and spaces around one stop it matching
+    at the start or end of a post. A term needs a letter, a digit or an emoji (category So).
+    """
+    if not term.strip():
+        return f"{term!r} is blank: a term needs a letter, a digit or an emoji"
+    if any(unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") and char not in _JOINERS for char in term):
+        return f"{term!r} holds a control or invisible character"
+    if not any(unicodedata.category(char)[0] in "LN" or unicodedata.category(char) == "So" for char in term):
+        return f"{term!r} has no letter, digit or emoji, so it would match punctuation, not a word"
+    if term != term.strip():
+        return f"{term!r} has spaces around it, so it would miss the start and end of a post: write {term.strip()!r}"
+    return None
+
+
+#: Invisible characters that belong inside emoji and words: the zero-width joiner and non-joiner.
+_JOINERS = frozenset("\u200c\u200d")
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _key(prefix: str, name: str) -> str:
+    """A dotted TOML key as it is written in brand.toml: `vocabulary.prefer."femme de ménage"`."""
+    return f"{prefix}.{name}" if _BARE_KEY.match(name) else f'{prefix}."{name}"'
+
+
 class _Reader:
     """Pulls typed values out of the parsed TOML, naming file and key on every error."""
 
@@ -150,6 +180,49 @@ class _Reader:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.fail(key, "must be a list of strings")
         return tuple(value)
+
+    def term(self, value: Any, key: str) -> str:
+        term = self.text(value, key)
+        problem = term_problem(term)
+        if problem:
+            raise self.fail(key, problem)
+        return term
+
+    def terms(self, value: Any, key: str) -> tuple[str, ...]:
+        return tuple(self.term(term, key) for term in self.strings(value, key))
+
+    def prefer(self, value: Any, key: str) -> dict[str, str]:
+        """{term to replace: the brand's term}; a term that is its own replacement would always fire."""
+        out = {}
+        for term, preferred in self.table(value, key).items():
+            entry = _key(key, term)
+            self.term(term, key)
+            out[term] = self.term(preferred, entry)
+            if term.casefold() == preferred.casefold():
+                raise self.fail(entry, f"{term!r} is preferred to itself")
+        return out
+
+    def vocabulary(self, table: dict[str, Any]) -> tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]:
+        """prefer, avoid and brand_terms, each valid and none contradicting another."""
+        prefer = self.prefer(table.get("prefer", {}), "vocabulary.prefer")
+        avoid = self.terms(table.get("avoid", []), "vocabulary.avoid")
+        brand_terms = self.terms(table.get("brand_terms", []), "vocabulary.brand_terms")
+        spellings: dict[str, str] = {}
+        for term in brand_terms:
+            other = spellings.setdefault(term.casefold(), term)
+            if other != term:
+                raise self.fail(
+                    "vocabulary.brand_terms", f"{other!r} and {term!r} differ only in case: keep the one spelling"
+                )
+        for term in avoid:
+            if term.casefold() in spellings:
+                raise self.fail(
+                    "vocabulary.avoid", f"{term!r} is also a brand term: every post naming the brand would be flagged"
+                )
+            for wrong, preferred in prefer.items():
+                if term.casefold() == preferred.casefold():
+                    raise self.fail("vocabulary.avoid", f"{term!r} is also what the brand says instead of {wrong!r}")
+        return prefer, avoid, brand_terms
 
     def tone(self, value: Any, key: str) -> dict[str, float]:
         table = self.table(value, key)
@@ -181,9 +254,7 @@ def parse_profile(data: dict[str, Any], path: Path) -> BrandProfile:
     read.check_keys(data, _ALLOWED[""], "")
     vocabulary = read.table(data.get("vocabulary", {}), "vocabulary")
     read.check_keys(vocabulary, _ALLOWED["vocabulary"], "vocabulary")
-    prefer = read.table(vocabulary.get("prefer", {}), "vocabulary.prefer")
-    for term, preferred in prefer.items():
-        read.text(preferred, f"vocabulary.prefer.{term}")
+    prefer, avoid, brand_terms = read.vocabulary(vocabulary)
     nlp = read.table(data.get("nlp", {}), "nlp")
     read.check_keys(nlp, _ALLOWED["nlp"], "nlp")
     pipeline = read.text(nlp.get("pipeline", "auto"), "nlp.pipeline")
@@ -195,7 +266,9 @@ def parse_profile(data: dict[str, Any], path: Path) -> BrandProfile:
             raise read.fail("languages", f"{lang!r} is not supported (en, fr)")
     channels = {}
     for name, table in read.table(data.get("channels", {}), "channels").items():
-        key = f"channels.{name}"
+        key = _key("channels", name)
+        if not name.strip():
+            raise read.fail(key, "a channel needs a name")
         read.check_keys(read.table(table, key), _ALLOWED["channel"], key)
         channels[name.lower()] = ChannelProfile(tone=read.tone(table.get("tone", {}), f"{key}.tone"))
     return BrandProfile(
@@ -203,9 +276,9 @@ def parse_profile(data: dict[str, Any], path: Path) -> BrandProfile:
         proposition=read.text(data.get("proposition", ""), "proposition").strip(),
         languages=languages,
         tone=read.tone(data.get("tone", {}), "tone"),
-        prefer=dict(prefer),
-        avoid=read.strings(vocabulary.get("avoid", []), "vocabulary.avoid"),
-        brand_terms=read.strings(vocabulary.get("brand_terms", []), "vocabulary.brand_terms"),
+        prefer=prefer,
+        avoid=avoid,
+        brand_terms=brand_terms,
         channels=channels,
         pipeline=pipeline,
     )
