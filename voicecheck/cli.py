@@ -356,10 +356,12 @@ def tone(posts: tuple[str, ...], fmt: str, pipeline: str | None, **opts: Any) ->
         elif fmt == "csv":
             import csv
 
+            from voicecheck.formats.escape import csv_row
+
             writer = csv.writer(out)
             writer.writerow(["id", "channel", "lang", "formality", "humor", "irreverence", "enthusiasm"])
-            for r in results:
-                writer.writerow([r["id"], r["channel"] or "", r["lang"], *r["tone"].values()])
+            for r in results:  # cells a spreadsheet would run as formulas are quoted
+                writer.writerow(csv_row([r["id"], r["channel"] or "", r["lang"], *r["tone"].values()]))
         else:
             out.write(f"{'FORMALITY':>9} {'HUMOR':>5} {'IRREV':>5} {'ENTHUS':>6}  {'LANG':<4} ID\n")
             for r in results:

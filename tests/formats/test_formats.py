@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -10,6 +11,8 @@ from voicecheck.formats import FORMATTERS, formatter
 from voicecheck.formats.escape import HIDDEN
 from voicecheck.formats.location import location
 from voicecheck.formats.report_text import write_report
+
+from ..conftest import run_cli
 
 DRIFT = {
     "id": "p1", "channel": "instagram", "lang": "en", "score": 1.5, "flagged": True, "verdict": "drift",
@@ -198,3 +201,12 @@ def test_text_report_spells_out_control_characters() -> None:
     write_report(report, out)
     assert HIDDEN.search(out.getvalue().replace("\n", "")) is None
     assert "Voice report for Acme\\x1b[31mred" in out.getvalue() and "id\\n\\x1b" in out.getvalue()
+
+
+def test_tone_csv_cells_never_run_as_formulas(tmp_path: Path) -> None:
+    posts = tmp_path / "posts.csv"
+    posts.write_text('id,channel,text\n"=HYPERLINK(""http://x.example"",""click"")",@SUM(1),Hello there!\n', "utf-8")
+    result = run_cli("tone", "--format", "csv", "--pipeline", "blank", posts)
+    assert result.returncode == 0, result.stderr
+    (row,) = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert row["id"] == '\'=HYPERLINK("http://x.example","click")' and row["channel"] == "'@sum(1)"
