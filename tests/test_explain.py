@@ -84,3 +84,13 @@ def test_style_reasons_name_the_posts_own_words_of_a_word_class(sample_model: Sa
     casual = next(reason for reason in reasons if reason.get("feature") == "casual_words")
     assert casual["words"] == ["yo", "pis", "chu", "lol"]  # the first four, as they come
     assert casual["message"].startswith("more casual words and slang (yo, pis, chu, lol): ")
+
+
+def test_every_reason_code_is_documented() -> None:
+    from pathlib import Path
+
+    from voicecheck.explain import CODES
+
+    documented = (Path(__file__).resolve().parents[1] / "docs" / "reasons.md").read_text(encoding="utf-8")
+    for kind, code in CODES.items():
+        assert f"| {code} | `{kind}` |" in documented
