@@ -17,6 +17,7 @@ from voicecheck import MODEL_FORMAT, __version__
 from voicecheck.errors import VoicecheckError
 from voicecheck.formats import FORMATTERS, formatter
 from voicecheck.formats.destination import atomic_output, refuse_overwriting_inputs
+from voicecheck.formats.escape import visible_lines
 from voicecheck.formats.report_text import write_report
 from voicecheck.nlp import PIPELINE_MODES, pipeline_mode_from_env
 from voicecheck.profile import STARTER_PROFILE, BrandProfile, load_profile
@@ -105,7 +106,7 @@ def _progress(items: Iterable[Any], quiet: bool, label: str) -> Iterator[Any]:
 
 def _say(message: str, quiet: bool) -> None:
     if not quiet:
-        click.echo(message, err=True)
+        click.echo(visible_lines(message), err=True)  # file names may hold control characters
 
 
 def _say_read(stats: ReadStats, quiet: bool) -> None:
@@ -123,7 +124,7 @@ def _run(action: Callable[[], int]) -> None:
         try:
             code = action()
         except VoicecheckError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(visible_lines(f"error: {exc}"), err=True)
             code = Exit.ERROR
         except BrokenPipeError:
             sys.stderr.close()
@@ -131,7 +132,7 @@ def _run(action: Callable[[], int]) -> None:
         finally:
             for warning in caught:
                 if issubclass(warning.category, UserWarning) and "voicecheck" in str(warning.filename):
-                    click.echo(f"warning: {warning.message}", err=True)
+                    click.echo(visible_lines(f"warning: {warning.message}"), err=True)
     sys.exit(int(code))
 
 

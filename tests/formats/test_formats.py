@@ -12,7 +12,7 @@ from voicecheck.formats.escape import HIDDEN
 from voicecheck.formats.location import location
 from voicecheck.formats.report_text import write_report
 
-from ..conftest import run_cli
+from ..conftest import SAMPLE_MODEL, run_cli
 
 DRIFT = {
     "id": "p1", "channel": "instagram", "lang": "en", "score": 1.5, "flagged": True, "verdict": "drift",
@@ -210,3 +210,12 @@ def test_tone_csv_cells_never_run_as_formulas(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     (row,) = list(csv.DictReader(io.StringIO(result.stdout)))
     assert row["id"] == '\'=HYPERLINK("http://x.example","click")' and row["channel"] == "'@sum(1)"
+
+
+def test_messages_on_stderr_spell_out_control_characters_in_file_names(tmp_path: Path) -> None:
+    (tmp_path / "\x1b]0;owned\x07été.md").write_bytes(b"\x00binary")
+    (tmp_path / "good.md").write_text("Bonjour! Notre équipe passe chez vous demain matin.\n", encoding="utf-8")
+    result = run_cli("check", "--model", SAMPLE_MODEL, "--fail-on", "never", ".", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "\\x1b]0;owned\\x07été.md" in result.stderr

@@ -48,6 +48,11 @@ def visible(text: str) -> str:
     return HIDDEN.sub(_shown, text)
 
 
+def visible_lines(text: str) -> str:
+    """`visible`, line by line: for messages whose own line breaks are meant (a list of files)."""
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
 def encodable(text: str) -> str:
     """`text` with lone surrogates (bytes that were not UTF-8) as U+FFFD, so it encodes as UTF-8."""
     return _SURROGATES.sub("\ufffd", text)
