@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -178,3 +179,15 @@ def test_check_since_refuses_an_option_or_nothing_as_revision(repo: Path, since:
     assert result.stderr.startswith("error: --since")
     assert "Traceback" not in result.stderr
     assert not (repo / "written.txt").exists()
+
+
+def test_check_since_with_nothing_changed_still_replaces_the_output(repo: Path) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "second")
+    stale = repo / "results.sarif"
+    stale.write_text('{"results of": "an older run"}\n')
+    result = run_cli("check", "--model", SAMPLE_MODEL, "--since", "HEAD", "--format", "sarif", "-o", stale, cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert "no post files changed since HEAD: nothing to check" in result.stderr
+    document = json.loads(stale.read_text(encoding="utf-8"))
+    assert document["version"] == "2.1.0" and document["runs"][0]["results"] == []

@@ -290,7 +290,13 @@ def check(
 
             files = changed_since(since, posts)
             if not files:
-                _say(f"no post files changed since {visible(since)}: nothing to check", opts["quiet"])
+                line = f"no post files changed since {visible(since)}: nothing to check"
+                _say(line, opts["quiet"])
+                if output or fmt in ("json", "sarif"):  # a document with no results, not a stale or empty file
+                    if output:
+                        refuse_overwriting_inputs(output, [], model_dir)
+                    with atomic_output(output) as out:
+                        formatter(fmt, out).close({"line": line, "verdicts": {}, "input": ReadStats().as_dict()})
                 return Exit.CLEAN
         elif not files:
             raise click.UsageError("give the post files to check, or --since REF")
