@@ -35,6 +35,8 @@ def drafts(tmp_path: Path) -> Path:
         ("drafts/link.md", ["drafts/été.md"]),
         ("hard.md", ["drafts/été.md"]),
         ("drafts/notes.csv", ["posts.csv", "drafts/notes.csv"]),
+        ("drafts/results.md", ["drafts"]),  # not there yet, but the next run would read it as posts
+        ("drafts/sub/results.html", ["website=drafts"]),
     ],
 )
 def test_an_output_that_is_an_input_is_refused(
@@ -50,7 +52,7 @@ def test_an_output_that_is_an_input_is_refused(
 def test_other_outputs_are_fine(drafts: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(drafts.parent)
     refuse_overwriting_inputs("results.csv", ["drafts", "drafts/notes.csv", "-"])
-    refuse_overwriting_inputs("drafts/results.md", ["drafts"])  # not there yet: this run cannot read it
+    refuse_overwriting_inputs("drafts/.results.md", ["drafts"])  # a hidden file: the folder's reading passes it over
     refuse_overwriting_inputs("drafts/notes.csv", ["drafts"])  # reading the folder passes CSV files over
 
 

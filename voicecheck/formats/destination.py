@@ -19,7 +19,7 @@ from typing import TextIO
 
 from voicecheck.errors import InputError, VoicecheckError
 from voicecheck.formats.escape import visible
-from voicecheck.readers import ReadStats, Source, parse_source
+from voicecheck.readers import FOLDER_SUFFIXES, ReadStats, Source, parse_source
 from voicecheck.readers.base import STDIN
 
 #: Why writing to a file that opened fine can still fail.
@@ -41,10 +41,19 @@ def refuse_overwriting_inputs(output: str, arguments: Iterable[str], model_dir: 
 
 
 def _reads(source: Source, target: Path) -> bool:
-    """Whether reading `source` reads `target` (itself, or one of the files of its folder)."""
+    """Whether reading `source` reads `target`: itself, or a file its folder holds or would hold.
+
+    A new file in a POSTS folder with an ending the folder's reading takes (results.md) counts:
+    the next run would read the results as posts.
+    """
     if _same(source.path, target):
         return True
-    if not (source.path.is_dir() and target.exists()):
+    if not source.path.is_dir():
+        return False
+    folder, place = _real(source.path), _real(target.parent) / target.name
+    if place.is_relative_to(folder) and target.suffix.lower() in FOLDER_SUFFIXES:
+        return not any(part.startswith(".") for part in place.relative_to(folder).parts)
+    if not target.exists():
         return False
     try:
         return any(_same(path, target) for path in source.files(ReadStats()))
