@@ -7,12 +7,14 @@ be read is named with the reason and the rest of the batch is still read.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from voicecheck.errors import InputError
-from voicecheck.readers import feeds, jsonfile, markdown, meta, plaintext, tabular, webpages, xarchive
+from voicecheck.readers import feeds, guard, jsonfile, markdown, meta, plaintext, tabular, webpages, xarchive
 from voicecheck.readers.base import STDIN, Columns, Post, ReadStats, peek
 
 __all__ = [
@@ -88,32 +90,74 @@ class Source:
 
     def files(self, stats: ReadStats) -> list[Path]:
         """The file itself, or a folder's post files (an X archive folder: its tweets files)."""
-        if self.path.is_file() or self.path == STDIN:
+        if self.path == STDIN:
             return [self.path]
-        if not self.path.is_dir():
+        mode = _mode(self.path)
+        if mode is None:
             raise InputError(f"{self.path}: no such file or folder")
+        if not stat.S_ISDIR(mode):
+            return [self.path]  # a pipe or device is refused when opened, saying what it is
         tweets = xarchive.tweet_files(self.path)
         if tweets:
             return tweets
-        found, ignored = [], 0
-        for path in sorted(self.path.rglob("*")):
-            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(self.path).parts):
-                if path.suffix.lower() in FOLDER_SUFFIXES:
-                    found.append(path)
-                else:
-                    ignored += 1
+        found, ignored = _folder_files(self.path, stats)
         stats.ignored_files += ignored
         if not found:
             raise InputError(f"{self.path}: no web pages, Markdown posts or X archive in this folder")
         return found
 
 
+def _mode(path: Path) -> int | None:
+    """The file's mode (following links), None if there is none; a path that cannot be looked at is refused."""
+    try:
+        return os.stat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        raise InputError(f"{path}: cannot read ({getattr(exc, 'strerror', None) or exc})") from exc
+
+
+def _folder_files(folder: Path, stats: ReadStats) -> tuple[list[Path], int]:
+    """A folder's post files, recursively and sorted, and how many other files it holds.
+
+    Hidden files and folders are passed over; links to folders are not followed (no loops);
+    a subfolder that cannot be read is named in a note, not passed over in silence.
+    """
+
+    def unreadable(exc: OSError) -> None:
+        stats.note(f"{exc.filename}: cannot read this folder ({exc.strerror}); its files were left out")
+
+    found, ignored = [], 0
+    for root, folders, names in os.walk(folder, onerror=unreadable):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in names:
+            path = Path(root) / name
+            if name.startswith("."):
+                continue
+            try:
+                regular = stat.S_ISREG(os.stat(path).st_mode)
+            except OSError:
+                regular = False  # a broken link, or a file gone since the folder was listed
+            if regular and path.suffix.lower() in FOLDER_SUFFIXES:
+                found.append(path)
+            else:
+                ignored += 1
+    return sorted(found), ignored
+
+
 def parse_source(argument: str) -> Source:
     """'linkedin=export.csv' tags a file's posts with a channel; a plain path keeps the source's."""
     match = _CHANNEL_PREFIX.match(argument)
-    if match and not Path(argument).exists():
+    if match and not _exists(argument):
         return Source(match.group(2), match.group(1).lower())
     return Source(argument)
+
+
+def _exists(argument: str) -> bool:
+    try:
+        return Path(argument).exists()
+    except (OSError, ValueError):
+        return False
 
 
 def read_posts(
@@ -163,6 +207,7 @@ def _read_file(
         if name not in FORMATS:
             raise InputError(f"{path}: unknown input format {name!r} (one of {', '.join(FORMATS)})")
         for post in FORMATS[name](path, columns, stats):
+            post = guard.checked_post(post, stats)
             if forced:
                 post = post.with_channel(forced)
             elif fallback and not post.channel:

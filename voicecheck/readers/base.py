@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import io
+import math
+import os
+import re
+import stat
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +20,15 @@ from voicecheck.errors import InputError
 
 #: Posts longer than this are judged on their beginning only (and say so).
 MAX_POST_CHARS = 5_000
+#: Bytes one record may hold (a line, a JSON item): a thousand times a long post. A longer
+#: one is refused naming where, without being read whole.
+MAX_RECORD_BYTES = 4 * 2**20
+#: Bytes of a file read as one document (a Markdown draft, a web page).
+MAX_DOCUMENT_BYTES = 10 * 2**20
+#: Characters of a file's own content that a message quotes.
+EXCERPT_CHARS = 60
+#: Skip reasons and notes a summary names; the rest are counted together.
+SUMMARY_REASONS = 12
 
 
 @dataclass
@@ -30,7 +43,8 @@ class SourceStats:
 
     def line(self) -> str:
         parts = [f"{self.path} ({self.format}): {plural(self.read, 'post')}"]
-        parts += [f"skipped {count} ({reason})" for reason, count in self.skipped.most_common()]
+        parts += [f"skipped {count} ({reason})" for reason, count in self.skipped.most_common(SUMMARY_REASONS)]
+        parts += _others(self.skipped)
         if self.error:
             parts.append("stopped: unreadable")
         return ", ".join(parts)
@@ -51,6 +65,8 @@ class ReadStats:
     sources: list[SourceStats] = field(default_factory=list)
     ignored_files: int = 0  # files in a folder that are not posts (images, scripts, ...)
     notes: list[str] = field(default_factory=list)  # how a file was read when it was not as expected
+    remarks: Counter[str] = field(default_factory=Counter)  # what was read otherwise than written, per record
+    remark_examples: dict[str, str] = field(default_factory=dict)  # remark -> first "file:line"
 
     def start(self, path: Path, format_name: str) -> SourceStats:
         self.files += 1
@@ -63,6 +79,7 @@ class ReadStats:
             self.sources[-1].format += f": {detail}"
 
     def skip(self, reason: str, where: str) -> None:
+        reason = excerpt(reason, 160)
         self.skipped[reason] += 1
         self.examples.setdefault(reason, where)
         if self.sources:
@@ -74,13 +91,20 @@ class ReadStats:
             self.sources[-1].read += 1
 
     def note(self, message: str) -> None:
-        """Say how a file was read when it differed from the usual (its encoding)."""
-        self.notes.append(message)
+        """Say how a file was read when it differed from the usual (its encoding), once."""
+        if message not in self.notes:
+            self.notes.append(message)
+
+    def remark(self, what: str, where: str) -> None:
+        """Count a record that was read otherwise than written (a field ignored, a date dropped)."""
+        what = excerpt(what, 160)
+        self.remarks[what] += 1
+        self.remark_examples.setdefault(what, where)
 
     def fail(self, message: str) -> None:
         """Record a file that could not be read to the end; the batch goes on."""
         if self.sources:
-            self.sources[-1].error = message
+            self.sources[-1].error = _shortened(message)
 
     @property
     def errors(self) -> list[str]:
@@ -100,13 +124,23 @@ class ReadStats:
 
     def summary(self) -> str:
         parts = [f"read {plural(self.read, 'post')} from {plural(self.files, 'file')}"]
-        for reason, count in self.skipped.most_common():
+        for reason, count in self.skipped.most_common(SUMMARY_REASONS):
             parts.append(f"skipped {count} ({reason}, first at {self.examples[reason]})")
+        parts += _others(self.skipped)
         if self.errors:
             parts.append(f"{plural(len(self.errors), 'file')} could not be read to the end")
         if self.ignored_files:
             parts.append(f"ignored {plural(self.ignored_files, 'file')} in folders that are not posts")
-        return "; ".join(parts + self.notes)
+        return "; ".join(parts + self.notes + self.remark_lines())
+
+    def remark_lines(self) -> list[str]:
+        """The remarks as a summary says them: 'N records: what (first at where)'."""
+        lines = [
+            f"{plural(count, 'record')}: {what} (first at {self.remark_examples[what]})"
+            for what, count in self.remarks.most_common(SUMMARY_REASONS)
+        ]
+        hidden = sum(self.remarks.values()) - sum(count for _, count in self.remarks.most_common(SUMMARY_REASONS))
+        return lines + ([f"{plural(hidden, 'record')} read otherwise than written for other reasons"] if hidden else [])
 
     def breakdown(self) -> list[str]:
         """One line per input file, for runs that mix sources."""
@@ -118,8 +152,19 @@ class ReadStats:
             "read": self.read,
             "skipped": dict(self.skipped),
             "sources": [source.as_dict() for source in self.sources],
-            "notes": list(self.notes),
+            "notes": list(self.notes) + self.remark_lines(),
         }
+
+
+def _shortened(message: str, keep: int = 300) -> str:
+    """A message cut in its middle past 2 × `keep` characters: a path and a reason both stay."""
+    return message if len(message) <= 2 * keep else f"{message[:keep]}…{message[-keep:]}"
+
+
+def _others(skipped: Counter[str]) -> list[str]:
+    """The skips beyond the reasons a summary names, counted together."""
+    hidden = sum(skipped.values()) - sum(count for _, count in skipped.most_common(SUMMARY_REASONS))
+    return [f"skipped {hidden:,} for other reasons"] if hidden else []
 
 
 @dataclass(frozen=True)
@@ -136,20 +181,36 @@ class Columns:
 #: The path that stands for standard input, as in most command-line tools.
 STDIN = Path("-")
 _stdin_bytes: bytes | None = None
+#: Byte order marks of the encodings read besides UTF-8 (UTF-32's first: it starts as UTF-16's does).
+BYTE_ORDER_MARKS = (
+    (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
+)  # fmt: skip
 
 
 def open_binary(path: Path) -> BinaryIO:
     """Open a posts file for its bytes; STDIN opens standard input.
 
     Standard input is read whole the first time and kept, so that a reader can look at its
-    first bytes to tell the format and then read it from the start, as it does a file.
+    first bytes to tell the format and then read it from the start, as it does a file. A
+    pipe, socket or device is refused before it is opened (opening a pipe can wait forever).
     """
     global _stdin_bytes
     if path != STDIN:
-        return open(path, "rb")
+        try:
+            if not stat.S_ISREG(os.stat(path).st_mode) and not path.is_dir():
+                kind = "not a regular file (a pipe, socket or device)"
+                raise InputError(f"{path}: {kind}; pipe it to standard input instead, as '-'")
+            return open(path, "rb")
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
     if _stdin_bytes is None:
         _stdin_bytes = sys.stdin.buffer.read()
     return io.BytesIO(_stdin_bytes)
+
+
+def bom_encoding(head: bytes) -> str | None:
+    """'utf-16' or 'utf-32' when the bytes start with that encoding's byte order mark."""
+    return next((name for mark, name in BYTE_ORDER_MARKS if head.startswith(mark)), None)
 
 
 def _head(path: Path) -> bytes:
@@ -158,43 +219,115 @@ def _head(path: Path) -> bytes:
         with open_binary(path) as raw:
             head = raw.read(8192)
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
     if not head:
         raise InputError("standard input is empty" if path == STDIN else f"{path}: the file is empty")
-    if b"\x00" in head:
+    encoding = bom_encoding(head)
+    if (b"\x00" in head) if encoding is None else ("\x00" in head.decode(encoding, errors="replace")):
         raise InputError(f"{path}: this looks like a binary file, not posts (it has NUL bytes)")
     return head
 
 
-def open_text(path: Path, stats: ReadStats | None = None) -> TextLines:
-    """Open a posts file as UTF-8 text, refusing empty and binary files with a clear message.
+def open_text(path: Path, stats: ReadStats | None = None, *, fall_back: bool = True) -> TextLines:
+    """Open a posts file as text, refusing empty and binary files with a clear message.
 
-    With `stats`, a file that is not UTF-8 is read as Windows-1252 instead, and `stats` says
-    so: spreadsheets on Windows save "CSV" in that encoding, French accents included.
+    Text is UTF-8, or UTF-16 or UTF-32 where a byte order mark says so (and `stats` says
+    it). With `stats` and `fall_back`, a file that is not UTF-8 is read as Windows-1252
+    instead, and `stats` says so: spreadsheets on Windows save "CSV" in that encoding.
     """
-    _head(path)
-    return TextLines(path, stats)
+    return TextLines(path, stats, fall_back=fall_back)
+
+
+def open_utf8(path: Path, stats: ReadStats | None = None) -> BinaryIO:
+    """A posts file's bytes as UTF-8, for parsers of bytes: UTF-16 and UTF-32 are transcoded."""
+    head = _head(path)
+    encoding = bom_encoding(head)
+    raw = open_binary(path)
+    if encoding is None:
+        if head.startswith(b"\xef\xbb\xbf"):
+            raw.read(3)  # a UTF-8 byte order mark, which parsers of JSON refuse
+        return raw
+    _say_encoding(path, encoding, stats)
+    return io.BufferedReader(_Transcoded(io.TextIOWrapper(raw, encoding=encoding), path))
+
+
+def _say_encoding(path: Path, encoding: str, stats: ReadStats | None) -> None:
+    if stats is not None:
+        stats.note(f"{path} is {encoding.upper()} (by its byte order mark): read as such")
+
+
+class _Transcoded(io.RawIOBase):
+    """A text stream's characters as UTF-8 bytes."""
+
+    def __init__(self, text: io.TextIOWrapper, path: Path) -> None:
+        self._text = text
+        self._path = path
+        self._pending = b""
+        self._offset = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        if self._offset >= len(self._pending):
+            try:
+                self._pending, self._offset = self._text.read(65536).encode("utf-8"), 0
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{self._path}: not valid {self._text.encoding.upper()} ({exc.reason})") from exc
+        size = min(len(buffer), len(self._pending) - self._offset)
+        buffer[:size] = self._pending[self._offset : self._offset + size]
+        self._offset += size
+        return size
+
+    def close(self) -> None:
+        self._text.close()
+        super().close()
+
+
+def peek_bytes(path: Path) -> bytes:
+    """The first bytes of a posts file, for parsers that read bytes (checked like open_text)."""
+    return _head(path)
 
 
 def peek(path: Path, size: int = 4096) -> str:
     """The first characters of a posts file, to tell its format (checked like open_text)."""
-    return _head(path)[:size].decode("utf-8", errors="replace").lstrip("\ufeff")
+    head = _head(path)
+    return head.decode(bom_encoding(head) or "utf-8", errors="replace")[:size].lstrip("\ufeff")
 
 
 #: The encoding of text that is not UTF-8: what spreadsheets on Windows save CSV in, for
 #: French and English (every byte but five decodes, so it is tried only on ASCII-clean starts).
 FALLBACK_ENCODING = "cp1252"
+#: What UTF-8 bytes that do not decode become, read with errors="surrogateescape".
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+class LineTooLong(InputError):
+    """A line over MAX_RECORD_BYTES, read past in pieces: the lines after it can still be read."""
+
+    def __init__(self, path: Path, line: int) -> None:
+        super().__init__(f"{path}:{line}: a line over {megabytes(MAX_RECORD_BYTES)}, not read")
+        self.where = f"{path}:{line}"
+        self.reason = f"a line over {megabytes(MAX_RECORD_BYTES)}"
 
 
 class TextLines:
-    """Lines of a text file, decoded one by one so a decoding error names its line."""
+    """Lines of a text file, ended by \\n, \\r\\n or \\r, decoded one by one so an error names its line.
 
-    def __init__(self, path: Path, stats: ReadStats | None = None) -> None:
+    A line over MAX_RECORD_BYTES raises LineTooLong once read past, never whole.
+    """
+
+    def __init__(self, path: Path, stats: ReadStats | None = None, *, fall_back: bool = True) -> None:
         self._path = path
-        self._encoding = "utf-8"
-        self._stats = stats  # where to say the file fell back to FALLBACK_ENCODING; None: never fall back
+        self._bom = bom_encoding(_head(path))
+        self._encoding = self._bom or "utf-8"
+        self._stats = stats  # where to say the file fell back to FALLBACK_ENCODING
+        self._fall_back = fall_back and stats is not None
         self._ascii_so_far = True  # UTF-8 and Windows-1252 read the lines so far alike
-        self._handle = open_binary(path)
+        errors = "strict" if self._bom else "surrogateescape"  # undecoded bytes are told apart per line
+        self._handle = io.TextIOWrapper(open_binary(path), encoding=self._encoding, errors=errors, newline="")
+        if self._bom:
+            _say_encoding(path, self._bom, stats)
         self._line = 0
 
     def __enter__(self) -> TextLines:
@@ -206,48 +339,99 @@ class TextLines:
     def __iter__(self) -> Iterator[str]:
         return self
 
-    def _decode(self, raw: bytes, first_line: int) -> str:
-        if first_line == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
+    def _decode(self, text: str, first_line: int) -> str:
+        """`text` as UTF-8 read it, or as Windows-1252 when that is what the file turns out to be."""
+        if first_line == 1 and text.startswith("\ufeff"):
+            text = text[1:]
             self._ascii_so_far = False  # the file says it is UTF-8
+        if self._bom:
+            return text
+        if self._encoding == FALLBACK_ENCODING:
+            return self._as_fallback(text, first_line)
+        undecoded = _UNDECODED.search(text)
+        if undecoded is None:
+            self._ascii_so_far = self._ascii_so_far and text.isascii()
+            return text
+        line = first_line + _line_ends(text[: undecoded.start()])
+        if not self._fall_back or not self._ascii_so_far:
+            # a file whose earlier lines were UTF-8 beyond ASCII is mixed: refuse it
+            raise InputError(
+                f"{self._path}: not valid UTF-8 at line {line} (byte 0x{ord(undecoded.group()) - 0xDC00:02x}); "
+                "save the file as UTF-8"
+            )
+        self._encoding = FALLBACK_ENCODING
+        decoded = self._as_fallback(text, first_line)
+        if self._stats is not None:
+            self._stats.note(f"{self._path} is not UTF-8 (line {line}): read as Windows-1252")
+        return decoded
+
+    def _as_fallback(self, text: str, first_line: int) -> str:
+        raw = text.encode("utf-8", errors="surrogateescape")
         try:
-            text = raw.decode(self._encoding)
+            return raw.decode(FALLBACK_ENCODING)
         except UnicodeDecodeError as exc:
             line = first_line + raw[: exc.start].count(b"\n")
-            fallen_back = self._fall_back(raw, line)
-            if fallen_back is None:
-                raise InputError(
-                    f"{self._path}: not valid UTF-8 at line {line} (byte 0x{raw[exc.start]:02x}); "
-                    "save the file as UTF-8"
-                ) from exc
-            text = fallen_back
-        self._ascii_so_far = self._ascii_so_far and text.isascii()
-        return text
+            raise InputError(
+                f"{self._path}: neither UTF-8 nor Windows-1252 at line {line} (byte 0x{raw[exc.start]:02x}); "
+                "save the file as UTF-8"
+            ) from exc
 
-    def _fall_back(self, raw: bytes, line: int) -> str | None:
-        """`raw` read as FALLBACK_ENCODING from here on, if nothing read before tells otherwise."""
-        if self._stats is None or self._encoding != "utf-8" or not self._ascii_so_far:
-            return None  # a file whose earlier lines were UTF-8 beyond ASCII is mixed: refuse it
+    def _readline(self, limit: int) -> str:
         try:
-            text = raw.decode(FALLBACK_ENCODING)
-        except UnicodeDecodeError:
-            return None
-        self._encoding = FALLBACK_ENCODING
-        self._stats.note(f"{self._path} is not UTF-8 (line {line}): read as Windows-1252")
-        return text
+            return self._handle.readline(limit)
+        except UnicodeDecodeError as exc:
+            where = f"{self._path}:{self._line + 1}"
+            raise InputError(f"{where}: not valid {self._encoding.upper()} ({exc.reason})") from exc
+        except OSError as exc:
+            raise InputError(f"{self._path}:{self._line + 1}: cannot read ({exc.strerror or exc})") from exc
 
     def __next__(self) -> str:
-        raw = self._handle.readline()
-        if not raw:
+        line = self._readline(MAX_RECORD_BYTES + 1)
+        if not line:
             raise StopIteration
         self._line += 1
-        return self._decode(raw, self._line)
+        if len(line.rstrip("\r\n")) > MAX_RECORD_BYTES:
+            while line and not line.endswith(("\n", "\r")):
+                line = self._readline(2**16)  # read past the rest, a piece at a time
+            raise LineTooLong(self._path, self._line)
+        return self._decode(line, self._line)
 
-    def read(self) -> str:
-        """The rest of the file."""
-        text = self._decode(self._handle.read(), self._line + 1)
-        self._line += text.count("\n")
-        return text
+    def read(self, limit: int = MAX_DOCUMENT_BYTES) -> str:
+        """The rest of the file, refused past `limit` characters without reading further."""
+        try:
+            text = self._handle.read(limit + 1)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{self._path}: not valid {self._encoding.upper()} ({exc.reason})") from exc
+        if len(text) > limit:
+            raise InputError(f"{self._path}: over {megabytes(limit)}, too big for one document")
+        decoded = self._decode(text, self._line + 1)
+        self._line += _line_ends(text)
+        return decoded
+
+
+def _line_ends(text: str) -> int:
+    """How many lines `text` ends, counting \\r\\n once and a lone \\r as a line end."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def megabytes(size: int) -> str:
+    """'4 MB', for the limits in messages."""
+    return f"{size / 2**20:g} MB"
+
+
+def excerpt(value: object, limit: int = EXCERPT_CHARS, one_line: bool = True) -> str:
+    """Text of the file's as a message quotes it: on one line, at most `limit` characters."""
+    text = " ".join(str(value).split()) if one_line else str(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
+def some(names: Iterable[object], shown: int = 8) -> str:
+    """'a, b, c', or 'a, b, … h and 999,992 more (1,000,000 in all)': a list a message can hold."""
+    names = list(names)
+    quoted = [excerpt(name, 40) for name in names[:shown]]
+    if len(names) <= shown:
+        return ", ".join(quoted)
+    return f"{', '.join(quoted)} and {len(names) - shown:,} more ({len(names):,} in all)"
 
 
 def plural(count: int, noun: str) -> str:
@@ -295,7 +479,7 @@ def iso_date(value: str | int | float | None, *formats: str) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, tz=UTC).isoformat()
+        return unix_time(value)
     text = value.strip()
     for pattern in formats:
         try:
@@ -303,6 +487,18 @@ def iso_date(value: str | int | float | None, *formats: str) -> str | None:
         except ValueError:
             continue
     return text
+
+
+#: Unix times that are dates (years 1 to 9999).
+FIRST_TIME = datetime(1, 1, 2, tzinfo=UTC).timestamp()
+LAST_TIME = datetime(9999, 12, 30, tzinfo=UTC).timestamp()
+
+
+def unix_time(value: float) -> str | None:
+    """A Unix time as ISO 8601, or None for a number no calendar holds (1e300, NaN, true)."""
+    if isinstance(value, bool) or not (math.isfinite(value) and FIRST_TIME <= value <= LAST_TIME):
+        return None
+    return datetime.fromtimestamp(value, tz=UTC).isoformat()
 
 
 def clean_text(text: str) -> str:

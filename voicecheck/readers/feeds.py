@@ -1,20 +1,34 @@
 """Blogs: WordPress exports (WXR), RSS and Atom feeds, one post per item, HTML turned into text.
 
 XML is parsed with lxml without entity expansion, DTD loading or network access (no
-"billion laughs", no external entities) and with libxml2's size limits on, and streamed:
-each item is cleared once read, so a large export reads in flat memory. A feed's language
+external entities are read, a "billion laughs" is refused by libxml2's bound on
+amplification) and with libxml2's size limits on, and streamed: each item is cleared once
+read, so a large export reads in flat memory. Entities the file declares for itself
+(`<!ENTITY brand "Maison Claire">`) are put in the text here, within a budget. A feed's language
 is not used: bilingual blogs declare one for posts in both, so each post's is detected.
 """
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
 from voicecheck.errors import InputError
-from voicecheck.readers.base import Columns, Post, ReadStats, clean_text, iso_date, open_binary, peek
+from voicecheck.readers.base import (
+    Columns,
+    Post,
+    ReadStats,
+    bom_encoding,
+    clean_text,
+    excerpt,
+    iso_date,
+    open_binary,
+    peek_bytes,
+)
 from voicecheck.readers.htmltext import html_to_text, web_library
 
 CHANNEL = "blog"
@@ -34,8 +48,11 @@ def sniff(head: str) -> str | None:
 def read_feed(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
     del columns  # a feed has no columns
     etree = web_library("lxml.etree")
-    peek(path)  # refuses empty and binary files with the usual messages
+    encoding = bom_encoding(peek_bytes(path))  # refuses empty and binary files with the usual messages
+    if encoding:
+        stats.note(f"{path} is {encoding.upper()} (by its byte order mark): read as such")
     described = False
+    entities: _Entities | None = None
     with open_binary(path) as raw:
         events = etree.iterparse(
             raw, events=("end",), resolve_entities=False, no_network=True, load_dtd=False,
@@ -46,21 +63,23 @@ def read_feed(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
                 name = etree.QName(elem)
                 if (name.localname, name.namespace) not in (("item", None), ("entry", ATOM)):
                     continue
-                fields = _fields(elem, etree)
+                if entities is None:
+                    entities = _Entities(elem.getroottree().docinfo, path, stats, f"{path}:{elem.sourceline or '?'}")
+                fields = _fields(elem, etree, entities)
                 if not described:
                     stats.describe(_kind(fields, name.namespace))
                     described = True
-                post = _post(fields, f"{path}:{elem.sourceline}", stats)
+                post = _post(fields, f"{path}:{elem.sourceline or '?'}", stats)
                 if post is not None:
                     yield post
                 elem.clear(keep_tail=False)
                 while elem.getprevious() is not None:
                     del elem.getparent()[0]
         except etree.XMLSyntaxError as exc:
-            raise InputError(f"{path}:{exc.lineno}: not well-formed XML ({exc.msg})") from exc
+            raise InputError(f"{path}:{exc.lineno}: not well-formed XML ({excerpt(exc.msg, 200)})") from exc
 
 
-def _fields(item: Any, etree: Any) -> dict[str, str]:
+def _fields(item: Any, etree: Any, entities: _Entities) -> dict[str, str]:
     """An item's children by short name ('title', 'content:encoded', 'wp:status', ...)."""
     fields: dict[str, str] = {}
     for child in item:
@@ -71,11 +90,58 @@ def _fields(item: Any, etree: Any) -> dict[str, str]:
         key = f"{prefix}:{name.localname}" if prefix else name.localname
         if key == "link" and child.get("href"):
             fields.setdefault(key, child.get("href"))
-        elif key == "content" and child.get("type") == "xhtml":
-            fields.setdefault(key, "".join(etree.tostring(part, encoding="unicode") for part in child))
-        elif child.text and child.text.strip():
-            fields.setdefault(key, child.text.strip())
+        elif (text := _inner(child, etree, entities).strip()) and key not in fields:
+            fields[key] = text
     return fields
+
+
+def _inner(element: Any, etree: Any, entities: _Entities) -> str:
+    """An element's content whole: its text, its children's markup (Atom's xhtml, stray HTML)
+    and the text of the entities the file declares, each in its place."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag is etree.Entity:
+            parts.append(entities.text(child.name))
+        elif isinstance(child.tag, str):
+            parts.append(etree.tostring(child, encoding="unicode", with_tail=False))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+_ENTITY_REFERENCE = re.compile(r"&([A-Za-z_][\w.-]*);")
+#: Characters the entities of one file may expand to, in all (libxml2 refuses far smaller bombs).
+ENTITY_BUDGET = 2**20
+
+
+class _Entities:
+    """The text of the entities a file declares in its DTD, expanded within ENTITY_BUDGET."""
+
+    def __init__(self, docinfo: Any, path: Path, stats: ReadStats, where: str) -> None:
+        dtd = docinfo.internalDTD
+        declared = list(dtd.iterentities()) if dtd is not None else []
+        self._internal = {entity.name: entity.content for entity in declared if entity.content is not None}
+        self._path = path
+        self._stats = stats
+        self._where = where
+        self._spent = 0
+
+    def text(self, name: str, depth: int = 0) -> str:
+        """An entity's text, its own entities expanded; one declared outside the file is left out."""
+        content = self._internal.get(name)
+        if content is None or depth > 16:
+            self._stats.remark(f"an entity declared outside the file (&{excerpt(name, 30)};), left out", self._where)
+            return ""
+        expanded = _ENTITY_REFERENCE.sub(lambda m: self._nested(m, depth), content)
+        self._spent += len(expanded)
+        if self._spent > ENTITY_BUDGET:
+            raise InputError(f"{self._path}: its entities expand to over {ENTITY_BUDGET:,} characters")
+        return html.unescape(expanded) if depth == 0 else expanded
+
+    def _nested(self, match: re.Match[str], depth: int) -> str:
+        name = match.group(1)
+        if name in ("amp", "lt", "gt", "quot", "apos"):
+            return match.group(0)  # unescaped with the character references, once all is expanded
+        return self.text(name, depth + 1)
 
 
 def _prefix(namespace: str) -> str | None:

@@ -7,18 +7,19 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import ijson
-
 from voicecheck.errors import InputError
+from voicecheck.readers import guard
 from voicecheck.readers.base import (
     Columns,
+    LineTooLong,
     Post,
     ReadStats,
     channel_name,
     clean_text,
+    excerpt,
     lang_code,
-    open_binary,
     open_text,
+    open_utf8,
     peek,
 )
 from voicecheck.readers.tabular import (
@@ -30,14 +31,12 @@ from voicecheck.readers.tabular import (
 )
 
 
-def _field(record: Mapping[str, Any], chosen: str | None, names: tuple[str, ...]) -> Any:
+def _key(record: Mapping[str, Any], chosen: str | None, names: tuple[str, ...]) -> str | None:
+    """The record's key for a field: the one chosen, else the first usual name present."""
     if chosen is not None:
-        return record.get(chosen)
+        return chosen
     lowered = {str(key).lower(): key for key in record}
-    for name in names:
-        if name in lowered:
-            return record[lowered[name]]
-    return None
+    return next((lowered[name] for name in names if name in lowered), None)
 
 
 #: What a JSON value is, in the words of a skip reason (bool before int: it is one).
@@ -62,14 +61,16 @@ def _post(record: Any, columns: Columns, where: str, fallback_id: str, stats: Re
     if not isinstance(record, Mapping):
         stats.skip("not an object or a string", where)
         return None
-    text = _field(record, columns.text, TEXT_NAMES)
+    text_key = _key(record, columns.text, TEXT_NAMES)
+    text = record.get(text_key) if text_key is not None else None
     if not isinstance(text, str) or not clean_text(text):
         stats.skip(_why_no_text(text), where)
         return None
 
     def scalar(chosen: str | None, names: tuple[str, ...]) -> str | None:
-        value = _field(record, chosen, names)
-        return None if value is None or value == "" else str(value)
+        """A field written as text or a number (an id, a channel, a date), else None."""
+        key = _key(record, chosen, names)
+        return guard.identifier(record, key, where, stats) if key is not None else None
 
     return Post(
         id=scalar(columns.id, ID_NAMES) or fallback_id,
@@ -82,15 +83,30 @@ def _post(record: Any, columns: Columns, where: str, fallback_id: str, stats: Re
 
 
 def read_jsonl(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
-    with open_text(path) as handle:
-        for number, line in enumerate(handle, start=1):
+    """One post per line; a line too long or nested too deep is skipped, saying so."""
+    with open_text(path, stats, fall_back=False) as handle:  # JSON is UTF-8 (or says it is UTF-16)
+        number = 0
+        while True:
+            try:
+                line = next(handle)
+            except StopIteration:
+                return
+            except LineTooLong as exc:
+                number += 1
+                stats.skip(exc.reason, exc.where)
+                continue
+            number += 1
+            line = line.lstrip("\ufeff")  # a BOM starts each file that was joined to the others with `cat`
             if not line.strip():
                 continue
             where = f"{path}:{number}"
             try:
-                record = json.loads(line)
+                record = guard.json_line(line, where, stats)
             except json.JSONDecodeError as exc:
                 raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
+            if isinstance(record, guard.Skipped):
+                stats.skip(record.reason, where)
+                continue
             post = _post(record, columns, where, where, stats)
             if post is not None:
                 yield post
@@ -106,13 +122,11 @@ def read_json(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
                 prefix = f"{key}.item"
                 break
         else:
-            raise InputError(f"{path}: expected a JSON array of posts or an object with a 'posts' array")
-    with open_binary(path) as raw:
-        try:
-            for number, record in enumerate(ijson.items(raw, prefix, use_float=True), start=1):
-                where = f"{path}#{number}"
-                post = _post(record, columns, where, where, stats)
-                if post is not None:
-                    yield post
-        except ijson.JSONError as exc:
-            raise InputError(f"{path}: not valid JSON ({exc})") from exc
+            raise InputError(
+                f"{path}: expected a JSON array of posts or an object with a 'posts' array "
+                f"(it starts {excerpt(head, 30)!r})"
+            )
+    for where, record in guard.json_records(lambda: open_utf8(path, stats), prefix, path, stats):
+        post = _post(record, columns, where, where, stats)
+        if post is not None:
+            yield post

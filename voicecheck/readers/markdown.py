@@ -7,14 +7,17 @@ several, numbered `id-1`, `id-2`, …. Markup is stripped so only the words are 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import frontmatter
 import yaml
 
 from voicecheck.errors import InputError
-from voicecheck.readers.base import Columns, Post, ReadStats, channel_name, clean_text, lang_code, open_text
+from voicecheck.readers import guard
+from voicecheck.readers.base import Columns, Post, ReadStats, channel_name, clean_text, excerpt, lang_code, open_text
 
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$", re.M)
 _MARKUP = [
@@ -33,17 +36,64 @@ def strip_markup(text: str) -> str:
     return clean_text(text)
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader without aliases and within MAX_DEPTH: front matter never needs either.
+
+    An alias makes a "billion laughs" of a few hundred bytes (nine lists of nine aliases);
+    deep nesting makes the composer recurse until Python stops it.
+    """
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not read here", event.start_mark)
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > guard.MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested deeper than {guard.MAX_DEPTH} levels", self.peek_event().start_mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _split(source: str, path: Path, stats: ReadStats) -> tuple[Mapping[str, Any], str]:
+    """The front matter (YAML between `---` lines at the top, if any) and the body."""
+    handler = frontmatter.YAMLHandler()
+    if not handler.detect(source):
+        return {}, source
+    try:
+        matter, body = handler.split(source)
+    except ValueError:
+        return {}, source  # no closing `---`: all of it is the post
+    try:
+        meta = yaml.load(matter, Loader=_FrontMatterLoader)
+    except yaml.MarkedYAMLError as exc:
+        line = f":{exc.problem_mark.line + 2}" if exc.problem_mark else ""  # the front matter starts on line 2
+        raise InputError(f"{path}{line}: unreadable front matter ({excerpt(exc.problem or exc, 200)})") from exc
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:  # ValueError: a date no calendar holds
+        raise InputError(f"{path}: unreadable front matter ({excerpt(exc, 200)})") from exc
+    if meta is not None and not isinstance(meta, Mapping):
+        stats.remark(f"front matter that is {guard.kind_of(meta)}, not keys and values, so it was ignored", str(path))
+        meta = None
+    return meta or {}, body.strip()
+
+
 def read_markdown(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
     del columns
     with open_text(path, stats) as handle:
-        source = handle.read()
-    try:
-        document = frontmatter.loads(source)
-    except yaml.YAMLError as exc:
-        raise InputError(f"{path}: unreadable front matter ({exc})") from exc
-    meta = document.metadata
-    base_id = str(meta.get("id") or path.stem)
-    parts = [strip_markup(part) for part in _RULE.split(document.content)]
+        source = clean_text(handle.read())
+    meta, body = _split(source, path, stats)
+    where = f"{path}#1"
+
+    def scalar(key: str) -> str | None:
+        value = guard.field(meta, key, (str, int, float, date), where, stats)
+        return None if value is None or value == "" else excerpt(value, 200)
+
+    base_id = scalar("id") or path.stem
+    channel, lang, when = channel_name(scalar("channel")), lang_code(scalar("lang")), scalar("date")
+    parts = [strip_markup(part) for part in _RULE.split(body)]
     numbered = len([part for part in parts if part]) > 1
     for number, text in enumerate(parts, start=1):
         where = f"{path}#{number}"
@@ -54,8 +104,8 @@ def read_markdown(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Po
         yield Post(
             id=f"{base_id}-{number}" if numbered else base_id,
             text=text,
-            channel=channel_name(str(meta["channel"])) if meta.get("channel") else None,
-            lang=lang_code(str(meta["lang"])) if meta.get("lang") else None,
-            date=str(meta["date"]) if meta.get("date") else None,
+            channel=channel,
+            lang=lang,
+            date=when,
             where=where,
         )

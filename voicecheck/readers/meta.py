@@ -17,10 +17,9 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import ijson
-
 from voicecheck.errors import InputError
-from voicecheck.readers.base import Columns, Post, ReadStats, clean_text, iso_date, open_binary, peek
+from voicecheck.readers import guard
+from voicecheck.readers.base import Columns, Post, ReadStats, clean_text, open_utf8, peek
 
 _FACEBOOK_POST = re.compile(r'"timestamp"\s*:\s*\d+.*"data"\s*:\s*\[', re.DOTALL)
 _INSTAGRAM_MEDIA = re.compile(r'"media"\s*:\s*\[\s*\{.*"creation_timestamp"', re.DOTALL)
@@ -52,30 +51,32 @@ def repair_mojibake(text: str) -> str:
 def read_facebook_posts(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
     del columns  # the export's layout is fixed
     for where, item in _items(path, ("item", "status_updates_v2.item"), stats):
-        texts = [d["post"] for d in item.get("data") or [] if isinstance(d, Mapping) and isinstance(d.get("post"), str)]
+        parts = [part for part in guard.items(item, "data", where, stats) if isinstance(part, Mapping)]
+        texts = [text for part in parts if (text := guard.field(part, "post", str, where, stats))]
         text = clean_text(repair_mojibake("\n".join(texts)))
         if not text:
             stats.skip("no text (a photo, link or check-in only)", where)
             continue
-        yield Post(id=where, text=text, channel="facebook", date=iso_date(item.get("timestamp")), where=where)
+        date = guard.unix_date(item.get("timestamp"), where, stats)
+        yield Post(id=where, text=text, channel="facebook", date=date, where=where)
 
 
 def read_instagram_posts(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
     del columns
     for where, item in _items(path, ("item", "ig_reels_media.item"), stats):
-        media = [m for m in item.get("media") or [] if isinstance(m, Mapping)]
-        first = media[0] if media else {}
-        caption = item.get("title") or first.get("title") or ""
-        text = clean_text(repair_mojibake(caption)) if isinstance(caption, str) else ""
+        media = [m for m in guard.items(item, "media", where, stats) if isinstance(m, Mapping)]
+        first: Mapping[str, Any] = media[0] if media else {}
+        caption = guard.field(item, "title", str, where, stats) or guard.field(first, "title", str, where, stats)
+        text = clean_text(repair_mojibake(caption or ""))
         if not text:
             stats.skip("no caption", where)
             continue
         timestamp = item.get("creation_timestamp") or first.get("creation_timestamp")
         yield Post(
-            id=str(first.get("uri") or where),
+            id=guard.identifier(first, "uri", where, stats) or where,
             text=text,
             channel="instagram",
-            date=iso_date(timestamp),
+            date=guard.unix_date(timestamp, where, stats),
             where=where,
         )
 
@@ -86,12 +87,8 @@ def _items(path: Path, prefixes: tuple[str, ...], stats: ReadStats) -> Iterator[
     prefix = prefixes[0] if head.startswith("[") else next((p for p in prefixes[1:] if p.split(".")[0] in head), None)
     if prefix is None:
         raise InputError(f"{path}: not a posts file of this export (expected an array of posts)")
-    with open_binary(path) as raw:
-        try:
-            for number, item in enumerate(ijson.items(raw, prefix, use_float=True), start=1):
-                if isinstance(item, Mapping):
-                    yield f"{path}#{number}", item
-                else:
-                    stats.skip("not a post record", f"{path}#{number}")
-        except ijson.JSONError as exc:
-            raise InputError(f"{path}: not valid JSON ({exc})") from exc
+    for where, item in guard.json_records(lambda: open_utf8(path, stats), prefix, path, stats):
+        if isinstance(item, Mapping):
+            yield where, item
+        else:
+            stats.skip("not a post record", where)

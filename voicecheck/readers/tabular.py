@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import sys
 from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -11,16 +11,20 @@ from typing import Any
 
 from voicecheck.errors import InputError
 from voicecheck.readers.base import (
+    MAX_RECORD_BYTES,
     Columns,
+    LineTooLong,
     Post,
     ReadStats,
     TextLines,
     channel_name,
     clean_text,
+    excerpt,
     iso_date,
     lang_code,
     open_text,
     plural,
+    some,
 )
 from voicecheck.readers.layouts import Layout, recognise
 
@@ -47,13 +51,13 @@ HEADER_SEARCH_ROWS = 5
 #: locales whose decimal mark is a comma save "CSV" with semicolons.
 CSV_DELIMITERS = (",", ";", "\t")
 
-csv.field_size_limit(sys.maxsize)
+csv.field_size_limit(MAX_RECORD_BYTES)  # a field as long as a record: TextLines bounds each line
 
 
 def _pick(header: list[str], chosen: str | None, names: tuple[str, ...], path: Path) -> str | None:
     if chosen is not None:
         if chosen not in header:
-            raise InputError(f"{path}: no column {chosen!r}; the columns are {', '.join(header)}")
+            raise InputError(f"{path}: no column {excerpt(chosen)!r}; the columns are {some(header)}")
         return chosen
     lowered = {name.strip().lower(): name for name in header}
     for name in names:
@@ -80,7 +84,7 @@ def read_csv(path: Path, columns: Columns, stats: ReadStats, delimiter: str | No
 
         text_index = column(columns.text, layout.text if layout else None, TEXT_NAMES)
         if text_index is None:
-            raise InputError(f"{path}: no text column found among {', '.join(header)}; name it with --text-col")
+            raise InputError(f"{path}: no text column found among {some(header)}; name it with --text-col")
         picked = {
             "channel": column(columns.channel, layout.channel_col if layout else None, CHANNEL_NAMES),
             "id": column(columns.id, layout.id if layout else None, ID_NAMES),
@@ -92,8 +96,10 @@ def read_csv(path: Path, columns: Columns, stats: ReadStats, delimiter: str | No
 
 def _delimiter(path: Path, columns: Columns) -> str:
     """The first of CSV_DELIMITERS that splits a header row into columns we know, else a comma."""
-    with open_text(path, ReadStats()) as handle:  # decoded as the rows will be; said when they are
-        lines = list(islice(handle, HEADER_SEARCH_ROWS))
+    lines: list[str] = []
+    # decoded as the rows will be (and said when they are); a line too long, when the rows reach it
+    with open_text(path, ReadStats()) as handle, contextlib.suppress(LineTooLong):
+        lines.extend(islice(handle, HEADER_SEARCH_ROWS))
     for delimiter in CSV_DELIMITERS:
         try:
             rows = list(csv.reader(lines, delimiter=delimiter))
@@ -147,7 +153,7 @@ def _header(reader: Any, columns: Columns, path: Path) -> tuple[list[str], Layou
         except StopIteration:
             break
         except csv.Error as exc:
-            raise InputError(f"{path}:{reader.line_num}: unreadable header ({exc})") from exc
+            raise InputError(f"{path}:{reader.line_num}: unreadable header ({excerpt(exc, 200)})") from exc
         first = first if first is not None else row
         layout = None if columns.text else recognise(row)
         if layout or columns.text or _pick(row, None, TEXT_NAMES, path):
@@ -187,7 +193,7 @@ def _rows(
         except StopIteration:
             return
         except csv.Error as exc:
-            raise InputError(f"{path}:{start}: malformed row ({exc})") from exc
+            raise InputError(f"{path}:{start}: malformed row ({excerpt(exc, 200)})") from exc
         if lines.ended and len(lines.row) > 1 and lines.never_closes_a_quote(reader.dialect.delimiter):
             raise InputError(
                 f"{path}:{start}: a quoted field opened on this row is never closed, so the rest of the file "

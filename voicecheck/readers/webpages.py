@@ -11,12 +11,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from voicecheck.errors import InputError
-from voicecheck.readers.base import Columns, Post, ReadStats, clean_text, open_binary, peek
+from voicecheck.readers.base import (
+    MAX_DOCUMENT_BYTES,
+    Columns,
+    Post,
+    ReadStats,
+    bom_encoding,
+    clean_text,
+    megabytes,
+    open_binary,
+    peek_bytes,
+)
 from voicecheck.readers.htmltext import web_library
 
 CHANNEL = "website"
 #: Far beyond any real page; a bigger file is refused rather than parsed.
-MAX_PAGE_BYTES = 10 * 1024 * 1024
+MAX_PAGE_BYTES = MAX_DOCUMENT_BYTES
 
 
 def sniff(head: str) -> str | None:
@@ -28,11 +38,14 @@ def read_page(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
     del columns  # a page has no columns
     trafilatura = web_library("trafilatura")
     logging.getLogger("trafilatura").setLevel(logging.ERROR)  # its notices are not the user's concern
-    peek(path)  # refuses empty and binary files with the usual messages
+    encoding = bom_encoding(peek_bytes(path))  # refuses empty and binary files with the usual messages
     with open_binary(path) as raw:
-        page = raw.read(MAX_PAGE_BYTES + 1)
+        page: bytes | str = raw.read(MAX_PAGE_BYTES + 1)
     if len(page) > MAX_PAGE_BYTES:
-        raise InputError(f"{path}: over {MAX_PAGE_BYTES // 2**20} MB, too big for a web page")
+        raise InputError(f"{path}: over {megabytes(MAX_PAGE_BYTES)}, too big for a web page")
+    if encoding:  # else the page's bytes go as they are: trafilatura reads its charset
+        page = _decoded(page, encoding, path)
+        stats.note(f"{path} is {encoding.upper()} (by its byte order mark): read as such")
     document = trafilatura.bare_extraction(
         page,
         with_metadata=True,
@@ -47,3 +60,10 @@ def read_page(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
         stats.skip("no main text on the page", where)
         return
     yield Post(id=where, text=text, channel=CHANNEL, date=document.date or None, where=where)
+
+
+def _decoded(page: bytes | str, encoding: str, path: Path) -> str:
+    try:
+        return page.decode(encoding) if isinstance(page, bytes) else page
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not valid {encoding.upper()} ({exc.reason})") from exc

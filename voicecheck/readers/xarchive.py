@@ -12,12 +12,11 @@ import html
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
-
-import ijson
+from typing import Any, BinaryIO
 
 from voicecheck.errors import InputError
-from voicecheck.readers.base import Columns, Post, ReadStats, clean_text, iso_date, lang_code, open_binary, peek
+from voicecheck.readers import guard
+from voicecheck.readers.base import Columns, Post, ReadStats, clean_text, iso_date, lang_code, open_utf8
 
 CHANNEL = "x"
 _PREFIX = re.compile(rb"^\s*window\.YTD\.\w+\.part\d+\s*=\s*")
@@ -41,20 +40,20 @@ def tweet_files(folder: Path) -> list[Path]:
 
 def read_tweets_js(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
     del columns  # the archive's layout is fixed
-    peek(path)  # refuses empty and binary files with the usual messages
-    with open_binary(path) as raw:
-        head = raw.read(_PREFIX_SIZE)
-        match = _PREFIX.match(head)
-        if not match:
-            raise InputError(f"{path}: not an X archive tweets file (it should start with 'window.YTD.tweets.part0 =')")
-        raw.seek(match.end())
-        try:
-            for number, item in enumerate(ijson.items(raw, "item", use_float=True), start=1):
-                post = _tweet_post(item, f"{path}#{number}", stats)
-                if post is not None:
-                    yield post
-        except ijson.JSONError as exc:
-            raise InputError(f"{path}: the archive is cut short or damaged ({exc})") from exc
+    with open_utf8(path, stats) as raw:  # refuses empty and binary files with the usual messages
+        match = _PREFIX.match(raw.read(_PREFIX_SIZE))
+    if not match:
+        raise InputError(f"{path}: not an X archive tweets file (it should start with 'window.YTD.tweets.part0 =')")
+
+    def after_prefix() -> BinaryIO:
+        raw = open_utf8(path)
+        raw.read(match.end())
+        return raw
+
+    for where, item in guard.json_records(after_prefix, "item", path, stats, "the archive is cut short or damaged"):
+        post = _tweet_post(item, where, stats)
+        if post is not None:
+            yield post
 
 
 def _tweet_post(item: Any, where: str, stats: ReadStats) -> Post | None:
@@ -62,21 +61,23 @@ def _tweet_post(item: Any, where: str, stats: ReadStats) -> Post | None:
     if not isinstance(tweet, Mapping):
         stats.skip("not a tweet", where)
         return None
-    text = tweet.get("full_text") or tweet.get("text")
-    if not isinstance(text, str) or not text.strip():
+    text = guard.field(tweet, "full_text", str, where, stats) or guard.field(tweet, "text", str, where, stats)
+    if not text or not text.strip():
         stats.skip("empty text", where)
         return None
     kind = _kind(tweet, text)
-    text = clean_text(_readable(text, tweet.get("entities") or {}, tweet.get("extended_entities") or {}))
+    entities = guard.mapping(tweet, "entities", where, stats)
+    extended = guard.mapping(tweet, "extended_entities", where, stats)
+    text = clean_text(_readable(text, entities, extended, where, stats))
     if not text:
         stats.skip("media only, no text", where)
         return None
     return Post(
-        id=str(tweet.get("id_str") or tweet.get("id") or where),
+        id=guard.identifier(tweet, "id_str", where, stats) or guard.identifier(tweet, "id", where, stats) or where,
         text=text,
         channel=CHANNEL,
-        lang=lang_code(tweet.get("lang")),
-        date=iso_date(tweet.get("created_at"), _CREATED_AT),
+        lang=lang_code(guard.field(tweet, "lang", str, where, stats)),
+        date=iso_date(guard.field(tweet, "created_at", str, where, stats), _CREATED_AT),
         where=where,
         kind=kind,
     )
@@ -90,13 +91,18 @@ def _kind(tweet: Mapping[str, Any], text: str) -> str | None:
     return None
 
 
-def _readable(text: str, entities: Mapping[str, Any], extended: Mapping[str, Any]) -> str:
+def _readable(text: str, entities: Mapping[str, Any], extended: Mapping[str, Any], where: str, stats: ReadStats) -> str:
     """Expand t.co links to the addresses written, drop appended media links, unescape HTML."""
-    for media in list(entities.get("media") or []) + list(extended.get("media") or []):
-        short = media.get("url") if isinstance(media, Mapping) else None
+    media = guard.items(entities, "media", where, stats) + guard.items(extended, "media", where, stats)
+    for item in media:
+        short = guard.field(item, "url", str, where, stats) if isinstance(item, Mapping) else None
         if short:
             text = text.replace(short, "")
-    for link in entities.get("urls") or []:
-        if isinstance(link, Mapping) and link.get("url") and link.get("expanded_url"):
-            text = text.replace(link["url"], link["expanded_url"])
+    for link in guard.items(entities, "urls", where, stats):
+        if not isinstance(link, Mapping):
+            continue
+        short = guard.field(link, "url", str, where, stats)
+        expanded = guard.field(link, "expanded_url", str, where, stats)
+        if short and expanded:
+            text = text.replace(short, expanded)
     return html.unescape(text)
