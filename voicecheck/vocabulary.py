@@ -130,6 +130,8 @@ _DROPPED = frozenset({"Mn", "Me", "Cf"})  # accents and other marks; invisible f
 _ASCII_FOLD = str.maketrans({**{ch: " " for ch in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"}, "`": "'"})
 #: Words (letters and digits), or one symbol; spaces, apostrophes and hyphens lie between them.
 _TOKEN = re.compile(r"[^\W_]+|[^\w\s'\-]|_")
+_WORDS = re.compile(r"[^\W_]+")
+_ASCII_SPECIAL = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1f`]")
 _LINK = re.compile(
     r"(?:https?://|www\.)\S+"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
@@ -214,7 +216,8 @@ class Folded:
 def fold(text: str) -> Folded:
     """Fold a text for matching (see the module's docstring), keeping the way back to its offsets."""
     if text.isascii():
-        return Folded(text.lower().translate(_ASCII_FOLD))
+        lowered = text.lower()
+        return Folded(lowered.translate(_ASCII_FOLD) if _ASCII_SPECIAL.search(lowered) else lowered)
     folded = text.translate(_FOLDED)
     if _FOLDED.irregular.isdisjoint(text):
         return Folded(folded)
@@ -240,25 +243,21 @@ def fold(text: str) -> Folded:
 
 @dataclass(frozen=True, slots=True)
 class Tokens:
-    """The words and symbols of a folded text: their text, offsets and what lies before each."""
+    """The words and symbols of a folded text, and their offsets in it."""
 
+    text: str
     keys: list[str]
     starts: list[int]
     ends: list[int]
-    gaps: list[str]  # the spaces, hyphens and apostrophes between a token and the one before
 
     @classmethod
     def of(cls, text: str) -> Tokens:
-        keys, starts, ends, gaps = [], [], [], []
-        previous = 0
-        for match in _TOKEN.finditer(text):
-            start, end = match.span()
-            keys.append(match.group())
-            starts.append(start)
-            ends.append(end)
-            gaps.append(text[previous:start])
-            previous = end
-        return cls(keys, starts, ends, gaps)
+        spans = [match.span() for match in _TOKEN.finditer(text)]
+        return cls(text, [text[start:end] for start, end in spans], [s for s, _ in spans], [e for _, e in spans])
+
+    def gap(self, i: int) -> str:
+        """What lies between token i and the one before it: spaces, hyphens, apostrophes, or nothing."""
+        return self.text[self.ends[i - 1] : self.starts[i]] if i else self.text[: self.starts[0]]
 
 
 def _is_symbol(key: str) -> bool:
@@ -383,10 +382,14 @@ class Term:
     preferred: str | None
     words: tuple[frozenset[str], ...]
     exact: tuple[str, ...]  # the term's own folded words
-    #: The brand's names only: the folded forms of the whole name, its words written together.
+    #: The brand's names only: the name with its words run together ("maisonclaire"), and
+    #: their beginnings; every spelling, inflected too, to pass over posts without any (none
+    #: if there are too many to list).
     squashed: frozenset[str] = frozenset()
     prefixes: frozenset[str] = frozenset()
+    spellings: frozenset[str] = frozenset()
     apostrophe: bool = False  # the name has one, so an apostrophe may join its words
+    canonical: str = ""  # the name as a reader sees it (see `_canonical`)
 
     @classmethod
     def compile(cls, kind: str, term: str, preferred: str | None = None, odds: WordOdds | None = None) -> Term | None:
@@ -407,20 +410,22 @@ class Term:
         exact = tuple(tokens.keys)
         if kind != BRAND:
             return cls(kind, term, preferred, tuple(words), exact)
-        squashed = _squashed(words, exact)
+        # Run together, a name keeps its own words: "Maison Claire s'occupe" is not "MaisonClaires".
+        own = [CONNECTORS if forms is CONNECTORS else frozenset({key}) for forms, key in zip(words, exact, strict=True)]
+        squashed = _run_together(own)
         prefixes = frozenset(name[:n] for name in squashed for n in range(1, len(name) + 1))
-        return cls(kind, term, preferred, tuple(words), exact, squashed, prefixes, "'" in folded.text)
+        spellings = _run_together(words) if math.prod(map(len, words)) <= MAX_SPELLINGS else frozenset()
+        apostrophe = "'" in folded.text
+        return cls(
+            kind, term, preferred, tuple(words), exact, squashed, prefixes, spellings, apostrophe, _canonical(term)
+        )
 
 
-#: Past this many ways of writing a name with every word inflected, only its own words are used.
-MAX_SQUASHED = 256
+#: Past this many spellings of a name with every word inflected, posts are not passed over by them.
+MAX_SPELLINGS = 256
 
 
-def _squashed(words: Sequence[frozenset[str]], exact: Sequence[str]) -> frozenset[str]:
-    if math.prod(len(forms) for forms in words) > MAX_SQUASHED:
-        words = [
-            CONNECTORS if forms is CONNECTORS else frozenset({key}) for forms, key in zip(words, exact, strict=True)
-        ]
+def _run_together(words: Sequence[frozenset[str]]) -> frozenset[str]:
     return frozenset("".join(parts) for parts in product(*words))
 
 
@@ -468,15 +473,29 @@ class TermRules:
     terms: list[Term]
     _first: dict[str, list[Term]] = field(default_factory=dict, init=False, repr=False)
     _names: dict[str, list[Term]] = field(default_factory=dict, init=False, repr=False)
+    #: Words that can start a match, and the brand's names with their words run together: to
+    #: pass over at once the many posts that have none.
+    _starts: frozenset[str] | None = field(default=None, init=False, repr=False)
+    _any_name: re.Pattern[str] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for term in self.terms:
             if term.kind == BRAND:
-                for prefix in term.prefixes:
-                    self._names.setdefault(prefix, []).append(term)
+                for start in term.prefixes | term.words[0]:
+                    self._names.setdefault(start, []).append(term)
             else:
                 for form in term.words[0]:
                     self._first.setdefault(form, []).append(term)
+        starts = frozenset(self._first)
+        self._starts = starts if all(key[0].isalnum() for key in starts) else None  # a symbol: no shortcut
+        names = [term for term in self.terms if term.kind == BRAND]
+        spellings = sorted({name for term in names for name in term.squashed | term.spellings}, key=len, reverse=True)
+        if not names:
+            self._any_name = None
+        elif all(term.spellings for term in names):
+            self._any_name = re.compile("|".join(map(re.escape, spellings)))
+        else:  # a name with too many spellings to list: no shortcut
+            self._any_name = re.compile("")
 
     @classmethod
     def compile(
@@ -500,6 +519,11 @@ class TermRules:
     def find(self, text: str) -> list[Found]:
         """Every occurrence of every rule's term in `text`, in the order of the text."""
         folded = fold(text)
+        words = self._starts is None or not self._starts.isdisjoint(_WORDS.findall(folded.text))
+        unspaced = folded.text.replace(" ", "").replace("-", "").replace("'", "")
+        names = self._any_name is not None and self._any_name.search(unspaced) is not None
+        if not (words or names):
+            return []
         tokens = Tokens.of(folded.text)
         links = [match.span() for match in _LINK.finditer(folded.text)] if "." in folded.text else []
         found = []
@@ -509,7 +533,7 @@ class TermRules:
                 last = _match_words(term, tokens, i)
                 if last is not None:
                     found.append(self._found(term, text, folded, tokens, links, i, last))
-            for term in self._names.get(key, ()):
+            for term in self._names.get(key, ()) if names else ():
                 if name_ends.get(id(term), -1) >= i:
                     continue
                 last = _match_name(term, tokens, i)
@@ -533,10 +557,10 @@ class TermRules:
             return None
         start, end = span
         written = text[start:end]
-        in_tag = first > 0 and tokens.keys[first - 1] in "#@" and not tokens.gaps[first]
+        in_tag = first > 0 and tokens.keys[first - 1] in "#@" and not tokens.gap(first)
         in_link = any(low <= tokens.starts[first] < high for low, high in links)
         if term.kind == BRAND:
-            exact = _canonical(written) == _canonical(term.term)
+            exact = written == term.term or _canonical(written) == term.canonical
         else:
             exact = tuple(tokens.keys[first : last + 1]) == term.exact
         return Found(term, start, end, written, exact, in_tag, in_link)
@@ -571,15 +595,17 @@ def _match_words(term: Term, tokens: Tokens, first: int) -> int | None:
 
 
 def _match_name(term: Term, tokens: Tokens, first: int) -> int | None:
-    """Index of the last token of the longest run from `first` that spells one of the name's forms."""
-    spelt, best = "", None
+    """Index of the last token of the longest match of the name from `first`: word for word,
+    each word in any of its forms, or its own words run together or split ("MaisonClaire")."""
+    best = _match_words(term, tokens, first) if tokens.keys[first] in term.words[0] else None
+    spelt = ""
     for j in range(first, len(tokens.keys)):
-        if j > first and ("'" in tokens.gaps[j] and not term.apostrophe):
+        if j > first and ("'" in tokens.gap(j) and not term.apostrophe):
             break
         spelt += tokens.keys[j]
         if spelt not in term.prefixes:
             break
-        if spelt in term.squashed:
+        if spelt in term.squashed and (best is None or j > best):
             best = j
     return best
 
@@ -600,7 +626,16 @@ def _reported(found: Found) -> bool:
     """Whether an occurrence breaks its rule (see the module's docstring on tags and links)."""
     if found.term.kind != BRAND:
         return not found.in_link
-    return not found.exact and bool(_differences(found))
+    if found.exact:
+        return False
+    return _disguised(found.written) if found.in_tag or found.in_link else True
+
+
+def _disguised(written: str) -> bool:
+    """Whether a text has look-alike, styled or invisible letters (`_DISGUISES`)."""
+    return not written.isascii() and (
+        _latin(written) != written or _styled(written) != written or _visible(written) != written
+    )
 
 
 def _one_rule_per_span(found: list[Found]) -> list[Found]:
