@@ -16,10 +16,10 @@ from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 
-from voicecheck.core import LANGUAGES as LANGUAGES
-
 DOMAIN = "voicecheck"
 DEFAULT = "en"
+#: The languages voicecheck speaks: English (the message ids) and those with a catalog.
+SPOKEN = ("en", "fr")
 _active = DEFAULT
 
 
@@ -28,7 +28,7 @@ def language_from(explicit: str | None = None, environ: Mapping[str, str] | None
     environ = os.environ if environ is None else environ
     for value in (explicit, environ.get("VOICECHECK_LANG"), *_locale_settings(environ)):
         code = (value or "").split(".")[0].split("_")[0].split("-")[0].lower()
-        if code in LANGUAGES:
+        if code in SPOKEN:
             return code
     return None
 
@@ -44,7 +44,7 @@ def _locale_settings(environ: Mapping[str, str]) -> list[str]:
 def set_language(lang: str) -> None:
     """Speak `lang` from now on (in this process): messages, errors and numbers."""
     global _active
-    _active = lang if lang in LANGUAGES else DEFAULT
+    _active = lang if lang in SPOKEN else DEFAULT
 
 
 def active() -> str:
