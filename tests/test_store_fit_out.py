@@ -10,12 +10,12 @@ from voicecheck.store import POINTER_FILE, load, model_folder
 from .conftest import SAMPLES, run_cli
 
 
-def small_posts(path: Path, count: int = 36) -> Path:
-    """`count` of the sample brand's Facebook and LinkedIn posts, as one CSV: a quick fit."""
+def small_posts(path: Path, count: int = 36, first: int = 0) -> Path:
+    """`count` of the sample brand's Facebook and LinkedIn posts, half of each from the `first`, as one CSV."""
     rows = []
     for name in ("facebook.csv", "linkedin.csv"):
         with open(SAMPLES / "posts" / name, encoding="utf-8", newline="") as handle:
-            for row in list(csv.reader(handle))[1 : count // 2 + 1]:
+            for row in list(csv.reader(handle))[1 + first : 1 + first + count // 2]:
                 rows.append({"id": row[0], "channel": row[2], "text": row[4]})
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=["id", "channel", "text"])
