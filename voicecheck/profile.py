@@ -229,7 +229,7 @@ class _Reader:
         self.check_keys(table, _ALLOWED["tone"], key)
         out = {}
         for dimension, target in table.items():
-            if not isinstance(target, int | float) or not 0 <= target <= 100:
+            if isinstance(target, bool) or not isinstance(target, int | float) or not 0 <= target <= 100:
                 raise self.fail(f"{key}.{dimension}", "must be a number from 0 to 100")
             out[dimension] = float(target)
         return out
