@@ -109,6 +109,20 @@ class StyleStats:
 
 
 @dataclass
+class StyleReference:
+    """The brand's style statistics over one set of its posts: overall and per comparison group."""
+
+    core_style: StyleStats
+    group_style: dict[Group, StyleStats] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, table: FeatureTable, rows: np.ndarray) -> StyleReference:
+        style, channels, langs = table.style[rows], table.channels(), table.langs
+        groups = comparison_groups([channels[i] for i in rows], [langs[i] for i in rows])
+        return cls(StyleStats.of(style), {key: StyleStats.of(style[members]) for key, members in groups.items()})
+
+
+@dataclass
 class Reference:
     """What one set of brand posts says about the voice: all that scoring needs."""
 
@@ -118,25 +132,123 @@ class Reference:
     group_style: dict[Group, StyleStats] = field(default_factory=dict)
 
 
-def _llr(counts: sp.csr_matrix, lang_rows: np.ndarray, background: np.ndarray, smoothing: float) -> np.ndarray:
-    """log P(feature | brand) / P(feature | ordinary language), per language, smoothed."""
-    out = np.zeros_like(background, dtype=np.float32)
-    for lang in range(len(LANGUAGES)):
-        rows = np.flatnonzero(lang_rows == lang)
-        if not len(rows):
-            continue
-        totals = np.asarray(counts[rows].sum(axis=0)).ravel()
-        # log((totals + s·background) / (total + s) / background), computed where the brand
-        # used a feature only: elsewhere it is the same for every feature, log(s / (total + s)).
-        out[lang] = np.log(smoothing / (totals.sum() + smoothing))
-        used = np.flatnonzero(totals)
-        out[lang, used] += np.log1p(totals[used] / (smoothing * background[lang, used]))
-    return out
+#: Below this, float32 sums of whole numbers are exact whatever the order they are added in.
+_EXACT_FLOAT32 = 2.0**24
+
+
+@dataclass
+class Ratios:
+    """Log-likelihood ratios (`log P(feature | brand) / P(feature | ordinary language)`, per
+    language, smoothed) of several sets of the brand's posts over one hashed feature space.
+
+    Held over the features the brand used (`columns`) only: every other feature has its
+    language's floor ratio, so a set's full ratios are made only when something reads them.
+    """
+
+    columns: np.ndarray  # the features the brand used, ascending
+    floor: np.ndarray  # sets x languages, float32: the ratio of a feature the set never used
+    used: np.ndarray  # sets x languages x columns, float32
+    features: int
+
+    def full(self, index: int) -> np.ndarray:
+        """Set `index`'s ratios over every feature (languages x features)."""
+        return self._expand(self.floor[index], self.used[index])
+
+    def mean(self, sets: slice) -> np.ndarray:
+        """The mean of `sets`' full ratios, as `np.mean` of them gives, computed over the used columns."""
+        stacked = np.concatenate([self.used[sets], self.floor[sets][:, :, None]], axis=2)
+        mean = np.mean(stacked, axis=0)  # elementwise: the same floats as over the full arrays
+        return self._expand(mean[:, -1], mean[:, :-1])
+
+    def _expand(self, floor: np.ndarray, used: np.ndarray) -> np.ndarray:
+        out = np.empty((len(floor), self.features), dtype=np.float32)
+        out[:] = floor[:, None]
+        out[:, self.columns] = used
+        return out
+
+
+def fold_ratios(
+    counts: sp.csr_matrix,
+    lang_rows: np.ndarray,
+    fold_of_row: np.ndarray,
+    folds: int,
+    background: np.ndarray,
+    smoothing: float,
+) -> Ratios:
+    """The ratios of the brand's posts without each fold in turn (sets 0 to folds-1), then of all of them.
+
+    Column totals are summed once per fold and language in one pass over the counts, and a
+    set's totals are the whole's less its fold's. Counts are whole numbers, so these are the
+    very totals each set's own sum gives, and the ratios are the same to the last bit.
+    """
+    langs, features = len(LANGUAGES), counts.shape[1]
+    seen = np.zeros(features, dtype=bool)
+    seen[counts.indices] = True
+    columns = np.flatnonzero(seen)
+    compact = np.zeros(features, dtype=np.int64)
+    compact[columns] = np.arange(len(columns))
+    group_of_row = fold_of_row * langs + lang_rows
+    group_of_entry = np.repeat(group_of_row, np.diff(counts.indptr))
+    cells = group_of_entry * len(columns) + compact[counts.indices]
+    flat = np.bincount(cells, weights=counts.data, minlength=folds * langs * len(columns))
+    per_fold = flat.reshape(folds, langs, len(columns)).astype(counts.dtype)  # the dtype a sparse sum keeps
+    whole = per_fold.sum(axis=0)
+    posts = np.bincount(group_of_row, minlength=folds * langs).reshape(folds, langs)
+    sets = [(whole - per_fold[fold], posts.sum(axis=0) - posts[fold]) for fold in range(folds)]
+    sets.append((whole, posts.sum(axis=0)))
+    floor = np.zeros((len(sets), langs), dtype=np.float32)
+    used = np.zeros((len(sets), langs, len(columns)), dtype=np.float32)
+    for index, (totals, present) in enumerate(sets):
+        for lang in range(langs):
+            if not present[lang]:
+                continue  # a set with no posts in a language has ratios of 0 in it
+            # log((totals + s·background) / (total + s) / background), computed where the set
+            # used a feature only: elsewhere it is the same for every feature, log(s / (total + s)).
+            floor[index, lang] = np.log(smoothing / (_total(totals[lang], columns, features) + smoothing))
+            used[index, lang] = floor[index, lang]
+            hit = np.flatnonzero(totals[lang])
+            used[index, lang, hit] += np.log1p(totals[lang, hit] / (smoothing * background[lang, columns[hit]]))
+    return Ratios(columns, floor, used, features)
+
+
+def _total(totals: np.ndarray, columns: np.ndarray, features: int) -> np.floating:
+    """The sum of a set's totals as the sum over every feature gives it (the unused ones add 0)."""
+    total: np.floating = totals.sum()
+    if totals.dtype == np.float32 and total >= _EXACT_FLOAT32:  # rounded: add them as that sum would
+        dense = np.zeros(features, dtype=totals.dtype)
+        dense[columns] = totals
+        total = dense.sum()
+    return total
+
+
+#: Where a post's style statistics come from: a reference, or the style part of one.
+StyleSource = StyleReference | Reference
+
+
+def _style_groups(table: FeatureTable, rows: np.ndarray) -> dict[Group, np.ndarray]:
+    """The positions in `rows` of the posts of each (channel, language)."""
+    positions: dict[Group, list[int]] = {}
+    for position, row in enumerate(rows.tolist()):
+        positions.setdefault((table.posts[row].channel or "", table.langs[row]), []).append(position)
+    return {key: np.array(members, dtype=np.int64) for key, members in positions.items()}
+
+
+def _typicality(z: np.ndarray) -> np.ndarray:
+    """How typical each post's style is (0 at the brand's mean, lower further from it)."""
+    typical: np.ndarray = -np.nanmean(np.log1p(z**2), axis=1)
+    return typical
 
 
 def _sizes(table: FeatureTable) -> np.ndarray:
     """How many words and character n-grams each post has: what its lexical views average over."""
     return np.column_stack([np.asarray(table.words.sum(axis=1)).ravel(), np.asarray(table.chars.sum(axis=1)).ravel()])
+
+
+#: What `VoiceModel.build_references` leaves to be made from the table on first use.
+_DERIVED = (
+    "_char_ratios", "_word_ratios", "_styles", "fold_references_", "reference_",
+    "fold_word_llr_", "fold_char_llr_", "train_vectors_",
+)  # fmt: skip
 
 
 class VoiceModel:
@@ -177,16 +289,68 @@ class VoiceModel:
         return self
 
     def build_references(self, table: FeatureTable) -> None:
-        """The fold references (for scoring) and the full one (for explanations)."""
-        self.train_vectors_ = BrandVectors(tfidf(table.chars, table.lang_index, self.background_.char_idf))
-        self.fold_references_ = [
-            self._reference(table, np.flatnonzero(self.fold_of_row_ != fold)) for fold in range(self.folds)
-        ]
-        self.reference_ = self._reference(table, np.arange(len(table)))
-        # A mean log-likelihood ratio is linear in the ratios, so the folds' average score is
-        # the score under their average ratios: one product instead of one per fold.
-        self.fold_word_llr_ = np.mean([ref.word_llr for ref in self.fold_references_], axis=0)
-        self.fold_char_llr_ = np.mean([ref.char_llr for ref in self.fold_references_], axis=0)
+        """Keep the brand's table: the references scoring and explaining read are made from it on first use.
+
+        A check reads the folds' mean ratios and style statistics and, to explain, the full
+        reference's style; the brand's tf-idf vectors only beside a flagged post. A cold
+        start builds only what it reads.
+        """
+        self.table_ = table
+        for name in _DERIVED:
+            self.__dict__.pop(name, None)
+
+    @cached_property
+    def _char_ratios(self) -> Ratios:
+        table = self.table_
+        return fold_ratios(
+            table.chars, table.lang_index, self.fold_of_row_, self.folds, self.background_.chars, self.smoothing
+        )
+
+    @cached_property
+    def _word_ratios(self) -> Ratios:
+        table = self.table_
+        return fold_ratios(
+            table.words, table.lang_index, self.fold_of_row_, self.folds, self.background_.words, self.smoothing
+        )
+
+    @cached_property
+    def _styles(self) -> list[StyleReference]:
+        """Style statistics of the brand's posts without each fold in turn, then of all of them."""
+        table = self.table_
+        rows = [np.flatnonzero(self.fold_of_row_ != fold) for fold in range(self.folds)]
+        return [StyleReference.of(table, members) for members in [*rows, np.arange(len(table))]]
+
+    def _reference(self, index: int) -> Reference:
+        style = self._styles[index]
+        return Reference(
+            self._char_ratios.full(index), self._word_ratios.full(index), style.core_style, style.group_style
+        )
+
+    @cached_property
+    def fold_references_(self) -> list[Reference]:
+        """The references that scored the held-out posts: each fold's is blind to its posts."""
+        return [self._reference(fold) for fold in range(self.folds)]
+
+    @cached_property
+    def reference_(self) -> Reference:
+        """The reference of all the brand's posts, that explanations compare with."""
+        return self._reference(self.folds)
+
+    # A mean log-likelihood ratio is linear in the ratios, so the folds' average score is
+    # the score under their average ratios: one product instead of one per fold.
+    @cached_property
+    def fold_word_llr_(self) -> np.ndarray:
+        return self._word_ratios.mean(slice(0, self.folds))
+
+    @cached_property
+    def fold_char_llr_(self) -> np.ndarray:
+        return self._char_ratios.mean(slice(0, self.folds))
+
+    @cached_property
+    def train_vectors_(self) -> BrandVectors:
+        """The brand's posts as tf-idf rows: only a flagged post's nearest examples need them."""
+        table = self.table_
+        return BrandVectors(tfidf(table.chars, table.lang_index, self.background_.char_idf))
 
     def _splits(self, channels: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         from sklearn.model_selection import KFold, StratifiedKFold  # fitting only: checks start faster
@@ -197,19 +361,6 @@ class VoiceModel:
             return list(splitter.split(channels, channels))
         plain = KFold(self.folds, shuffle=True, random_state=self.random_state)
         return list(plain.split(channels))
-
-    def _reference(self, table: FeatureTable, rows: np.ndarray) -> Reference:
-        lang_rows = table.lang_index[rows]
-        every_channel = table.channels()
-        channels = [every_channel[i] for i in rows]
-        style = table.style[rows]
-        groups = comparison_groups(channels, [table.langs[i] for i in rows])
-        return Reference(
-            char_llr=_llr(table.chars[rows], lang_rows, self.background_.chars, self.smoothing),
-            word_llr=_llr(table.words[rows], lang_rows, self.background_.words, self.smoothing),
-            core_style=StyleStats.of(style),
-            group_style={key: StyleStats.of(style[members]) for key, members in groups.items()},
-        )
 
     # -- scoring ---------------------------------------------------------------------------
     def similarity(self, table: FeatureTable, rows: np.ndarray | None = None) -> np.ndarray:
@@ -226,24 +377,23 @@ class VoiceModel:
             self._style_typicality(table, rows, reference),
         ])  # fmt: skip
 
-    def _style_typicality(self, table: FeatureTable, rows: np.ndarray, reference: Reference) -> np.ndarray:
-        return -np.nanmean(np.log1p(self.style_z(table, rows, reference) ** 2), axis=1)
+    def _style_typicality(self, table: FeatureTable, rows: np.ndarray, reference: StyleSource) -> np.ndarray:
+        return _typicality(self._z(comparable(table.style[rows]), _style_groups(table, rows), reference))
 
-    def style_z(self, table: FeatureTable, rows: np.ndarray, reference: Reference | None = None) -> np.ndarray:
+    def style_z(self, table: FeatureTable, rows: np.ndarray, reference: StyleSource | None = None) -> np.ndarray:
         """Each post's style features in standard deviations from its group (or the core)."""
-        reference = reference or self.reference_
-        values = comparable(table.style[rows])
-        keys = [(table.posts[i].channel or "", table.langs[i]) for i in rows]
+        return self._z(comparable(table.style[rows]), _style_groups(table, rows), reference or self._styles[-1])
+
+    def _z(self, values: np.ndarray, groups: dict[Group, np.ndarray], reference: StyleSource) -> np.ndarray:
         z = np.empty_like(values)
-        for key in set(keys):
-            mask = np.array([k == key for k in keys])
+        for key, members in groups.items():
             stats = self.style_stats(*key, reference=reference)
-            z[mask] = (values[mask] - stats.mean) / stats.std
+            z[members] = (values[members] - stats.mean) / stats.std
         return z
 
-    def style_stats(self, channel: str | None, lang: str, reference: Reference | None = None) -> StyleStats:
+    def style_stats(self, channel: str | None, lang: str, reference: StyleSource | None = None) -> StyleStats:
         """The brand's style statistics for a post on `channel` in `lang` (see `group_of`)."""
-        reference = reference or self.reference_
+        reference = reference or self._styles[-1]
         key = group_of(reference.group_style, channel, lang)
         return reference.core_style if key is None else reference.group_style[key]
 
@@ -291,7 +441,7 @@ class VoiceModel:
 
     def components(self, table: FeatureTable) -> np.ndarray:
         """Each post's COMPONENTS, standardised on the brand's held-out posts (their sum is scored)."""
-        if not hasattr(self, "reference_"):
+        if not hasattr(self, "table_"):
             from sklearn.exceptions import NotFittedError
 
             raise NotFittedError("fit the VoiceModel before scoring")
@@ -299,10 +449,11 @@ class VoiceModel:
         # Scored like the held-out posts the threshold was calibrated on: by references that
         # each saw 1 - 1/folds of the brand's posts, averaged. The full reference would see
         # more of the brand and score every post higher than the calibration expects.
-        folds = self.fold_references_
+        values, groups = comparable(table.style), _style_groups(table, rows)
+        typicality = [_typicality(self._z(values, groups, style)) for style in self._styles[: self.folds]]
         raw = np.column_stack([
             mean_per_post(table.words, table.lang_index, self.fold_word_llr_),
             mean_per_post(table.chars, table.lang_index, self.fold_char_llr_),
-            np.mean([self._style_typicality(table, rows, ref) for ref in folds], axis=0),
+            np.mean(typicality, axis=0),
         ])  # fmt: skip
         return self._standardise(raw, _sizes(table), table.lang_index)
