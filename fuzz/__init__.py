@@ -1,0 +1,1 @@
+"""Fuzz targets for voicecheck, run on demand: `python -m fuzz.readers --help`."""
