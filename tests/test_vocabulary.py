@@ -55,8 +55,9 @@ FIRES = [
     ("story", "Read their stories", "stories"),
     ("maid", "one of our maids", "maids"),
     ("maid", "the maid's day off", "maid"),
-    ("maids", "a maid", "maid"),
-    ("chemicals", "no chemical at all", "chemical"),
+    ("maids", "two maids", "maids"),
+    ("pas chères", "des prix pas chers", "pas chers"),
+    ("chemicals", "no harsh chemicals", "chemicals"),
     ("cheap", "Cheap rates", "Cheap"),
     ("cheap", "so #cheap", "cheap"),  # a hashtag that is the term itself
     ("cheap", "so ch\u0435ap", "ch\u0435ap"),  # Cyrillic е
@@ -96,6 +97,9 @@ DOES_NOT_FIRE = [
     ("maid", "made by hand"),
     ("box", "boxing day"),
     ("chemicals", "chemistry"),
+    ("chemicals", "no chemical perfume"),  # a term in the plural is about the plural
+    ("maids", "a maid"),
+    ("pas chères", "pas cher"),
     ("story", "storey"),
 ]
 
@@ -119,6 +123,8 @@ def test_forms_are_plurals_and_feminines_only() -> None:
     assert {"cher", "chers", "chère", "chères"} <= word_forms("cher")
     assert {fold(form).text for form in word_forms("cher")} == {"cher", "chers", "chere", "cheres"}
     assert word_forms("chère") == word_forms("cher")
+    assert {fold(form).text for form in word_forms("chères")} == {"chers", "cheres"}
+    assert word_forms("maids") == {"maids"}
     assert word_forms("cheap") == {"cheap", "cheaps"}  # not "cheaper"
     assert {"journaux", "jeux", "stories", "boxes", "churches"} <= {
         *word_forms("journal"), *word_forms("jeu"), *word_forms("story"), *word_forms("box"), *word_forms("church")

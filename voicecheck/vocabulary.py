@@ -14,24 +14,31 @@ How a term is found, in the order the work is done:
    "bonbon", "pas cher" matches "pas cher" and "pas-cher" but not "pas, cher".
 3. **Inflection.** Each word of a term matches its plural and, in French, its feminine:
    "pain au chocolat" catches "pains au chocolat", "pas cher" catches "pas chères", "story"
-   catches "stories". The forms are made by suffix rules (`PLURALS`, `FEMININES`); a form made
-   by a rule of one language is kept only when the shipped word frequencies of ordinary English
-   and French vouch for it (`WordOdds`), so "car" does not catch "care" and "cheap" catches
-   nothing but "cheap". Comparatives and verb forms are other words: "cheaper" is not "cheap".
-4. **The brand's names** (its `name` and `brand_terms`) are also found written together or
-   apart ("MaisonClaire", "Maison-Claire", "Éco Propre"), with "&", "et" and "and" for one
-   another ("Mie et Miel" for "Mie & Miel"). Any occurrence not written exactly as the brand
-   writes it is reported, with what differs (`DIFFERENCES`); a plural of the name is reported
-   too, as trademark guidelines ask.
+   catches "stories"; a word given in the plural matches its plurals only (`word_forms`).
+   The forms are made by suffix rules (`PLURALS`, `FEMININES`); a form made by a rule of one
+   language is kept only when the shipped word frequencies of ordinary English and French
+   vouch for it (`WordOdds`), so "car" does not catch "care" and "cheap" catches nothing but
+   "cheap". Comparatives and verb forms are other words: "cheaper" is not "cheap".
+4. **The brand's names** (its `name` and `brand_terms`) are also found with their words run
+   together or split otherwise ("MaisonClaire", "Maison-Claire", "Éco Propre"), and with "&",
+   "et" and "and" for one another ("Mie et Miel" for "Mie & Miel"); run together, a name keeps
+   its own words ("Maison Claire s'occupe" is not "MaisonClaires"). Any occurrence not written
+   exactly as the brand writes it is reported, with what differs (`DIFFERENCES`); an inflected
+   name ("Maisons Claires", "Maison Clair") is reported too, as trademark guidelines ask. A
+   name made of ordinary words is reported in lower case in prose as well ("une maison claire"):
+   a post cannot tell the two apart.
+5. **One rule a place.** Where two rules find the same words ("pas cher" and "pas chère" both
+   avoided), the one written as the post writes it is reported, else the first; a name found
+   inside a longer one ("Claire" in "Maison Claire") gives way to it.
 
 Tags and links: a hashtag or mention is a tag, not prose, so the brand's name in one
 ("#MaisonClaire", "@maisonclaire", "#MieEtMiel") is not a misspelling whatever its spaces,
-capitals, accents or "&", since tags can hold none of them and platforms match them without
-case; only look-alike, styled or invisible letters in it are reported, as they make a tag that
-looks like the brand's and is not. An avoided or preferred term is found in a hashtag that is
-the term itself ("#cheap") but not inside a longer one ("#painauchocolat", "#cheapdeals"). In
-links and e-mail addresses nothing is reported but look-alike letters in the brand's name:
-their words are addresses, not the brand's wording.
+capitals, accents or "&": a tag holds no spaces or "&", and platforms match tags regardless
+of case. Only look-alike, styled or invisible letters in it are reported, as they make a tag
+that looks like the brand's and is not. An avoided or preferred term is found in a hashtag
+that is the term itself ("#cheap") but not inside a longer one ("#painauchocolat",
+"#cheapdeals"). In links and e-mail addresses avoided and preferred terms are not looked for
+(their words are addresses, not the brand's wording) and the brand's name is treated as in a tag.
 
 Rules are compiled once per profile (`TermRules.from_profile`); finding them in a post is a
 pass over its words with dictionary look-ups.
@@ -260,10 +267,6 @@ class Tokens:
         return self.text[self.ends[i - 1] : self.starts[i]] if i else self.text[: self.starts[0]]
 
 
-def _is_symbol(key: str) -> bool:
-    return not key[0].isalnum()
-
-
 # ---------------------------------------------------------------------------------------------
 # Inflection
 
@@ -353,19 +356,23 @@ def _masculines(word: str, odds: WordOdds) -> set[str]:
 def word_forms(word: str, odds: WordOdds | None = None) -> frozenset[str]:
     """A word and its plurals and feminines (lower-case, accents kept): "cher" → cher, chers, chère, chères.
 
-    A term written in the plural or the feminine ("maids", "pas chère") is first taken back
-    to its singular masculine, so every form of it matches whichever form brand.toml gives.
+    A word in the feminine ("chère") has the forms of its masculine. A word in the plural has
+    only the plurals ("chères" → chers, chères; "maids" → maids): a term given in the plural
+    is about the plural, and the singular of an English noun is often an adjective
+    ("chemicals" is not "chemical perfume").
     """
     word = word.lower()
     if not word.isalpha() or len(word) < 2:
         return frozenset({word})
     odds = odds or _word_odds()
-    singulars = {word} | _singulars(word, odds)
+    singulars = _singulars(word, odds)
+    plural_only = bool(singulars)
+    singulars = singulars or {word}
     bases = singulars | {base for singular in singulars for base in _masculines(singular, odds)}
-    forms = set()
+    forms = {word}
     for base in bases:
         for gendered in {base} | _feminines(base, odds):
-            forms |= {gendered} | _plurals(gendered, odds)
+            forms |= _plurals(gendered, odds) if plural_only else {gendered} | _plurals(gendered, odds)
     return frozenset(forms)
 
 
