@@ -8,14 +8,20 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import pytest
 
-from .conftest import ROOT, SAMPLE_MODEL
+from voicecheck.errors import VoicecheckError
+from voicecheck.server import check_exposure, is_loopback
+
+from .conftest import ROOT, SAMPLE_MODEL, run_cli
 
 TOKEN = "s3cret"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+JSON = {"Content-Type": "application/json"}
 
 
 def free_port() -> int:
@@ -24,27 +30,34 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+@contextmanager
+def running_server(*options: str, log: Path) -> Iterator[str]:
+    """`voicecheck serve` with these options on a free loopback port, its stderr in `log`; yields its URL."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "voicecheck", "serve", "--model", str(SAMPLE_MODEL), "--port", str(port),
-         "--token", TOKEN, "--max-body", "20000"],
-        cwd=ROOT, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
+    command = [sys.executable, "-m", "voicecheck", "serve", "--model", str(SAMPLE_MODEL), "--port", str(port), *options]
+    with open(log, "wb") as stderr:
+        process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=stderr)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
+        for _ in range(600):
+            assert process.poll() is None, log.read_text(encoding="utf-8")
             try:
                 if httpx.get(f"{url}/health", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
-            assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
         yield url
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("server") / "stderr.log"
+    with running_server("--token", TOKEN, "--max-body", "20000", "--max-posts", "3", "--max-chars", "500",
+                        log=log) as url:  # fmt: skip
+        yield url
 
 
 def test_health_names_the_model(server: str) -> None:
@@ -74,32 +87,112 @@ def test_tone(server: str) -> None:
     assert set(response.json()["results"][0]["tone"]) == {"formality", "humor", "irreverence", "enthusiasm"}
 
 
+def test_ids_may_be_numbers_and_languages_regional(server: str) -> None:
+    posts = [{"id": 42, "text": "Bonjour à tous, le printemps arrive!", "lang": "fr-CA", "channel": None}]
+    response = httpx.post(f"{server}/v1/check", json={"posts": posts}, headers=AUTH, timeout=60)
+    assert response.status_code == 200, response.text
+    assert response.json()["results"][0]["id"] == "42" and response.json()["results"][0]["lang"] == "fr"
+
+
+def _post(text: str) -> bytes:
+    return b'{"posts": [{"text": "' + text.encode() + b'"}]}'
+
+
 @pytest.mark.parametrize(
     ("headers", "body", "status", "message"),
     [
         ({}, b'{"posts": []}', 401, "Bearer"),
         ({"Authorization": "Bearer wrong"}, b'{"posts": []}', 401, "Bearer"),
         (AUTH, b'{"posts": [', 400, "not valid JSON"),
-        (AUTH, b'{"items": []}', 422, "expected"),
+        (AUTH, b"", 400, "the body is empty"),
+        (AUTH, b"   ", 400, "the body is empty"),
+        (AUTH, b'{"posts": [{"text": "caf\xe9"}]}', 400, "not UTF-8 (byte 24 is 0xe9)"),
+        (AUTH, b"[" * 5000 + b"]" * 5000, 400, "nested too deeply"),
+        (AUTH, b'{"posts": [{"id": 1' + b"0" * 5000 + b', "text": "x"}]}', 400, "not valid JSON"),
+        (AUTH, b'{"posts": [{"id": 1e999, "text": "x"}]}', 400, "1e999 is out of range"),
+        (AUTH, b'{"posts": [{"id": NaN, "text": "x"}]}', 400, "NaN is not a JSON number"),
+        (AUTH, b'{"posts": [{"id": -Infinity, "text": "x"}]}', 400, "-Infinity is not a JSON number"),
+        (AUTH, b"[]", 422, "expected an object"),
+        (AUTH, b'"posts"', 422, "expected an object"),
+        (AUTH, b'{"items": []}', 422, "expected an object"),
+        (AUTH, b'{"posts": {"text": "x"}}', 422, "posts must be a list"),
+        (AUTH, b'{"posts": ["x"]}', 422, "posts[0] is not an object"),
         (AUTH, b'{"posts": [{"id": "x"}]}', 422, "posts[0] has no text"),
         (AUTH, b'{"posts": [{"text": "   "}]}', 422, "posts[0] has no text"),
-        (AUTH, b'{"posts": [{"text": "ok then", "channel": ["x"]}]}', 422, "posts[0].channel"),
-        (AUTH, b'{"posts": [{"text": "' + b"a" * 30000 + b'"}]}', 413, "over 20000 bytes"),
+        (AUTH, _post("\\u0001"), 422, "posts[0] has no text (not one visible character)"),
+        (AUTH, _post("\\u200b\\ufeff "), 422, "not one visible character"),
+        (AUTH, b'{"posts": [{"text": 12}]}', 422, "posts[0].text must be a string"),
+        (AUTH, _post("\\ud800"), 422, "posts[0].text holds a lone surrogate"),
+        (AUTH, b'{"posts": [{"text": "ok", "id": "\\udfff"}]}', 422, "posts[0].id holds a lone surrogate"),
+        (AUTH, b'{"posts": [{"text": "ok then", "channel": ["x"]}]}', 422, "posts[0].channel must be a string"),
+        (AUTH, b'{"posts": [{"text": "ok then", "channel": 7}]}', 422, "posts[0].channel must be a string"),
+        (AUTH, b'{"posts": [{"text": "ok then", "id": true}]}', 422, "posts[0].id must be a string or an integer"),
+        (AUTH, b'{"posts": [{"text": "ok then", "id": 1.5}]}', 422, "posts[0].id must be a string or an integer"),
+        (AUTH, b'{"posts": [{"text": "ok then", "id": {}}]}', 422, "posts[0].id must be a string or an integer"),
+        (AUTH, b'{"posts": [{"text": "ok then", "lang": "AAA"}]}', 422, "posts[0].lang must be en or fr"),
+        (AUTH, b'{"posts": [{"text": "ok then", "lang": "de"}]}', 422, "posts[0].lang must be en or fr"),
+        (AUTH, b'{"posts": [{"text": "ok then", "lang": 1}]}', 422, "posts[0].lang must be a string"),
+        (AUTH, b'{"posts": [' + b'{"text": "a"},' * 3 + b'{"text": "a"}]}', 422, "4 posts is over the limit of 3"),
+        (AUTH, _post("a" * 501), 422, "501 characters of text is over the limit of 500"),
+        (AUTH, _post("a" * 30000), 413, "over the limit of 20000 bytes"),
     ],
 )
 def test_bad_requests_get_the_right_code_and_the_service_survives(
     server: str, headers: dict[str, str], body: bytes, status: int, message: str
 ) -> None:
-    response = httpx.post(f"{server}/v1/check", content=body, headers={**headers, "Content-Type": "application/json"})
-    assert response.status_code == status
+    response = httpx.post(f"{server}/v1/check", content=body, headers={**headers, **JSON})
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/json"
     assert message in response.json()["error"]
     assert httpx.get(f"{server}/health").status_code == 200
+
+
+@pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded", "application/jsonx"])
+def test_a_body_that_is_not_json_by_its_content_type_gets_415(server: str, content_type: str | None) -> None:
+    headers = {**AUTH, "Content-Type": content_type} if content_type else AUTH
+    response = httpx.post(f"{server}/v1/check", content=b'{"posts": []}', headers=headers)
+    assert response.status_code == 415 and "Content-Type: application/json" in response.json()["error"]
+    charset = {**AUTH, "Content-Type": "application/json; charset=utf-8"}
+    assert httpx.post(f"{server}/v1/check", content=b'{"posts": []}', headers=charset).status_code == 200
+
+
+def test_a_token_in_the_url_is_refused_even_with_the_header(server: str) -> None:
+    for name in ("token", "access_token", "api_key"):
+        response = httpx.post(f"{server}/v1/check?{name}={TOKEN}", json={"posts": []}, headers=AUTH)
+        assert response.status_code == 400 and "Authorization header" in response.json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "allow"),
+    [
+        ("GET", "/nowhere", 404, None),
+        ("POST", "/v2/check", 404, None),
+        ("GET", "/v1/check", 405, "POST"),
+        ("OPTIONS", "/v1/check", 405, "POST"),
+        ("DELETE", "/health", 405, "HEAD, GET"),
+        ("BREW", "/health", 405, "HEAD, GET"),
+    ],
+)
+def test_unknown_paths_and_methods_get_json_404_and_405(
+    server: str, method: str, path: str, status: int, allow: str | None
+) -> None:
+    response = httpx.request(method, f"{server}{path}", headers=AUTH)
+    assert response.status_code == status
+    assert path in response.json()["error"]
+    assert set((response.headers.get("allow") or "").split(", ")) == set((allow or "").split(", "))
+
+
+def test_head_of_health_has_no_body(server: str) -> None:
+    response = httpx.head(f"{server}/health")
+    assert response.status_code == 200 and response.content == b""
 
 
 def test_openapi_document(server: str) -> None:
     assert httpx.get(f"{server}/openapi.json").status_code == 401
     document = httpx.get(f"{server}/openapi.json", headers=AUTH).json()
     assert document["openapi"].startswith("3.") and {"/v1/check", "/v1/tone", "/health"} <= set(document["paths"])
+    posts = document["paths"]["/v1/check"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert posts["properties"]["posts"]["maxItems"] == 3  # the limits the service runs with
 
 
 def test_binds_to_loopback_by_default() -> None:
@@ -107,3 +200,34 @@ def test_binds_to_loopback_by_default() -> None:
 
     host = next(p for p in serve.params if p.name == "host")
     assert host.default == "127.0.0.1"
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.8.0.1", "::1", "[::1]", "localhost"])
+def test_loopback_hosts(host: str) -> None:
+    assert is_loopback(host)
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.10", "2001:db8::1", "", "no-such-host.invalid"])
+def test_hosts_other_machines_can_reach(host: str) -> None:
+    assert not is_loopback(host)
+    with pytest.raises(VoicecheckError, match="--insecure-no-token"):
+        check_exposure(host, None)
+    check_exposure(host, TOKEN)
+    check_exposure(host, None, insecure_no_token=True)
+
+
+def test_an_empty_token_is_refused() -> None:
+    with pytest.raises(VoicecheckError, match="the token is empty"):
+        check_exposure("127.0.0.1", " ")
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::"])
+def test_serving_other_machines_without_a_token_exits_2(host: str, tmp_path: Path) -> None:
+    result = run_cli("serve", "--model", str(SAMPLE_MODEL), "--host", host, "--port", str(free_port()))
+    assert result.returncode == 2
+    assert f"--host {host} lets other machines call the service" in result.stderr
+    assert "--insecure-no-token" in result.stderr and "Traceback" not in result.stderr
+    # the gate is passed with either a token or the flag: the next error is the missing model's
+    for given in (["--token", TOKEN], ["--insecure-no-token"]):
+        result = run_cli("serve", "--model", str(tmp_path / "none"), "--host", host, *given)
+        assert result.returncode == 2 and "lets other machines" not in result.stderr, result.stderr

@@ -438,36 +438,53 @@ def report(posts: tuple[str, ...], model_dir: str, fmt: str, output: str | None,
 
 @main.command()
 @click.option("--model", "model_dir", required=True, type=click.Path(), help="A model directory from `fit`.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (loopback by default); any other needs --token.")  # fmt: skip
 @click.option("--port", default=8088, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--token", envvar="VOICECHECK_TOKEN",
               help="Require `Authorization: Bearer TOKEN` (or set $VOICECHECK_TOKEN).")  # fmt: skip
+@click.option("--insecure-no-token", is_flag=True,
+              help="Serve a non-loopback --host without a token (anyone who reaches it may call it).")  # fmt: skip
 @click.option("--max-body", default=1024 * 1024, show_default=True, type=click.IntRange(1),
               help="Largest request body, in bytes; larger ones get 413.")  # fmt: skip
+@click.option("--max-posts", default=100, show_default=True, type=click.IntRange(1),
+              help="Most posts in one request; more get 422.")  # fmt: skip
+@click.option("--max-chars", default=100_000, show_default=True, type=click.IntRange(1),
+              help="Most characters of post text in one request, all posts together; more get 422.")  # fmt: skip
+@click.option("--read-timeout", default=10.0, show_default=True, type=click.FloatRange(0, min_open=True),
+              help="Seconds a client has to send a request's headers, and again its body; then 408.")  # fmt: skip
+@click.option("--max-connections", default=64, show_default=True, type=click.IntRange(1),
+              help="Connections (and requests) at once; a request over it gets 503.")  # fmt: skip
+@click.option("--threads", default=2, show_default=True, type=click.IntRange(1),
+              help="Requests judged at once, each in a thread; more wait their turn.")  # fmt: skip
 @lang_option
-def serve(model_dir: str, host: str, port: int, token: str | None, max_body: int) -> None:
+def serve(model_dir: str, host: str, port: int, token: str | None, insecure_no_token: bool, **limits: Any) -> None:
     """Serve the model over HTTP so a CMS can check posts before publishing them.
 
     GET /health; POST /v1/check and /v1/tone with {"posts": [{"id", "text", "channel"}]};
-    GET /openapi.json. The model loads once.
+    GET /openapi.json. The model loads once; requests are judged off the event loop, so
+    /health answers while a large request is judged.
 
     \b
     Examples:
       voicecheck serve --model models/maison-claire
-      voicecheck serve --model model/ --port 9000 --token "$SECRET"
-      curl -s localhost:8088/v1/check -d '{"posts": [{"id": "1", "text": "Hello!"}]}'
+      voicecheck serve --model model/ --host 0.0.0.0 --port 9000 --token "$SECRET"
+      curl -s localhost:8088/v1/check -H 'Content-Type: application/json' \\
+        -d '{"posts": [{"id": "1", "text": "Hello!"}]}'
     """
 
     def action() -> int:
         try:
+            from voicecheck.server import Limits, check_exposure
             from voicecheck.server import serve as run_server
         except ImportError as exc:
             raise VoicecheckError(f"serve needs its extra: pip install 'voicecheck[serve]' ({exc})") from exc
         from voicecheck.store import load
 
+        check_exposure(host, token, insecure_no_token)  # before the model loads: a refusal is instant
         saved = load(model_dir)
         click.echo(f"serving {model_dir} on http://{host}:{port} (Ctrl-C to stop)", err=True)
-        run_server(saved, host, port, token, max_body)
+        run_server(saved, host, port, token, Limits(**limits), insecure_no_token)
         return Exit.CLEAN
 
     _run(action)

@@ -2,103 +2,294 @@
 
 Starlette routes served by uvicorn. The model loads once, at start-up; every request is
 judged by the same library calls as the CLI, and answers with the same fields as
-`check --format jsonl`. Bad requests get 400, 401, 413 or 422 with a message, and the service
-keeps serving.
+`check --format jsonl`. Judging runs in a small pool of threads, so the event loop stays free
+to read other requests and answer `/health` while a large one is judged.
+
+What a client may send is bounded (`Limits`): body bytes, posts and characters per request,
+seconds to send the headers and the body, connections at once. Every refusal is a 4xx (or a
+503 when busy) with `{"error": "..."}` that says what was wrong, and the service keeps serving.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
+import ipaddress
 import json
+import logging
+import math
+import re
+import socket
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from voicecheck import MODEL_FORMAT, __version__, api
+from voicecheck.errors import VoicecheckError
 from voicecheck.i18n import active
 from voicecheck.messages import result_dict, tone_dict
 from voicecheck.readers.base import Post, clean_text
 from voicecheck.store import SavedModel
 
+log = logging.getLogger("uvicorn.error")
+
 DEFAULT_MAX_BODY = 1024 * 1024
+
+#: A visible character: anything but whitespace, control and invisible format characters.
+#: A post must hold one; the OpenAPI description gives the same pattern, so they cannot differ.
+VISIBLE = r"[^\u0000-\u0020\u007f-\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]"
+#: A language the service reads: en or fr, in any case, with a region or script if given (fr-CA).
+LANG = r"^(?:[Ee][Nn]|[Ff][Rr])(?:[-_][A-Za-z0-9]{1,8})*$"
+#: Query parameters that look like a credential: a token in a URL ends up in logs and histories.
+TOKEN_PARAMETERS = frozenset({"token", "access_token", "api_key", "apikey", "key", "auth", "authorization"})
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one client may ask of the service; over any of them it is refused, saying which."""
+
+    max_body: int = DEFAULT_MAX_BODY  # bytes of request body
+    max_posts: int = 100  # posts per request
+    max_chars: int = 100_000  # characters of post text per request, all posts together
+    read_timeout: float = 10.0  # seconds to send the headers, and again the body
+    max_connections: int = 64  # connections (and requests) at once; more get 503
+    threads: int = 2  # requests judged at once; more wait their turn
 
 
 class RequestError(Exception):
+    """A request refused: its HTTP status and the message the client reads."""
+
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
 
 
-def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
 
 
-async def _read_json(request: Request, max_body: int) -> Any:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > max_body:
-        raise RequestError(413, f"request body over {max_body} bytes")
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > max_body:
-            raise RequestError(413, f"request body over {max_body} bytes")
+def is_loopback(host: str) -> bool:
+    """Whether `host` only listens on this machine (a name counts if all its addresses are loopback)."""
     try:
-        return json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise RequestError(400, f"the body is not valid JSON ({exc})") from exc
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        pass
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        return False
+    return bool(addresses) and all(ipaddress.ip_address(str(a).split("%")[0]).is_loopback for a in addresses)
 
 
-def posts_from(document: Any) -> list[Post]:
-    """`{"posts": [{"id", "text", "channel"?, "lang"?}]}` as Post records, or a 422 that says why."""
-    if not isinstance(document, dict) or not isinstance(document.get("posts"), list):
-        raise RequestError(422, 'expected {"posts": [{"id": ..., "text": ..., "channel": ...}]}')
-    posts = []
-    for number, item in enumerate(document["posts"]):
-        if not isinstance(item, dict):
-            raise RequestError(422, f"posts[{number}] is not an object")
-        text = item.get("text")
-        if not isinstance(text, str) or not clean_text(text):
-            raise RequestError(422, f"posts[{number}] has no text")
-        for key in ("id", "channel", "lang"):
-            if item.get(key) is not None and not isinstance(item[key], str | int):
-                raise RequestError(422, f"posts[{number}].{key} must be a string")
-        channel, lang = item.get("channel"), item.get("lang")
-        posts.append(
-            Post(
-                id=str(item.get("id", f"post-{number + 1}")),
-                text=clean_text(text),
-                channel=str(channel).lower() if channel else None,
-                lang=str(lang).lower()[:2] if lang else None,
-                where=f"request#{number + 1}",
-            )
+def check_exposure(host: str, token: str | None, insecure_no_token: bool = False) -> None:
+    """Refuse to serve other machines without a token, unless the operator said so in as many words."""
+    if token is not None and not token.strip():
+        raise VoicecheckError("the token is empty: give a real secret with --token or $VOICECHECK_TOKEN")
+    if token is None and not insecure_no_token and not is_loopback(host):
+        raise VoicecheckError(
+            f"--host {host} lets other machines call the service: give a token (--token or $VOICECHECK_TOKEN), "
+            "or --insecure-no-token to serve them without one"
         )
+
+
+# Reading a request: the body, its JSON, its posts.
+async def read_body(request: Request, limits: Limits) -> bytes:
+    """The whole body, within `max_body` bytes and `read_timeout` seconds."""
+    too_large = RequestError(413, f"the request body is over the limit of {limits.max_body} bytes")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limits.max_body:
+        raise too_large
+    body = bytearray()
+    try:
+        async with asyncio.timeout(limits.read_timeout):
+            async for chunk in request.stream():
+                body.extend(chunk)
+                if len(body) > limits.max_body:
+                    raise too_large
+    except TimeoutError:
+        raise RequestError(408, f"the request body was not received within {limits.read_timeout:g} s") from None
+    return bytes(body)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text[:20]} is out of range")
+    return value
+
+
+def parse_json(body: bytes) -> Any:
+    """The body as JSON, strictly: UTF-8, no NaN or Infinity, numbers in range, bounded nesting."""
+    if not body.strip():
+        raise RequestError(400, 'the body is empty: send {"posts": [{"id": ..., "text": ...}]}')
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RequestError(400, f"the body is not UTF-8 (byte {exc.start} is {body[exc.start]:#04x})") from None
+    try:
+        return json.loads(text.removeprefix("\ufeff"), parse_constant=_no_constant, parse_float=_finite)
+    except RecursionError:
+        raise RequestError(400, "the body is not valid JSON (nested too deeply)") from None
+    except ValueError as exc:  # JSONDecodeError, or a number refused above or too long to read
+        raise RequestError(400, f"the body is not valid JSON ({exc})") from None
+
+
+def _string(value: Any, where: str) -> str:
+    if not isinstance(value, str):
+        raise RequestError(422, f"{where} must be a string")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise RequestError(422, f"{where} holds a lone surrogate ({value[exc.start]!a}), not a character") from None
+    return value
+
+
+def _optional(item: dict[str, Any], key: str, where: str) -> str | None:
+    value = item.get(key)
+    return None if value is None else _string(value, f"{where}.{key}")
+
+
+def _post_id(item: dict[str, Any], number: int, where: str) -> str:
+    """The id as given (a CMS may number its posts), or the post's place when it gives none."""
+    value = item.get("id")
+    if value is None:
+        return f"post-{number + 1}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise RequestError(422, f"{where}.id must be a string or an integer")
+    return _string(value, f"{where}.id")
+
+
+def _post(item: Any, number: int) -> Post:
+    where = f"posts[{number}]"
+    if not isinstance(item, dict):
+        raise RequestError(422, f"{where} is not an object")
+    if item.get("text") is None:
+        raise RequestError(422, f"{where} has no text")
+    text = _string(item["text"], f"{where}.text")
+    if not re.search(VISIBLE, text):
+        raise RequestError(422, f"{where} has no text (not one visible character)")
+    channel = (_optional(item, "channel", where) or "").strip().lower()
+    lang = _optional(item, "lang", where)
+    if lang is not None and not re.search(LANG, lang):
+        raise RequestError(422, f"{where}.lang must be en or fr (a regional form such as fr-CA will do), not {lang!r}")
+    return Post(
+        id=_post_id(item, number, where),
+        text=clean_text(text),
+        channel=channel or None,
+        lang=lang[:2].lower() if lang else None,
+        where=f"request#{number + 1}",
+    )
+
+
+def posts_from(document: Any, limits: Limits = Limits()) -> list[Post]:
+    """`{"posts": [{"id", "text", "channel"?, "lang"?}]}` as Post records, or a 422 that says why.
+
+    Too many posts or characters is a 422 like any other break of the described schema (its
+    `maxItems` and `maxLength`); 413 is kept for a body over `max_body` bytes.
+    """
+    if not isinstance(document, dict) or "posts" not in document:
+        raise RequestError(422, 'expected an object {"posts": [{"id": ..., "text": ..., "channel": ...}]}')
+    items = document["posts"]
+    if not isinstance(items, list):
+        raise RequestError(422, "posts must be a list of posts")
+    if len(items) > limits.max_posts:
+        raise RequestError(422, f"{len(items)} posts is over the limit of {limits.max_posts} posts per request")
+    posts = [_post(item, number) for number, item in enumerate(items)]
+    characters = sum(len(post.text) for post in posts)
+    if characters > limits.max_chars:
+        raise RequestError(422, f"{characters} characters of text is over the limit of {limits.max_chars} per request")
     return posts
 
 
-def create_app(saved: SavedModel, token: str | None = None, max_body: int = DEFAULT_MAX_BODY) -> Starlette:
-    """The service for one loaded model."""
-    pipeline_mode = saved.pipeline_mode
+# The service.
+def _judged(saved: SavedModel, work: str, posts: list[Post]) -> list[dict[str, Any]]:
+    """What a worker thread does: judge the posts, as plain dicts ready for JSON."""
+    if work == "check":
+        lang = active()
+        return [result_dict(result, lang) for result in api.check(saved, posts)]
+    return [tone_dict(result) for result in api.tone(posts, saved.pipeline_mode)]
 
-    def authorised(request: Request) -> bool:
+
+def warm_up(saved: SavedModel) -> None:
+    """Load the pipelines, the language detector and the explainer before the first request, in one thread."""
+    posts = [
+        Post(id="warm-up-en", text="Thank you for reading us, see you soon!"),
+        Post(id="warm-up-fr", text="Merci de nous lire, à bientôt !"),
+        Post(id="warm-up-short", text="Merci !"),  # short posts are told apart by their characters
+        Post(id="warm-up-given", text="Thank you!", lang="en"),
+    ]
+    _judged(saved, "check", posts)
+    _judged(saved, "tone", posts)
+
+
+class Judges:
+    """The threads requests are judged in, off the event loop: started when needed, stopped with the app."""
+
+    def __init__(self, threads: int) -> None:
+        self.threads = threads
+        self._pool: ThreadPoolExecutor | None = None
+
+    async def run(self, work: Callable[[], Any]) -> Any:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="voicecheck-judge")
+        return await asyncio.get_running_loop().run_in_executor(self._pool, work)
+
+    def stop(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+def create_app(saved: SavedModel, token: str | None = None, limits: Limits = Limits()) -> Starlette:
+    """The service for one loaded model."""
+    judges = Judges(limits.threads)
+
+    def refusal(request: Request) -> Response | None:
+        """Why the request may not go on (a token in the URL, or a missing or wrong token), if it may not."""
+        if TOKEN_PARAMETERS & {name.lower() for name in request.query_params}:
+            return _error(400, "the token goes in the Authorization header, never in the URL")
         if token is None:
-            return True
+            return None
         given = request.headers.get("authorization", "")
-        return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+        if hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            return None
+        return _error(401, "missing or wrong Authorization: Bearer token", {"WWW-Authenticate": "Bearer"})
 
     async def judge(request: Request, work: str) -> Response:
-        if not authorised(request):
-            return _error(401, "missing or wrong Authorization: Bearer token")
+        refused = refusal(request)
+        if refused is not None:
+            return refused
+        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type != "application/json":
+            return _error(415, f"send the posts as JSON, with Content-Type: application/json (not {media_type!r})")
         try:
-            posts = posts_from(await _read_json(request, max_body))
+            posts = posts_from(parse_json(await read_body(request, limits)), limits)
         except RequestError as exc:
-            return _error(exc.status, str(exc))
-        if work == "check":
-            results = [result_dict(result, active()) for result in api.check(saved, posts)]
-        else:
-            results = [tone_dict(result) for result in api.tone(posts, pipeline_mode)]
+            close = {"Connection": "close"} if exc.status == 408 else None
+            return _error(exc.status, str(exc), close)
+        except ClientDisconnect:
+            client = f"{request.client.host}:{request.client.port}" if request.client else "a client"
+            log.warning("%s %s: %s went away before sending the whole body", request.method, request.url.path, client)
+            return Response(status_code=400)  # nobody reads it
+        try:
+            results = await judges.run(partial(_judged, saved, work, posts))
+        except VoicecheckError as exc:
+            return _error(422, str(exc))
         return JSONResponse({"results": results})
 
     async def check(request: Request) -> Response:
@@ -115,9 +306,14 @@ def create_app(saved: SavedModel, token: str | None = None, max_body: int = DEFA
         })  # fmt: skip
 
     async def openapi(request: Request) -> Response:
-        if not authorised(request):
-            return _error(401, "missing or wrong Authorization: Bearer token")
-        return JSONResponse(openapi_document())
+        refused = refusal(request)
+        return refused or JSONResponse(openapi_document(limits))
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        del app
+        yield
+        judges.stop()
 
     return Starlette(
         routes=[
@@ -125,46 +321,86 @@ def create_app(saved: SavedModel, token: str | None = None, max_body: int = DEFA
             Route("/v1/check", check, methods=["POST"]),
             Route("/v1/tone", tone, methods=["POST"]),
             Route("/openapi.json", openapi, methods=["GET"]),
-        ]
+        ],
+        exception_handlers={HTTPException: _http_error, Exception: _server_error},
+        lifespan=lifespan,
     )
 
 
-def openapi_document() -> dict[str, Any]:
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no such path, a method the path does not take), in JSON."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        message = f"no endpoint {request.url.path}: see /openapi.json"
+    elif exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "")
+        message = f"{request.method} is not allowed on {request.url.path}; it takes {allowed}"
+    else:
+        message = str(exc.detail)
+    return _error(exc.status_code, message, dict(exc.headers or {}))
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    """A fault of the service itself: JSON like every other answer (uvicorn logs the traceback)."""
+    del request, exc
+    return _error(500, "internal error in the service; its log says more")
+
+
+def openapi_document(limits: Limits = Limits()) -> dict[str, Any]:
+    """The service described in OpenAPI 3.1; requests outside it are refused, those inside accepted."""
     post = {
         "type": "object",
         "required": ["text"],
         "properties": {
-            "id": {"type": "string"},
-            "text": {"type": "string", "minLength": 1},
-            "channel": {"type": "string", "description": "facebook, instagram, linkedin, ..."},
-            "lang": {"type": "string", "enum": ["en", "fr"], "description": "detected when absent"},
+            "id": {"type": ["string", "integer", "null"], "description": "echoed back; post-N (its place) when absent"},
+            "text": {"type": "string", "pattern": VISIBLE, "maxLength": limits.max_chars,
+                     "description": "the post; it must hold at least one visible character"},
+            "channel": {"type": ["string", "null"], "description": "facebook, instagram, linkedin, ..."},
+            "lang": {"type": ["string", "null"], "pattern": LANG,
+                     "description": "en or fr (fr-CA will do); detected when absent"},
         },
-    }
+    }  # fmt: skip
     request_body = {
         "required": True,
         "content": {"application/json": {"schema": {
             "type": "object", "required": ["posts"],
-            "properties": {"posts": {"type": "array", "items": post}},
+            "properties": {"posts": {
+                "type": "array", "items": post, "maxItems": limits.max_posts,
+                "description": f"at most {limits.max_posts} posts and {limits.max_chars} characters of text "
+                               "in all (more gets 422)",
+            }},
         }}},
     }  # fmt: skip
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     errors = {
-        code: {"description": text, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-        for code, text in (("400", "malformed JSON"), ("401", "missing or wrong bearer token"),
-                           ("413", "body over the size limit"), ("422", "a post without text, or a bad field"))
+        code: {"description": text, "content": error}
+        for code, text in (
+            ("400", "malformed JSON, or a token in the URL"), ("401", "missing or wrong bearer token"),
+            ("408", f"the body not sent within {limits.read_timeout:g} s"),
+            ("413", f"a body over {limits.max_body} bytes"), ("415", "a body that is not application/json"),
+            ("422", f"a post without text, a bad field, or over {limits.max_posts} posts or {limits.max_chars} "
+                    "characters"),
+            ("503", f"busy: over {limits.max_connections} connections"),
+        )
     }  # fmt: skip
 
     def answer(description: str) -> dict[str, Any]:
         return {"200": {"description": description, "content": {"application/json": {"schema": {
-            "type": "object", "properties": {"results": {"type": "array", "items": {"type": "object"}}},
+            "type": "object", "required": ["results"],
+            "properties": {"results": {"type": "array", "items": {"type": "object"}}},
         }}}}, **errors}  # fmt: skip
 
+    health = {"type": "object", "required": ["status"], "properties": {"status": {"const": "ok"}}}
     return {
         "openapi": "3.1.0",
         "info": {"title": "voicecheck", "version": __version__,
                  "description": "Checks posts against a brand's voice before they are published."},
+        "security": [{"bearer": []}],
         "paths": {
-            "/health": {"get": {"summary": "Is the service up, and which model does it serve",
-                                "responses": {"200": {"description": "up"}}}},
+            "/health": {"get": {
+                "summary": "Is the service up, and which model does it serve", "security": [],
+                "responses": {"200": {"description": "up", "content": {"application/json": {"schema": health}}}},
+            }},
             "/v1/check": {"post": {
                 "summary": "Judge posts against the brand voice (same fields as check --format jsonl)",
                 "requestBody": request_body, "responses": answer("one result per post, in order"),
@@ -175,13 +411,28 @@ def openapi_document() -> dict[str, Any]:
             }},
         },
         "components": {
-            "schemas": {"Error": {"type": "object", "properties": {"error": {"type": "string"}}}},
+            "schemas": {"Error": {
+                "type": "object", "required": ["error"], "properties": {"error": {"type": "string"}},
+            }},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }  # fmt: skip
 
 
-def serve(saved: SavedModel, host: str, port: int, token: str | None, max_body: int) -> None:
+def serve(
+    saved: SavedModel, host: str, port: int, token: str | None, limits: Limits = Limits(), insecure: bool = False
+) -> None:
+    """Serve until interrupted. Refuses a non-loopback `host` without a token (see `check_exposure`)."""
     import uvicorn
 
-    uvicorn.run(create_app(saved, token, max_body), host=host, port=port, log_level="warning", access_log=False)
+    from voicecheck.http11 import MAX_HEADER_BYTES, guarded_protocol
+
+    check_exposure(host, token, insecure)
+    warm_up(saved)
+    config = uvicorn.Config(
+        create_app(saved, token, limits), host=host, port=port, log_level="warning", access_log=False,
+        http=guarded_protocol(limits.read_timeout, limits.max_connections), ws="none", lifespan="on",
+        timeout_keep_alive=max(1, min(5, math.ceil(limits.read_timeout))),
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES, timeout_graceful_shutdown=math.ceil(limits.read_timeout),
+    )  # fmt: skip
+    uvicorn.Server(config).run()

@@ -1,0 +1,279 @@
+"""The service against careless and hostile clients, spoken to over raw sockets.
+
+Slow and idle clients, oversized bodies and headers, clients that vanish mid-body, too many
+connections, pipelined requests, and a large request being judged while others come in. Each
+ends in a JSON answer (or a closed connection, for a client that sent nothing) and the service
+keeps answering. The servers run with short timeouts, set by their options, so this is quick.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from .test_server import JSON, running_server
+
+READ_TIMEOUT = "1"
+MAX_BODY = 20_000
+#: How long a test waits for an answer that should come after READ_TIMEOUT: generous, never a measure.
+PATIENCE = 20
+
+
+@pytest.fixture(scope="module")
+def strict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A server with a 1 s read timeout; yields its URL and its log."""
+    log = tmp_path_factory.mktemp("strict") / "stderr.log"
+    with running_server("--read-timeout", READ_TIMEOUT, "--max-body", str(MAX_BODY), log=log) as url:
+        yield url, log
+
+
+@pytest.fixture(scope="module")
+def roomy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server that takes large requests and few connections."""
+    log = tmp_path_factory.mktemp("roomy") / "stderr.log"
+    options = ["--max-posts", "400", "--max-chars", "2000000", "--max-body", "4000000", "--max-connections", "6"]
+    with running_server(*options, log=log) as url:
+        yield url
+
+
+def connect(url: str) -> socket.socket:
+    address = urlsplit(url)
+    sock = socket.create_connection((address.hostname, address.port))
+    sock.settimeout(PATIENCE)
+    return sock
+
+
+def read_until_closed(sock: socket.socket, reset_ok: bool = False) -> bytes:
+    received = b""
+    try:
+        while chunk := sock.recv(65536):
+            received += chunk
+    except ConnectionResetError:
+        if not reset_ok:
+            raise
+    return received
+
+
+def answer(received: bytes) -> tuple[int, dict[str, str], dict[str, object]]:
+    """The status, headers and JSON body of the first response in `received`."""
+    head, _, rest = received.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    headers = {name.lower(): value.strip() for name, _, value in (line.partition(":") for line in lines)}
+    length = int(headers.get("content-length", len(rest)))
+    return int(status_line.split()[1]), headers, json.loads(rest[:length])
+
+
+def post_head(length: int | None = None, close: bool = True) -> bytes:
+    framing = f"Content-Length: {length}" if length is not None else "Transfer-Encoding: chunked"
+    connection = "Connection: close\r\n" if close else ""
+    return f"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n{connection}{framing}\r\n\r\n".encode()
+
+
+def test_connections_that_send_nothing_are_closed(strict: tuple[str, Path]) -> None:
+    url, _ = strict
+    idle = [connect(url) for _ in range(30)]
+    for sock in idle:
+        assert sock.recv(1) == b""  # closed by the server, with nothing said
+        sock.close()
+    assert httpx.get(f"{url}/health").status_code == 200
+
+
+def test_headers_sent_a_byte_at_a_time_get_408(strict: tuple[str, Path]) -> None:
+    url, _ = strict
+    sock = connect(url)
+    request = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 1000 + b"\r\n\r\n"
+    sock.settimeout(0.2)
+    received = b""
+    for byte in request:
+        try:
+            sock.send(bytes([byte]))
+            received += sock.recv(65536)
+        except TimeoutError:
+            continue
+        except OSError:
+            break
+        if received:
+            break
+    sock.settimeout(PATIENCE)
+    received += read_until_closed(sock)
+    status, headers, body = answer(received)
+    assert status == 408 and headers["connection"] == "close"
+    assert body == {"error": "request headers not received within 1 s"}
+
+
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+def test_a_body_sent_too_slowly_gets_408(strict: tuple[str, Path], framing: str) -> None:
+    url, _ = strict
+    sock = connect(url)
+    if framing == "chunked":
+        sock.sendall(post_head() + b"400\r\n{")  # a chunk never finished, and no last chunk
+    else:
+        sock.sendall(post_head(1000) + b"{")
+    sock.settimeout(0.2)
+    received = b""
+    for _ in range(int(PATIENCE / 0.2)):  # a byte every 0.2 s, until the server answers
+        try:
+            sock.send(b" ")
+            received += sock.recv(65536)
+        except TimeoutError:
+            continue
+        except OSError:
+            break
+        if received:
+            break
+    sock.settimeout(PATIENCE)
+    received += read_until_closed(sock, reset_ok=True)  # bytes sent after the answer may reset the connection
+    status, headers, body = answer(received)
+    assert status == 408 and headers["connection"] == "close"
+    assert body == {"error": "the request body was not received within 1 s"}
+    assert httpx.get(f"{url}/health").status_code == 200
+
+
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+@pytest.mark.parametrize("close", [True, False], ids=["connection-close", "keep-alive"])
+def test_a_body_over_the_limit_gets_413_not_a_reset(strict: tuple[str, Path], framing: str, close: bool) -> None:
+    url, _ = strict
+    body = b'{"posts": [{"text": "' + b"a" * (20 * MAX_BODY) + b'"}]}'
+    if framing == "chunked":
+        chunks = [body[i : i + 4096] for i in range(0, len(body), 4096)]
+        request = post_head(close=close) + b"".join(b"%x\r\n%s\r\n" % (len(c), c) for c in chunks) + b"0\r\n\r\n"
+    else:
+        request = post_head(len(body), close=close) + body
+    sock = connect(url)
+    sock.sendall(request)  # the whole body, as most clients send it before they read
+    received = b""
+    while b"}" not in received:
+        received += sock.recv(65536)
+    status, _, answered = answer(received)
+    assert status == 413
+    assert answered == {"error": f"the request body is over the limit of {MAX_BODY} bytes"}
+    sock.close()
+    assert httpx.get(f"{url}/health").status_code == 200
+
+
+def test_a_client_gone_mid_body_is_one_line_in_the_log(strict: tuple[str, Path]) -> None:
+    url, log = strict
+    before = log.read_text(encoding="utf-8")
+    sock = connect(url)
+    sock.sendall(post_head(1000) + b'{"posts": [')
+    time.sleep(0.2)  # let the server start reading the body before the client goes
+    sock.close()
+    for _ in range(PATIENCE * 10):
+        added = log.read_text(encoding="utf-8")[len(before) :]
+        if "went away" in added:
+            break
+        time.sleep(0.1)
+    assert "Traceback" not in added and "Exception" not in added
+    lines = added.splitlines()
+    assert len(lines) == 1 and "POST /v1/check" in lines[0] and "went away before sending the whole body" in lines[0]
+    assert httpx.get(f"{url}/health").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [b"X-Big: " + b"a" * 100_000 + b"\r\n", b"X-Many: a\r\n" * 5000, b"X-Many: a\r\n" * 150],
+    ids=["huge", "many-and-large", "many"],
+)
+def test_oversized_headers_get_431(strict: tuple[str, Path], headers: bytes) -> None:
+    url, _ = strict
+    sock = connect(url)
+    sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n" + headers + b"\r\n")
+    status, _, body = answer(read_until_closed(sock))
+    assert status == 431 and "request headers over 16384 bytes" in str(body["error"])
+    assert httpx.get(f"{url}/health").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status", "message"),
+    [
+        (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 400, "malformed HTTP request"),  # TLS to a plain port
+        (b"GET /health HTTP/1.1\r\n\r\n", 400, "Host"),
+        (b"GET /health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n", 400, "malformed HTTP request"),
+        (b"POST /v1/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 501, "Transfer-Encoding"),
+        (
+            b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n",
+            400,
+            "Content-Length",
+        ),
+    ],
+)
+def test_malformed_http_gets_a_json_answer(
+    strict: tuple[str, Path], request_bytes: bytes, status: int, message: str
+) -> None:
+    url, _ = strict
+    sock = connect(url)
+    sock.sendall(request_bytes)
+    got_status, headers, body = answer(read_until_closed(sock))
+    assert got_status == status and headers["content-type"] == "application/json"
+    assert message in str(body["error"])
+    assert httpx.get(f"{url}/health").status_code == 200
+
+
+def test_pipelined_requests_are_answered_in_order(strict: tuple[str, Path]) -> None:
+    url, _ = strict
+    check = b'{"posts": [{"id": "p", "text": "Merci !"}]}'
+    sock = connect(url)
+    sock.sendall(
+        b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+        + post_head(len(check), close=False) + check
+        + b"GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n"
+        + b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )  # fmt: skip
+    received = read_until_closed(sock)
+    statuses = [int(status) for status in re.findall(rb"HTTP/1\.1 (\d{3}) ", received)]
+    assert statuses == [200, 200, 404, 200]
+
+
+def test_health_and_small_requests_answer_while_a_large_one_is_judged(roomy: str) -> None:
+    text = " ".join(["Notre équipe d'entretien fait briller vos fenêtres, du salon à la cuisine !"] * 16)
+    large = {"posts": [{"id": str(n), "text": text} for n in range(120)]}  # seconds of judging
+    done = threading.Event()
+    outcome: list[int] = []
+
+    def judge_large() -> None:
+        outcome.append(httpx.post(f"{roomy}/v1/check", json=large, timeout=600).status_code)
+        done.set()
+
+    worker = threading.Thread(target=judge_large)
+    worker.start()
+    time.sleep(1.0)  # the large request is sent and being judged
+    assert not done.is_set()
+    health = httpx.get(f"{roomy}/health", timeout=PATIENCE)
+    small = httpx.post(f"{roomy}/v1/check", json={"posts": [{"text": "Merci !"}]}, headers=JSON, timeout=PATIENCE)
+    assert health.status_code == 200 and small.status_code == 200
+    assert not done.is_set(), "the large request was already judged: it did not hold anything up"
+    worker.join(timeout=600)
+    assert outcome == [200]
+
+
+def test_connections_over_the_limit_get_503(roomy: str) -> None:
+    held = [connect(roomy) for _ in range(6)]  # the limit is 6
+    for sock in held:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")  # a request begun, never finished
+    try:
+        status, headers, body = answer(read_until_closed_or_answered(roomy))
+        assert status == 503 and headers["retry-after"] == "1"
+        assert body == {"error": "busy: over 6 connections; retry shortly"}
+    finally:
+        for sock in held:
+            sock.close()
+    for _ in range(PATIENCE * 10):
+        if httpx.get(f"{roomy}/health").status_code == 200:
+            break
+        time.sleep(0.1)
+    assert httpx.get(f"{roomy}/health").status_code == 200
+
+
+def read_until_closed_or_answered(url: str) -> bytes:
+    sock = connect(url)
+    sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+    return read_until_closed(sock)

@@ -1,0 +1,266 @@
+"""uvicorn's HTTP/1.1 connection, with deadlines on what the client sends and a cap on connections.
+
+uvicorn drops an idle keep-alive connection, but it waits forever for the headers of a first
+request, and for the rest of a body it has answered early (a 401 or a 413). Here a client has
+`read_timeout` seconds for each: a connection that never sends a request is closed, one that
+sends part of its headers gets a 408. Headers over MAX_HEADER_BYTES or MAX_HEADERS get a 431;
+over `max_connections` connections or requests, a request gets a 503. Every answer given here
+is JSON, like the service's own.
+
+A connection closed while the client is still sending resets, and the client loses the answer;
+so a close then stops writing, drops what the client still sends for a moment, and only then
+closes ("lingering close", as Apache and nginx do).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+import h11
+from uvicorn._types import ASGIReceiveCallable, ASGISendCallable, Scope
+from uvicorn.protocols.http.h11_impl import STATUS_PHRASES, H11Protocol
+
+#: Largest request line and headers, in bytes (h11's own default); more gets a 431.
+MAX_HEADER_BYTES = 16 * 1024
+#: Most header fields in one request.
+MAX_HEADERS = 100
+#: Seconds an answered connection keeps reading (and dropping) what the client sends before it closes.
+LINGER_SECONDS = 2.0
+
+
+def json_error(status: int, message: str, close: bool = False) -> bytes:
+    """A whole HTTP/1.1 response `{"error": message}`, for answers given outside any request cycle."""
+    body = json.dumps({"error": message}).encode()
+    head = [
+        f"HTTP/1.1 {status} {STATUS_PHRASES[status].decode()}",
+        "content-type: application/json",
+        f"content-length: {len(body)}",
+    ]
+    if close:
+        head.append("connection: close")
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+
+
+class LingeringTransport(asyncio.Transport):
+    """A connection's transport whose `close` lingers while the client may still be sending.
+
+    uvicorn closes the transport itself after an answer with `Connection: close`; given this
+    one instead, that close waits until the client is done (or `LINGER_SECONDS` pass).
+    """
+
+    def __init__(self, transport: asyncio.Transport, still_sending: Callable[[], bool]) -> None:
+        super().__init__()
+        self._transport = transport
+        self._still_sending = still_sending
+        self.lingering = False
+
+    def close(self) -> None:
+        if self.lingering or self._transport.is_closing():
+            return
+        if self._still_sending():
+            self.linger()
+        else:
+            self._transport.close()
+
+    def linger(self) -> None:
+        """Send what is written and an end of stream, drop what the client still sends, then close."""
+        if self.lingering or self._transport.is_closing():
+            return
+        self.lingering = True
+        if self._transport.can_write_eof():
+            self._transport.write_eof()
+        self._transport.resume_reading()
+        asyncio.get_running_loop().call_later(LINGER_SECONDS, self._transport.close)
+
+    def is_closing(self) -> bool:
+        return self.lingering or self._transport.is_closing()
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        if not self.lingering:
+            self._transport.write(data)
+
+    def pause_reading(self) -> None:
+        if not self.lingering:
+            self._transport.pause_reading()
+
+    def resume_reading(self) -> None:
+        self._transport.resume_reading()
+
+    def is_reading(self) -> bool:
+        return self._transport.is_reading()
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return self._transport.get_extra_info(name, default)
+
+    def abort(self) -> None:
+        self._transport.abort()
+
+    def can_write_eof(self) -> bool:
+        return self._transport.can_write_eof()
+
+    def write_eof(self) -> None:
+        self._transport.write_eof()
+
+    def get_write_buffer_size(self) -> int:
+        return self._transport.get_write_buffer_size()
+
+    def set_protocol(self, protocol: asyncio.BaseProtocol) -> None:
+        self._transport.set_protocol(protocol)
+
+    def get_protocol(self) -> asyncio.BaseProtocol:
+        return self._transport.get_protocol()
+
+
+class GuardedH11Protocol(H11Protocol):
+    """One client connection. Settings are class attributes: `guarded_protocol` makes a subclass."""
+
+    read_timeout: float = 10.0
+    max_connections: int = 64
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._deadline: asyncio.TimerHandle | None = None
+        self._waiting_for: str | None = None  # what the running deadline waits for
+        self._answered_one = False  # a response was sent on this connection
+        self._protocol_error: h11.RemoteProtocolError | None = None
+        self.limit_concurrency = None  # refused below, in JSON, rather than by uvicorn in plain text
+        self.app = self._refuse_when_busy(self.app)
+        self._record_protocol_errors()
+
+    # uvicorn's hooks, each followed by a look at what the connection waits for now.
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        self.lingering_transport = LingeringTransport(transport, self._client_still_sending)
+        super().connection_made(self.lingering_transport)
+        self._watch()
+
+    def data_received(self, data: bytes) -> None:
+        if self.lingering_transport.lingering:
+            return  # answered and closing: what comes now is dropped
+        super().data_received(data)
+        self._watch()
+
+    def on_response_complete(self) -> None:
+        self._answered_one = True
+        super().on_response_complete()
+        self._watch()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_deadline()
+        super().connection_lost(exc)
+
+    def send_400_response(self, msg: str) -> None:
+        """h11 could not parse the request: say why, in JSON, with h11's status (431 for huge headers)."""
+        del msg
+        error = self._protocol_error
+        status = error.error_status_hint if error is not None else 400
+        if status == 431:
+            self._answer_and_close(431, f"request headers over {MAX_HEADER_BYTES} bytes")
+        else:
+            self._answer_and_close(status, f"malformed HTTP request ({error or 'unreadable'})")
+
+    # Deadlines.
+    def _phase(self) -> str | None:
+        """What the connection waits for from the client, if a deadline should run for it."""
+        if self.transport is None or self.transport.is_closing():
+            return None
+        their, ours = self.conn.their_state, self.conn.our_state
+        if their is h11.IDLE and (not self._answered_one or self.conn.trailing_data[0]):
+            return "headers"  # a first request, or the rest of one begun (idle keep-alive is uvicorn's)
+        if their is h11.SEND_BODY and ours is h11.DONE:
+            return "the rest of an answered body"
+        return None  # a body the app reads has the app's own deadline
+
+    def _watch(self) -> None:
+        phase = self._phase()
+        if phase == self._waiting_for:
+            return
+        self._cancel_deadline()
+        self._waiting_for = phase
+        if phase is not None:
+            self._deadline = self.loop.call_later(self.read_timeout, self._expired)
+
+    def _cancel_deadline(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+        self._deadline, self._waiting_for = None, None
+
+    def _expired(self) -> None:
+        begun = self._waiting_for == "headers" and bool(self.conn.trailing_data[0])
+        self._deadline, self._waiting_for = None, None
+        if begun:
+            self._answer_and_close(408, f"request headers not received within {self.read_timeout:g} s")
+        elif not self.transport.is_closing():
+            self.transport.close()
+
+    # Answers outside a request cycle.
+    def _answer_and_close(self, status: int, message: str) -> None:
+        self._cancel_deadline()
+        if self.transport.is_closing():
+            return
+        self.transport.write(json_error(status, message, close=True))
+        self.lingering_transport.linger()
+
+    def _client_still_sending(self) -> bool:
+        """Whether closing now could reset the connection: part of a request is still to come."""
+        their = self.conn.their_state
+        return their in (h11.SEND_BODY, h11.ERROR) or (their is h11.IDLE and bool(self.conn.trailing_data[0]))
+
+    def _record_protocol_errors(self) -> None:
+        """Keep h11's error, whose status hint and words uvicorn's handler does not pass on."""
+        next_event = self.conn.next_event
+
+        def recorded() -> Any:
+            try:
+                return next_event()
+            except h11.RemoteProtocolError as exc:
+                self._protocol_error = exc
+                raise
+
+        self.conn.next_event = recorded  # type: ignore[method-assign]
+
+    def _refuse_when_busy(self, app: Any) -> Any:
+        """The app, behind the checks of a request as a whole: its headers' size, the server's load."""
+
+        async def guarded(scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable) -> None:
+            if scope["type"] != "http":
+                await app(scope, receive, send)
+                return
+            headers = list(scope["headers"])
+            size = len(scope["raw_path"]) + len(scope["query_string"]) + sum(len(k) + len(v) for k, v in headers)
+            if size > MAX_HEADER_BYTES or len(headers) > MAX_HEADERS:
+                message = f"request headers over {MAX_HEADER_BYTES} bytes or {MAX_HEADERS} fields"
+                await _send_error(send, 431, message)
+            elif len(self.connections) > self.max_connections or len(self.tasks) > self.max_connections:
+                message = f"busy: over {self.max_connections} connections; retry shortly"
+                await _send_error(send, 503, message, [(b"retry-after", b"1")])
+            else:
+                await app(scope, receive, send)
+
+        return guarded
+
+
+async def _send_error(
+    send: ASGISendCallable, status: int, message: str, headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
+    """Answer `{"error": message}` and close the connection."""
+    body = json.dumps({"error": message}).encode()
+    await send({
+        "type": "http.response.start", "status": status,
+        "headers": [
+            (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close"), *(headers or []),
+        ],
+    })  # fmt: skip
+    await send({"type": "http.response.body", "body": body})
+
+
+def guarded_protocol(read_timeout: float, max_connections: int) -> type[GuardedH11Protocol]:
+    """The protocol class uvicorn is given (`http=`), with these settings."""
+    return type(
+        "GuardedH11Protocol",
+        (GuardedH11Protocol,),
+        {"read_timeout": read_timeout, "max_connections": max_connections},
+    )
