@@ -405,31 +405,34 @@ class Term:
         tokens = Tokens.of(folded.text)
         if not tokens.keys:
             return None
-        words = []
-        for i, (key, start, end) in enumerate(zip(tokens.keys, tokens.starts, tokens.ends, strict=True)):
-            if key in CONNECTORS and 0 < i < len(tokens.keys) - 1:
-                words.append(CONNECTORS)
-                continue
-            span = folded.span(start, end) or (0, len(term))
-            written = term[span[0] : span[1]]
-            forms = {key} | {fold(form).text for form in word_forms(written, odds)} if key.isalpha() else {key}
-            words.append(frozenset(form for form in forms if form))
+        words = tuple(_forms_of_token(term, folded, tokens, i, odds) for i in range(len(tokens.keys)))
         exact = tuple(tokens.keys)
         if kind != BRAND:
-            return cls(kind, term, preferred, tuple(words), exact)
+            return cls(kind, term, preferred, words, exact)
         # Run together, a name keeps its own words: "Maison Claire s'occupe" is not "MaisonClaires".
         own = [CONNECTORS if forms is CONNECTORS else frozenset({key}) for forms, key in zip(words, exact, strict=True)]
         squashed = _run_together(own)
         prefixes = frozenset(name[:n] for name in squashed for n in range(1, len(name) + 1))
         spellings = _run_together(words) if math.prod(map(len, words)) <= MAX_SPELLINGS else frozenset()
         apostrophe = "'" in folded.text
-        return cls(
-            kind, term, preferred, tuple(words), exact, squashed, prefixes, spellings, apostrophe, _canonical(term)
-        )
+        return cls(kind, term, preferred, words, exact, squashed, prefixes, spellings, apostrophe, _canonical(term))
 
 
 #: Past this many spellings of a name with every word inflected, posts are not passed over by them.
 MAX_SPELLINGS = 256
+
+
+def _forms_of_token(term: str, folded: Folded, tokens: Tokens, i: int, odds: WordOdds | None) -> frozenset[str]:
+    """The folded forms token i of a term may take: a connector between words, a word's
+    inflections (made from the word as brand.toml writes it, accents and all), or itself."""
+    key = tokens.keys[i]
+    if key in CONNECTORS and 0 < i < len(tokens.keys) - 1:
+        return CONNECTORS
+    if not key.isalpha():
+        return frozenset({key})
+    start, end = folded.span(tokens.starts[i], tokens.ends[i]) or (0, len(term))
+    forms = {fold(form).text for form in word_forms(term[start:end], odds)}
+    return frozenset({key} | {form for form in forms if form})
 
 
 def _run_together(words: Sequence[frozenset[str]]) -> frozenset[str]:
