@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.brand and "brand" not in posts.columns:
         posts = posts.withColumn("brand", F.lit(args.brand))
 
-    voicecheck_spark.check(posts, args.models).write.mode("overwrite").json(args.out)
+    results = voicecheck_spark.check(posts, args.models)
+    results.write.mode("overwrite").option("ignoreNullFields", False).json(args.out)  # nulls kept, as the CLI writes
 
     written = session.read.schema(voicecheck_spark.CHECK_SCHEMA).json(args.out)
     verdicts = {row["verdict"]: row["count"] for row in written.groupBy("verdict").count().collect()}

@@ -347,3 +347,4 @@ def test_the_readme_example_checks_a_csv_into_json_lines(
     assert "checked 22 posts: 10 drift, 12 on-voice, 0 too short to judge, 0 not judged" in capsys.readouterr().out
     lines = [json.loads(line) for part in sorted(out.glob("part-*.json")) for line in part.read_text().splitlines()]
     assert len(lines) == 22 and sum(line["flagged"] for line in lines) == 10
+    assert all(line.keys() == set(voicecheck_spark.CHECK_COLUMNS) for line in lines)  # nulls written too
