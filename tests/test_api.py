@@ -154,3 +154,20 @@ def test_a_channel_typo_is_named_with_the_nearest_known_channel(sample_model: Sa
     assert [(n.code, n.figures["nearest"]) for n in typo.notes] == [("new_channel_typo", "instagram")]
     new = check_one(sample_model, "Un petit truc pour vos fenêtres cette semaine, essayez le vinaigre!", "tiktok")
     assert [n.code for n in new.notes] == ["new_channel"]
+
+
+def test_a_model_read_with_other_pipelines_than_it_was_fitted_with_says_so_on_every_result(
+    sample_model: SavedModel,
+) -> None:
+    import dataclasses
+
+    other = dataclasses.replace(sample_model, meta={**sample_model.meta, "pipelines": {
+        **sample_model.meta["pipelines"], "fr": "fr_core_news_sm 0.0.1"}}, cache={})  # fmt: skip
+    french = check_one(other, "Nous recrutons à Laval! Des postes de jour, bien payés, près de chez vous.", "linkedin")
+    english = check_one(other, "We are hiring in Laval! Day shifts, well paid, close to home.", "linkedin")
+    (note,) = [note for note in french.notes if note.code == "other_pipeline"]
+    assert note.figures["fitted"] == "fr_core_news_sm 0.0.1" and note.figures["now"] != "fr_core_news_sm 0.0.1"
+    assert "other_pipeline" not in [note.code for note in english.notes]
+    assert "other_pipeline" not in [
+        n.code for n in check_one(sample_model, "Nous recrutons à Laval!", "linkedin").notes
+    ]

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from voicecheck import batches
-from voicecheck.core import CheckResult, Post, ToneResult
+from voicecheck.core import CheckResult, Note, Post, ToneResult
 from voicecheck.errors import VoicecheckError
 from voicecheck.features.background import load_background
 from voicecheck.features.table import FeatureTable, build_table
@@ -147,7 +147,22 @@ def check(saved: SavedModel, posts: Iterable[Post], chunk_size: int = 2000, jobs
 def _check_chunk(saved: SavedModel, chunk: list[Post]) -> list[CheckResult]:
     table = build_table(_parse_against(saved, chunk))
     scores, below = saved.model.score(table)
-    return judge(saved, table, np.arange(len(table)), scores, below)
+    return judge(saved, table, np.arange(len(table)), scores, below, notes=_pipeline_notes(saved))
+
+
+def _pipeline_notes(saved: SavedModel) -> dict[str, list[Note]]:
+    """A note for each language read by another spaCy pipeline than the model was fitted with.
+
+    Scores shift when the pipeline does (a tagger's parts of speech are style features), so
+    every result in such a language says so rather than changing silently.
+    """
+    fitted = saved.meta.get("pipelines", {})
+    now = judging_pipelines(saved).describe()
+    return {
+        lang: [Note("other_pipeline", {"lang": lang, "fitted": fitted[lang], "now": now[lang]})]
+        for lang in now
+        if lang in fitted and fitted[lang] != now[lang]
+    }
 
 
 def report(saved: SavedModel, posts: Iterable[Post] | None = None) -> dict[str, Any]:

@@ -8,6 +8,7 @@ beside a flagged post, the brand's nearest posts. Words are rendered later, at t
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,11 +57,12 @@ def judge(
     scores: np.ndarray,
     below: np.ndarray,
     held_out: bool = False,
+    notes: Mapping[str, Sequence[Note]] | None = None,
 ) -> list[CheckResult]:
     """Verdicts on `rows` of `table`, whose voice scores are `scores` (`below`: under the threshold).
 
     `held_out`: `table` is the brand's own training table; a post's nearest brand posts then
-    leave out the post itself.
+    leave out the post itself. `notes`: what every result in a language must say besides its own.
     """
     context = judging(saved)
     style_z = saved.model.style_z(table, rows)
@@ -68,6 +70,8 @@ def judge(
         _verdict(context, table, int(row), float(scores[row]), bool(below[row]), style_z[i])
         for i, row in enumerate(rows)
     ]
+    for result in results:
+        result.notes += (notes or {}).get(result.lang, ())
     flagged = [i for i, result in enumerate(results) if result.flagged]
     if flagged:  # examples are shown only beside flagged posts: compare only those
         similarity = saved.model.similarity(table, rows[flagged])

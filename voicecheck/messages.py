@@ -161,6 +161,10 @@ _NOTES = {
         "channel '{channel}' is new to this model (did you mean {nearest}?): judged against the brand's core voice"
     ),
     "no_brand_posts_in_language": N_("the brand has no {lang} posts in its model: its vocabulary cannot be compared"),
+    "other_pipeline": N_(
+        "read with the spaCy pipeline {now}, not {fitted} the model was fitted with: scores may differ; "
+        "install the same pipeline or fit the model again"
+    ),
     "long_post": N_("long post ({characters} characters): judged on its first {judged}"),
 }
 
