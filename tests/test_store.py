@@ -3,11 +3,12 @@
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
-from voicecheck import MODEL_FORMAT
+from voicecheck import MODEL_FORMAT, store
 from voicecheck.errors import ModelError
 from voicecheck.store import (
     ARRAYS_FILE,
@@ -147,6 +148,30 @@ def test_save_refuses_a_folder_of_someone_elses_files(
     with pytest.raises(ModelError, match=f"not empty and not a voicecheck model \\({reason}\\)"):
         save(fitted, directory)
     assert {p.name: p.read_text() for p in directory.iterdir()} == content
+
+
+def test_save_refuses_the_version_folder_of_a_model(saved_dir: Path, fitted: SavedModel) -> None:
+    before = files_of(saved_dir)
+    with pytest.raises(ModelError, match="the live version of the model in .*: replace that model instead"):
+        save(fitted, model_folder(saved_dir))
+    assert files_of(saved_dir) == before
+
+
+def test_a_load_during_which_the_model_is_replaced_gets_the_new_model(
+    saved_dir: Path, fitted: SavedModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read_posts = store._read_posts
+    replaced = []
+
+    def replaced_while_reading(path: Path, expected: int) -> Any:
+        if not replaced:  # a fit in another process swaps the model and removes the version being read
+            replaced.append(model_folder(saved_dir))
+            save(fitted, saved_dir)
+        return read_posts(path, expected)
+
+    monkeypatch.setattr(store, "_read_posts", replaced_while_reading)
+    assert len(load(saved_dir).table) == len(fitted.table)
+    assert replaced and not replaced[0].exists()
 
 
 def test_save_into_an_empty_folder(tmp_path: Path, fitted: SavedModel) -> None:

@@ -145,6 +145,10 @@ def check_target(directory: str | Path) -> None:
     `fit` calls this before fitting, so the refusal comes before the wait.
     """
     directory = Path(directory)
+    if _pointed_version(directory.parent) == directory.name:
+        raise ModelError(
+            f"{directory}: the live version of the model in {directory.parent}: replace that model instead"
+        )
     if not directory.exists() or _pointed_version(directory) or _holds_flat_model(directory):
         return
     if not directory.is_dir():
