@@ -131,7 +131,7 @@ def test_report_json_and_text(tmp_path: Path) -> None:
     result = run_cli("report", "--model", SAMPLE_MODEL, "--format", "json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["most_divergent_channel"] == "instagram"
-    text = run_cli("report", "--model", SAMPLE_MODEL, NEW_POSTS)
+    text = run_cli("report", "--model", SAMPLE_MODEL, NEW_POSTS, "--lang", "en")
     assert text.returncode == 0 and "Most divergent channel" in text.stdout
     assert "read 22 posts" in text.stderr
     assert "Posts that drift most (5 of 10; all in --format json or html)" in text.stdout  # the ten drifting posts

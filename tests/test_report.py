@@ -1,8 +1,16 @@
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+
+from tests.conftest import ROOT, SAMPLE_MODEL, SAMPLES, run_cli
 from voicecheck import api
+from voicecheck.features.style import INDEX, STYLE_FEATURES
 from voicecheck.features.table import build_table
 from voicecheck.nlp import parse
 from voicecheck.readers.base import Post
-from voicecheck.report import build_report, month_of
+from voicecheck.report import FEW_POSTS, _ratio_phrase, build_report, month_of, phrase_text
 from voicecheck.store import SavedModel
 
 
@@ -49,7 +57,7 @@ def test_report_carries_the_figures_the_html_draws(sample_model: SavedModel) -> 
     assert report["map"]["proposition"] is not None  # the brand has a proposition
     assert all(low <= high for low, high in report["brand_tone_range"].values())
     assert report["language"] == "fr"
-    assert report["channels"]["instagram"]["sets_apart_fr"][0].startswith("13 fois plus d'emoji")
+    assert report["channels"]["instagram"]["sets_apart_fr"][0] == "6,3 émojis par 100 mots; la marque en met 0,1"
 
 
 def test_report_lists_flagged_posts_with_examples_other_than_themselves(sample_model: SavedModel) -> None:
@@ -68,3 +76,75 @@ def test_new_posts_are_set_against_the_brands_own(sample_model: SavedModel) -> N
     assert report["compared_with"] == "the brand's own posts"
     assert {"distance_to_core", "distance_to_channel_voice", "score_drop", "divergence"} <= set(facebook)
     assert facebook["distance_to_channel_voice"] < facebook["distance_to_core"]  # its own channel is nearest
+
+
+def test_the_report_counts_the_posts_check_flags_and_why() -> None:
+    new_posts = SAMPLES / "new_posts.csv"
+    checked = run_cli("check", "--model", SAMPLE_MODEL, "--format", "jsonl", new_posts)
+    results = [json.loads(line) for line in checked.stdout.splitlines() if line.strip()]
+    flagged = [r for r in results if r["flagged"]]
+    done = run_cli("report", "--model", SAMPLE_MODEL, "--format", "json", new_posts)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["flag_counts"]["posts"] == len(flagged) > 0
+    assert sum(channel["flagged"] for channel in report["channels"].values()) == len(flagged)
+    assert sum(round(c["flagged_share"] * c["posts"]) for c in report["channels"].values()) == len(flagged)
+    assert report["flag_counts"]["by_code"] == dict(Counter(r["code"] for f in flagged for r in f["reasons"]))
+    assert {p["id"] for p in report["flagged"]} <= {f["id"] for f in flagged}
+
+
+def test_each_drift_point_says_how_many_posts_it_stands_on(sample_model: SavedModel) -> None:
+    points = [point for series in build_report(sample_model)["drift"].values() for point in series]
+    assert all(point["few_posts"] == (point["posts"] < FEW_POSTS) for point in points)
+    assert any(point["few_posts"] for point in points)  # the sample brand posts about 3 times a month
+
+
+def test_the_text_report_marks_thin_months_and_shows_tone_targets() -> None:
+    done = run_cli("report", "--model", SAMPLE_MODEL, "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    assert "2025-11 53 (3)*" in done.stdout
+    assert "* fewer than 5 posts: too few for the mean to say much" in done.stdout
+    target_rows = [line for line in done.stdout.splitlines() if line.strip().startswith("target (brand.toml)")]
+    assert len(target_rows) == 3 and target_rows[0].split()[2:] == ["45", "20", "60"]  # facebook's targets
+
+
+def test_flagged_posts_carry_their_dates(sample_model: SavedModel) -> None:
+    flagged = api.report(sample_model)["flagged"]
+    dates = {post.id: post.date for post in sample_model.table.posts}
+    assert all(post["date"] == dates[post["id"]] for post in flagged)
+    assert any(post["date"] for post in flagged)
+
+
+def test_a_tiny_base_is_compared_as_rates_not_as_a_ratio() -> None:
+    hashtags = STYLE_FEATURES[INDEX["hashtags"]]
+    mine, theirs, words = 2.4, 0.0, (20.0, 25.0)
+    phrase = _ratio_phrase((mine + 0.05) / (theirs + 0.05), hashtags, mine, theirs, words)
+    assert phrase is not None
+    assert phrase_text(phrase, "en") == "12 hashtags per 100 words; the brand uses 0"
+    assert phrase_text(phrase, "fr") == "12 mots-clics par 100 mots; la marque en met 0"
+    few = _ratio_phrase(3.05 / 1.05, hashtags, 3.0, 1.0, words)
+    assert few is not None and phrase_text(few, "en") == "three times the hashtags"
+    assert phrase_text(few, "fr") == "trois fois plus de mots-clics"
+
+
+def _report_without_language(*args: str) -> dict:  # type: ignore[type-arg]
+    """`report --format json` run with no --lang, no $VOICECHECK_LANG and no locale that names a language."""
+    env = {k: v for k, v in os.environ.items() if k not in ("VOICECHECK_LANG", "LC_ALL", "LC_MESSAGES", "LANG")}
+    done = subprocess.run(
+        [sys.executable, "-m", "voicecheck", "report", "--model", str(SAMPLE_MODEL), "--format", "json", *args],
+        capture_output=True, text=True, cwd=ROOT, env=dict(env, PYTHONWARNINGS="ignore"), timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    result: dict = json.loads(done.stdout)  # type: ignore[type-arg]
+    return result
+
+
+def test_the_report_speaks_the_language_asked_for_else_the_brands_first(sample_model: SavedModel) -> None:
+    def said(report: dict) -> list[str]:  # type: ignore[type-arg]
+        return [r["message"] for post in report["flagged"] for r in post["reasons"]]
+
+    unasked, english = _report_without_language(), _report_without_language("--lang", "en")
+    assert unasked["language"] == "fr" and english["language"] == "en"  # Maison Claire lists French first
+    assert said(unasked) == said(api.report(sample_model, lang="fr"))
+    assert said(english) == said(api.report(sample_model, lang="en")) != said(unasked)
+    assert english["channels"]["instagram"]["sets_apart_text"] == english["channels"]["instagram"]["sets_apart"]

@@ -17,13 +17,12 @@ from voicecheck.core import CheckResult, Note, Post, ToneResult
 from voicecheck.errors import VoicecheckError
 from voicecheck.features.background import load_background
 from voicecheck.features.table import FeatureTable, build_table
-from voicecheck.i18n import active
 from voicecheck.judge import judge, judging, tone_of
 from voicecheck.messages import result_dict
 from voicecheck.model import Background, VoiceModel
 from voicecheck.nlp import LANGUAGES, Parsed, PipelineMode, Pipelines, load_character_model, parse
 from voicecheck.profile import BrandProfile
-from voicecheck.report import build_report
+from voicecheck.report import Flags, brand_language, build_report
 from voicecheck.store import SavedModel, save, training_hash
 
 MIN_POSTS = 20
@@ -165,42 +164,52 @@ def _pipeline_notes(saved: SavedModel) -> dict[str, list[Note]]:
     }
 
 
-def report(saved: SavedModel, posts: Iterable[Post] | None = None) -> dict[str, Any]:
+def report(saved: SavedModel, posts: Iterable[Post] | None = None, lang: str | None = None) -> dict[str, Any]:
     """Compare the brand's channels: on `posts` if given, else on the posts the model learned from.
 
-    Alongside the figures, the report lists the posts that drift most (up to REPORT_FLAGGED),
-    each with its reasons and nearest brand examples, as `check` would.
+    Alongside the figures, the report counts the posts `check` would flag (and the kinds of
+    reasons why) and lists the ones that drift most (up to REPORT_FLAGGED), each with its
+    reasons and nearest brand examples. Its words are in `lang` (default: the brand's first).
     """
+    lang = lang or brand_language(saved)
     if posts is None:
         table, scores = saved.table, saved.model.heldout_scores_
         below = scores < 100 * saved.model.false_flag_rate
-        flagged = _flagged(saved, table, scores, below, held_out=True)
-        return build_report(saved, flagged=[result_dict(result, active()) for result in flagged])
-    table = build_table(_parse_against(saved, posts))
-    if not len(table):
-        raise VoicecheckError("no posts to report on")
-    scores, below = saved.model.score(table)
-    flagged = _flagged(saved, table, scores, below, held_out=False)
-    return build_report(saved, table, scores, [result_dict(result, active()) for result in flagged])
+        held_out = True
+    else:
+        table = build_table(_parse_against(saved, posts))
+        if not len(table):
+            raise VoicecheckError("no posts to report on")
+        scores, below = saved.model.score(table)
+        held_out = False
+    flags, flagged = _flagged(saved, table, scores, below, held_out)
+    shown = [{**result_dict(result, lang), "date": result.post.date} for result in flagged[:REPORT_FLAGGED]]
+    if held_out:  # the brand's own posts: each channel is set against the rest of the brand
+        return build_report(saved, flagged=shown, lang=lang, flags=flags)
+    return build_report(saved, table, scores, shown, lang=lang, flags=flags)
 
 
 def _flagged(
     saved: SavedModel, table: FeatureTable, scores: np.ndarray, below: np.ndarray, held_out: bool
-) -> list[CheckResult]:
-    """The flagged posts of `table` (up to REPORT_FLAGGED), lowest score first, judged as `check` judges them.
+) -> tuple[Flags, list[CheckResult]]:
+    """The posts of `table` that `check` flags, counted, and their results, lowest score first.
 
     `held_out`: `table` is the brand's own training table (see `judge.judge`).
     """
     explainer = judging(saved).explainer
     ruled = [bool(explainer.vocabulary(post.text)) for post in table.posts]
     rows = sorted((r for r in range(len(table)) if below[r] or ruled[r]), key=lambda r: scores[r])
+    mask = np.zeros(len(table), dtype=bool)
     flagged: list[CheckResult] = []
-    for start in range(0, len(rows), REPORT_FLAGGED):  # most candidates are judged in the first batch
+    for start in range(0, len(rows), REPORT_FLAGGED):
         batch = np.array(rows[start : start + REPORT_FLAGGED])
-        flagged += [result for result in judge(saved, table, batch, scores, below, held_out) if result.flagged]
-        if len(flagged) >= REPORT_FLAGGED:
-            return flagged[:REPORT_FLAGGED]
-    return flagged
+        for row, result in zip(batch, judge(saved, table, batch, scores, below, held_out), strict=True):
+            if result.flagged:
+                mask[row] = True
+                flagged.append(result)
+    kinds = Counter(reason.kind for result in flagged for reason in result.reasons)
+    codes = Counter(reason.code for result in flagged for reason in result.reasons)
+    return Flags(mask, dict(kinds.most_common()), dict(codes.most_common())), flagged
 
 
 def tone(posts: Iterable[Post], pipeline: PipelineMode = "auto", default_lang: str = "en") -> Iterator[ToneResult]:

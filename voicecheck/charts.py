@@ -69,8 +69,9 @@ def voice_map(figures: dict[str, Any], colours: dict[str, str], labels: dict[str
 
 
 def tone_profile(channels: dict[str, Any], brand_range: dict[str, list[float]], colours: dict[str, str],
-                 dimension_labels: dict[str, str], band_label: str) -> str:  # fmt: skip
-    """Each channel's mean on the four tone dimensions, over the brand's 10-90% band."""
+                 dimension_labels: dict[str, str], band_label: str, target_label: str = "target") -> str:  # fmt: skip
+    """Each channel's mean on the four tone dimensions, over the brand's 10-90% band, with a hollow ring
+    at the channel's target where brand.toml sets one."""
     with _figure(7.0, 2.9) as figure:
         axes = figure.add_subplot()
         rows = list(range(len(TONE_DIMENSIONS)))[::-1]
@@ -82,6 +83,12 @@ def tone_profile(channels: dict[str, Any], brand_range: dict[str, list[float]], 
                 spread = (offset - (len(colours) - 1) / 2) * 0.08
                 axes.scatter(channels[channel]["tone"][dimension], row + spread, s=36, color=colour, zorder=3,
                              label=channel if row == rows[0] else None)  # fmt: skip
+                target = (channels[channel].get("tone_targets") or {}).get(dimension)
+                if target is not None:
+                    axes.scatter(target, row + spread, s=90, facecolors="none", edgecolors=colour, linewidths=1.5,
+                                 zorder=4)  # fmt: skip
+        if any(channels[c].get("tone_targets") for c in colours):  # one legend entry for every ring
+            axes.scatter([], [], s=90, facecolors="none", edgecolors=GREY, linewidths=1.5, label=target_label)
         axes.set_yticks(rows, [dimension_labels[d] for d in TONE_DIMENSIONS])
         axes.set_xlim(0, 100)
         axes.spines[["top", "right"]].set_visible(False)
@@ -120,8 +127,15 @@ def drift(by_channel: dict[str, list[dict[str, Any]]], band: list[float], colour
         axes = figure.add_subplot()
         axes.axhspan(band[0], band[1], color="#ececec", label=labels["band"])
         for channel, series in by_channel.items():
-            axes.plot([where[p["month"]] for p in series], [p["mean_score"] for p in series], marker="o",
-                      markersize=4, color=colours.get(channel, GREY), label=channel)  # fmt: skip
+            colour = colours.get(channel, GREY)
+            xs, ys = [where[p["month"]] for p in series], [p["mean_score"] for p in series]
+            axes.plot(xs, ys, color=colour, linewidth=1.2, alpha=0.6, label=channel)
+            for x, y, point in zip(xs, ys, series, strict=True):  # a month on few posts is drawn faded
+                few = point.get("few_posts", False)
+                axes.plot([x], [y], marker="o", markersize=5, color=colour, alpha=0.3 if few else 1.0,
+                          markerfacecolor="white" if few else colour)  # fmt: skip
+                axes.annotate(str(point["posts"]), (x, y), xytext=(0, 5), textcoords="offset points", ha="center",
+                              fontsize=6, color=colour, alpha=0.5 if few else 1.0)  # fmt: skip
         step = max(1, len(months) // 12)
         axes.set_xticks(range(0, len(months), step), months[::step], rotation=35, ha="right")
         axes.set_ylim(0, 100)

@@ -46,6 +46,16 @@ def _set_language(ctx: click.Context, param: click.Parameter, value: str | None)
     return lang
 
 
+def _asked_language() -> str | None:
+    """The language this run was asked to speak (--lang, $VOICECHECK_LANG, the locale), or None."""
+    from voicecheck import i18n
+
+    source = click.get_current_context().get_parameter_source("lang")
+    if source is click.core.ParameterSource.COMMANDLINE or i18n.language_from(None):
+        return i18n.active()
+    return None
+
+
 def lang_option(func: F) -> F:
     """--lang on every command: the language of messages, reasons and reports."""
     return click.option(
@@ -403,6 +413,7 @@ def report(posts: tuple[str, ...], model_dir: str, fmt: str, output: str | None,
       voicecheck report --model model/ --format json last_quarter.csv | jq .most_divergent_channel
       voicecheck report --model model/ --format html --output report.html
     """
+    lang = _asked_language()
 
     def action() -> int:
         from voicecheck import api
@@ -412,11 +423,11 @@ def report(posts: tuple[str, ...], model_dir: str, fmt: str, output: str | None,
         if posts:
             stats = ReadStats()
             try:
-                result = api.report(saved, _progress(_posts(posts, opts, stats), opts["quiet"], "read"))
+                result = api.report(saved, _progress(_posts(posts, opts, stats), opts["quiet"], "read"), lang)
             finally:
                 _say_read(stats, opts["quiet"])
         else:
-            result = api.report(saved)
+            result = api.report(saved, lang=lang)
         out = _output(output)
         try:
             if fmt == "json":

@@ -16,19 +16,29 @@ from typing import Any
 
 import numpy as np
 
+from voicecheck.core import LANGUAGES
 from voicecheck.features.lexical import tfidf
 from voicecheck.features.style import INDEX, STYLE_FEATURES, Feature, comparable
 from voicecheck.features.table import FeatureTable
-from voicecheck.features.tone import TONE_DIMENSIONS, TONE_POLES
+from voicecheck.features.tone import TONE_DIMENSIONS
+from voicecheck.i18n import N_, gettext, number, percent
+from voicecheck.messages import TONE_POLES
 from voicecheck.store import SavedModel
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})")
-_RATIO_WORDS = {2: "twice", 3: "three times", 4: "four times", 5: "five times"}
+#: A month with fewer posts than this is drawn apart in the drift: its mean says little.
+FEW_POSTS = 5
 
 
 def month_of(date: str | None) -> str | None:
     match = _MONTH.match(date or "")
     return f"{match.group(1)}-{match.group(2)}" if match else None
+
+
+def brand_language(saved: SavedModel) -> str:
+    """The language a report speaks when none was asked for: the brand's first (brand.toml)."""
+    languages = [lang for lang in saved.profile.languages if lang in LANGUAGES]
+    return languages[0] if languages else saved.default_lang
 
 
 def _centre(vectors: Any) -> np.ndarray:
@@ -56,6 +66,16 @@ class _Voice:
         )
 
 
+@dataclass(frozen=True)
+class Flags:
+    """Which posts of a table `check` flags (`rows`, a mask), and how many of them each kind and
+    code of reason holds."""
+
+    rows: np.ndarray
+    by_kind: dict[str, int]
+    by_code: dict[str, int]
+
+
 #: Style differences count up to this many of the brand's standard deviations in a distance,
 #: so that one feature few posts have (a tagger's, on a handful of posts) cannot dominate it.
 STYLE_DIFFERENCE_CAP = 3.0
@@ -66,6 +86,8 @@ def build_report(
     table: FeatureTable | None = None,
     scores: np.ndarray | None = None,
     flagged: list[dict[str, Any]] | None = None,
+    lang: str | None = None,
+    flags: Flags | None = None,
 ) -> dict[str, Any]:
     """Compare the channels of `table` (default: the brand's training posts and held-out scores).
 
@@ -73,11 +95,17 @@ def build_report(
     channels sound like one brand? On other posts, each channel is set against the brand's
     own posts on that channel and its core, and its scores against the brand's there: which
     channel has drifted from the voice the brand learned?
+
+    `lang`: the language of the report's words (default: the brand's first). `flags`: the
+    posts `check` flags and why (default: those scoring under the threshold).
     """
     own = table is None or scores is None
     if table is None or scores is None:
         table, scores = saved.table, saved.model.heldout_scores_
     model = saved.model
+    lang = lang or brand_language(saved)
+    if flags is None:
+        flags = Flags(scores < 100 * model.false_flag_rate, {}, {})
     channels = np.array(table.channels("(none)"))
     names = sorted(set(channels))
     vectors = tfidf(table.chars, table.lang_index, model.background_.char_idf)
@@ -117,13 +145,15 @@ def build_report(
         entry.update({
             "proposition_similarity": similarity,
             "mean_score": round(mean_score, 1),
-            "flagged_share": round(float(np.mean(scores[mask] < 100 * model.false_flag_rate)), 3),
+            "flagged": int(flags.rows[mask].sum()),
+            "flagged_share": round(float(np.mean(flags.rows[mask])), 3),
             "tone": {d: round(float(voices[c].tone[i]), 1) for i, d in enumerate(TONE_DIMENSIONS)},
             "tone_targets": saved.profile.tone_targets(c),
         })  # fmt: skip
         apart = _sets_apart(voices[c], reference)
-        entry["sets_apart"] = [english for english, _ in apart]
-        entry["sets_apart_fr"] = [french for _, french in apart]
+        entry["sets_apart"] = [phrase_text(phrase, "en") for phrase in apart]
+        entry["sets_apart_fr"] = [phrase_text(phrase, "fr") for phrase in apart]
+        entry["sets_apart_text"] = [phrase_text(phrase, lang) for phrase in apart]  # in the report's language
         summary[c] = entry
     pairs = {a: {b: distance(voices[a], voices[b]) for b in names if b != a} for a in names}
     divergent = max(names, key=lambda c: summary[c]["divergence"]) if len(names) > 1 else None
@@ -141,7 +171,8 @@ def build_report(
             d: [round(float(v), 1) for v in np.percentile(saved.table.tone[:, i], [10, 90])]
             for i, d in enumerate(TONE_DIMENSIONS)
         },
-        "language": saved.default_lang,
+        "language": lang,
+        "flag_counts": {"posts": int(flags.rows.sum()), "by_kind": flags.by_kind, "by_code": flags.by_code},
         "map": voice_map(brand_vectors, vectors, channels, scores, table, proposition),
         "flagged": flagged or [],
     }
@@ -207,49 +238,92 @@ def _proposition_vector(saved: SavedModel) -> np.ndarray | None:
     return np.asarray(vector.todense()).ravel()
 
 
-_RATIO_WORDS_FR = {2: "deux fois", 3: "trois fois", 4: "quatre fois", 5: "cinq fois"}
-_TONE_POLES_FR = {
-    "formality": ("plus soutenu", "plus familier"),
-    "humor": ("plus blagueur", "plus sérieux"),
-    "irreverence": ("plus irrévérencieux", "plus respectueux"),
-    "enthusiasm": ("plus enthousiaste", "plus posé"),
+#: A phrase of "what sets a channel apart": a message id and its figures, rendered in a language.
+Phrase = tuple[str, dict[str, Any]]
+
+#: How many times more, in words, up to five times; beyond, the comparison is given as rates.
+_TIMES = {2: N_("twice"), 3: N_("three times"), 4: N_("four times"), 5: N_("five times")}
+_MANY = {"flag": N_("{times} as many {label}"), "other": N_("{times} the {label}")}
+_FEW = {
+    ("flag", "half"): N_("half as many {label}"),
+    ("flag", "third"): N_("a third as many {label}"),
+    ("other", "half"): N_("half the {label}"),
+    ("other", "third"): N_("a third of the {label}"),
 }
+_RATE = {
+    "count": N_("{value} {label} per 100 words; the brand uses {reference}"),
+    "per100": N_("{value} {label} per 100 words; the brand uses {reference}"),
+    "flag": N_("{label}: {value} of the posts; the brand: {reference}"),
+}
+_FAR = N_("far {pole}")
+_I_FOR_WE = N_("'I' where the brand says 'we'")
+_TU_FOR_VOUS = N_("'tu' where the brand says 'vous'")
+_LONGER, _SHORTER = N_("longer posts"), N_("shorter posts")
+#: Beyond this many times the reference, a ratio says little ("198 times"): rates say more.
+MAX_RATIO = 5.5
 
 
-def _de(label: str) -> str:
-    """French 'de' before a label, elided before a vowel sound: "d'emoji", "de virgules"."""
-    return f"d'{label}" if label[:1].lower() in "aeiouyéèêh" else f"de {label}"
+def phrase_text(phrase: Phrase, lang: str) -> str:
+    """A phrase in `lang`, its figures (labels, poles, numbers) rendered in `lang` too."""
+    message, figures = phrase
+    values = {key: _figure_text(key, value, lang) for key, value in figures.items()}
+    text = gettext(message, lang).format(**values)
+    return _elide(text) if lang == "fr" else text
 
 
-def _ratio_phrase(ratio: float, feature: Feature) -> tuple[str, str]:
-    """('three times the emoji', 'trois fois plus d'emoji'), or empty strings when unremarkable."""
-    rounded = round(ratio)
-    many_en = _RATIO_WORDS.get(rounded, f"{rounded} times")
-    many_fr = f"{_RATIO_WORDS_FR.get(rounded, f'{rounded} fois')} plus {_de(feature.label_fr)}"
-    few_fr = f"{'trois fois' if ratio < 0.4 else 'deux fois'} moins {_de(feature.label_fr)}"
-    if feature.unit == "flag":
-        if ratio >= 1.75:
-            return f"{many_en} as many {feature.label}", many_fr
-        if ratio <= 0.55:
-            return f"{'a third' if ratio < 0.4 else 'half'} as many {feature.label}", few_fr
-        return "", ""
+def _figure_text(key: str, value: Any, lang: str) -> str:
+    if key == "times":
+        return gettext(_TIMES[value], lang) if value in _TIMES else gettext("{count} times", lang).format(count=value)
+    if isinstance(value, _Share):
+        return percent(value, lang)
+    if isinstance(value, float):
+        return number(value, lang, decimals=0 if value >= 10 or value == 0 else 1)
+    if key == "pole":
+        return phrase_text(value, lang)
+    return gettext(str(value), lang)
+
+
+def _elide(text: str) -> str:
+    """French elision before a vowel sound: "plus de émojis" → "plus d'émojis"."""
+    return re.sub(r"\b(de|que) (?=[aeiouyéèêh])", lambda m: m.group(1)[0] + "'", text, flags=re.IGNORECASE)
+
+
+def _ratio_phrase(
+    ratio: float, feature: Feature, mine: float, theirs: float, words: tuple[float, float]
+) -> Phrase | None:
+    """How much more or less of `feature` a channel has than its reference, or None when unremarkable.
+
+    Up to five times, as a ratio ("three times the emoji"); beyond, the reference is too small for a
+    ratio to mean much, so both rates are given ("12 hashtags per 100 words; the brand uses 0.3").
+    """
+    kind = "flag" if feature.unit == "flag" else "other"
+    if ratio > MAX_RATIO:
+        if feature.unit == "flag":
+            return _RATE["flag"], {"label": feature.label, "value": _Share(mine), "reference": _Share(theirs)}
+        if feature.unit == "count":  # counts per post: per 100 words
+            mine, theirs = 100 * mine / max(words[0], 1.0), 100 * theirs / max(words[1], 1.0)
+        return _RATE[feature.unit], {"label": feature.label, "value": mine, "reference": theirs}
     if ratio >= 1.75:
-        return f"{many_en} the {feature.label}", many_fr
+        return _MANY[kind], {"times": round(ratio), "label": feature.label}
     if ratio <= 0.55:
-        return f"{'a third of' if ratio < 0.4 else 'half'} the {feature.label}", few_fr
-    return "", ""
+        return _FEW[(kind, "third" if ratio < 0.4 else "half")], {"label": feature.label}
+    return None
 
 
-def _sets_apart(voice: _Voice, reference: _Voice) -> list[tuple[str, str]]:
-    """What a reader would notice about these posts next to the reference ones, in English
-    and in French."""
-    found: list[tuple[float, tuple[str, str]]] = []
+class _Share(float):
+    """A share of posts (0.4), shown as a percentage."""
+
+
+def _sets_apart(voice: _Voice, reference: _Voice) -> list[Phrase]:
+    """What a reader would notice about these posts next to the reference ones, most striking first."""
+    found: list[tuple[float, Phrase]] = []
     mine, theirs = voice.raw_style, reference.raw_style
     we, i = INDEX["we"], INDEX["i"]
     if mine[i] > 2 * max(theirs[i], 0.5) and mine[we] < theirs[we]:
-        found.append((3.0, ("'I' where the brand says 'we'", "« je » là où la marque dit « nous »")))
+        found.append((3.0, (_I_FOR_WE, {})))
     if mine[INDEX["you_familiar"]] > 2 * max(theirs[INDEX["you_familiar"]], 0.5):
-        found.append((2.5, ("'tu' where the brand says 'vous'", "« tu » là où la marque dit « vous »")))
+        found.append((2.5, (_TU_FOR_VOUS, {})))
+    words = (float(mine[INDEX["words"]]), float(theirs[INDEX["words"]]))
     for feature in STYLE_FEATURES:
         if feature.name in ("we", "i", "you_familiar", "function_words") or feature.unit == "mean":
             continue
@@ -260,25 +334,19 @@ def _sets_apart(voice: _Voice, reference: _Voice) -> list[tuple[str, str]]:
         if max(a, b) < floor:
             continue
         ratio = (a + 0.05) / (b + 0.05)
-        phrases = _ratio_phrase(ratio, feature)
-        if phrases[0]:
-            found.append((abs(np.log(ratio)), phrases))
+        phrase = _ratio_phrase(ratio, feature, a, b, words)
+        if phrase:
+            found.append((abs(np.log(ratio)), phrase))
     for i_dim, dimension in enumerate(TONE_DIMENSIONS):
         diff = float(voice.tone[i_dim] - reference.tone[i_dim])
         if abs(diff) >= 8:
-            side = 0 if diff > 0 else 1
-            far = abs(diff) >= 20
-            english = f"{'far ' if far else ''}{TONE_POLES[dimension][side]}"
-            french = f"{'bien ' if far else ''}{_TONE_POLES_FR[dimension][side]}"
-            found.append((abs(diff) / 10, (english, french)))
-    length = float(mine[INDEX["words"]] / max(theirs[INDEX["words"]], 1.0))
+            pole: Phrase = (TONE_POLES[dimension][0 if diff > 0 else 1], {})
+            found.append((abs(diff) / 10, (_FAR, {"pole": pole}) if abs(diff) >= 20 else pole))
+    length = words[0] / max(words[1], 1.0)
     if length >= 1.75 or length <= 0.55:
-        longer = length > 1
-        phrases = ("longer posts", "des publications plus longues") if longer else (
-            "shorter posts", "des publications plus courtes")  # fmt: skip
-        found.append((abs(np.log(length)), phrases))
+        found.append((abs(np.log(length)), (_LONGER if length > 1 else _SHORTER, {})))
     found.sort(key=lambda item: -item[0])
-    return [phrases for _, phrases in found[:5]]
+    return [phrase for _, phrase in found[:5]]
 
 
 def _drift(table: FeatureTable, channels: np.ndarray, scores: np.ndarray) -> dict[str, list[dict[str, Any]]]:
@@ -289,7 +357,7 @@ def _drift(table: FeatureTable, channels: np.ndarray, scores: np.ndarray) -> dic
             months[str(channels[row])][month].append(float(scores[row]))
     return {
         channel: [
-            {"month": m, "posts": len(v), "mean_score": round(float(np.mean(v)), 1)}
+            {"month": m, "posts": len(v), "mean_score": round(float(np.mean(v)), 1), "few_posts": len(v) < FEW_POSTS}
             for m, v in sorted(by_month.items())
         ]
         for channel, by_month in sorted(months.items())

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import SAMPLE_MODEL, run_cli
 from voicecheck import api
-from voicecheck.formats.report_html import render, summary_sentences
+from voicecheck.formats.report_html import render, summary_sentences, words
 from voicecheck.readers.base import Post
 from voicecheck.store import SavedModel
 
@@ -34,9 +34,32 @@ def open_in_chromium(page: Path) -> tuple[str, list[str]]:
 @pytest.fixture(scope="module")
 def sample_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     page = tmp_path_factory.mktemp("html") / "report.html"
-    result = run_cli("report", "--model", SAMPLE_MODEL, "--format", "html", "--output", page)
+    result = run_cli("report", "--model", SAMPLE_MODEL, "--format", "html", "--output", page, "--lang", "fr")
     assert result.returncode == 0, result.stderr
     return page
+
+
+def page_text(html: str) -> str:
+    """The page's own words: the text of its elements, quoted posts and brand examples left out."""
+    html = re.sub(r"<blockquote>.*?</blockquote>|<div class=\"examples\">.*?</div>|<script>.*?</script>|<style.*?</style>", "", html,
+                  flags=re.DOTALL)  # fmt: skip
+    return unescape(re.sub(r"<[^>]+>", "\n", html))
+
+
+def test_a_french_page_has_no_english_sentence(sample_model: SavedModel, sample_report: Path) -> None:
+    english_report, french_report = api.report(sample_model, lang="en"), api.report(sample_model, lang="fr")
+    english_words, french_words = words("en"), words("fr")
+    english = [english_words[key] for key in english_words if english_words[key] != french_words[key]]
+    english += summary_sentences(english_report, "en")
+    english += [phrase for channel in english_report["channels"].values() for phrase in channel["sets_apart"]]
+    english += [r["message"] for post in english_report["flagged"] for r in post["reasons"]]
+    text = page_text(sample_report.read_text(encoding="utf-8"))
+    assert render(french_report) == sample_report.read_text(encoding="utf-8")
+    assert "brand core" in english and "formality" in english  # the charts' labels are checked too
+    pieces = {piece.strip() for sentence in english for piece in re.split(r"\{\w*\}", sentence)}
+    assert sorted(piece for piece in pieces if len(piece) > 4 and piece in text) == []
+    for word in ("the brand", "posts", "channel", "times", "per 100 words", "fewer than"):
+        assert word not in text, word
 
 
 def test_the_page_is_self_contained(sample_report: Path) -> None:
@@ -86,7 +109,7 @@ def test_summary_in_english_names_the_findings() -> None:
     }  # fmt: skip
     assert summary_sentences(report, "en") == [
         "Acme: 30 posts on 2 channels.",
-        "The channel that strays furthest from the voice is x: 7 times the @mentions, far more casual.",
+        "The channel that strays furthest from the voice is x: 7 times the @mentions · far more casual.",
         "The closest to the brand's core is blog.",
         "The tone runs from the most casual, x, to the most formal, blog.",
         "2 posts drift from the voice.",
