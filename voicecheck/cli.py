@@ -253,7 +253,8 @@ def fit(samples: tuple[str, ...], brand: str | None, out: str, false_flag_rate: 
 @click.option("--since", metavar="REF",
               help="Only post files changed since this git revision (of POSTS, or any if none given).")  # fmt: skip
 @click.option("-f", "--format", "fmt", type=click.Choice(list(FORMATTERS)), default="text", show_default=True,
-              help="text: a table; json/jsonl/csv: for tools; sarif: code scanning; github: annotations.")  # fmt: skip
+              help="text: a table; json/jsonl/csv: for tools; excel-fr: CSV as Excel set to French opens it; "
+                   "sarif: code scanning; github: annotations.")  # fmt: skip
 @click.option("--fail-on", type=click.Choice(["drift", "never"]), default="drift", show_default=True,
               help="Exit 1 when a post drifts (drift), or only report (never).")  # fmt: skip
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write results here instead of stdout.")

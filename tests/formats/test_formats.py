@@ -83,7 +83,7 @@ def test_location(where: str, expected: tuple[str, int]) -> None:
 
 
 def test_every_format_is_registered() -> None:
-    assert set(FORMATTERS) == {"text", "json", "jsonl", "csv", "sarif", "github"}
+    assert set(FORMATTERS) == {"text", "json", "jsonl", "csv", "excel-fr", "sarif", "github"}
 
 
 # Hostile text: posts, ids and file names are anyone's, and each format must keep them inert.
@@ -193,7 +193,7 @@ def test_text_report_spells_out_control_characters() -> None:
         "brand": f"Acme{ESC}", "posts": 6, "channels": {f"x{ESC}": channel, "linkedin": channel},
         "most_divergent_channel": f"x{ESC}", "most_divergent_because": [ESC],
         "distances": {f"x{ESC}": {f"x{ESC}": 0.0, "linkedin": 0.3}, "linkedin": {f"x{ESC}": 0.3, "linkedin": 0.0}},
-        "drift": {f"x{ESC}": [{"month": "2025-01", "mean_score": 50.0}]}, "brand_band": [20.0, 80.0],
+        "drift": {f"x{ESC}": [{"month": "2025-01", "posts": 3, "mean_score": 50.0}]}, "brand_band": [20.0, 80.0],
         "flagged": [{"score": 3.0, "channel": ESC, "id": f"id\n{ESC}", "text": ESC,
                      "reasons": [{"message": f"uses {ESC}"}]}],
     }  # fmt: skip

@@ -18,6 +18,7 @@ FORMATTERS: dict[str, type[Formatter]] = {
     "json": jsonout.JsonFormatter,
     "jsonl": jsonout.JsonLinesFormatter,
     "csv": csvout.CsvFormatter,
+    "excel-fr": csvout.ExcelFrenchFormatter,
     "sarif": sarif.SarifFormatter,
     "github": github.GithubFormatter,
 }
