@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, TypeVar
 
 import click
 
@@ -144,10 +144,6 @@ def _run(action: Callable[[], int]) -> None:
                 if issubclass(warning.category, UserWarning) and "voicecheck" in str(warning.filename):
                     click.echo(visible_lines(f"warning: {warning.message}"), err=True)
     sys.exit(int(code))
-
-
-def _output(path: str | None) -> TextIO:
-    return open(path, "w", encoding="utf-8", newline="") if path else sys.stdout
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -429,8 +425,9 @@ def report(posts: tuple[str, ...], model_dir: str, fmt: str, output: str | None,
                 _say_read(stats, opts["quiet"])
         else:
             result = api.report(saved, lang=lang)
-        out = _output(output)
-        try:
+        if output:
+            refuse_overwriting_inputs(output, posts, model_dir)
+        with atomic_output(output) as out:  # a failed report leaves -o as it was, never empty
             if fmt == "json":
                 json.dump(result, out, ensure_ascii=False, indent=2)
                 out.write("\n")
@@ -440,9 +437,6 @@ def report(posts: tuple[str, ...], model_dir: str, fmt: str, output: str | None,
                 write_html_report(result, out)
             else:
                 write_report(result, out)
-        finally:
-            if output:
-                out.close()
         return Exit.CLEAN
 
     _run(action)

@@ -120,6 +120,7 @@ def render(report: dict[str, Any]) -> str:
     """The HTML page for a report (the dict of `api.report`)."""
     try:
         import jinja2
+        import matplotlib  # noqa: F401 (the charts draw with it: say so before any work is done)
         from markupsafe import Markup
     except ImportError as exc:
         raise VoicecheckError(f"the HTML report needs its extra: pip install 'voicecheck[html]' ({exc})") from exc
