@@ -94,3 +94,14 @@ def test_every_reason_code_is_documented() -> None:
     documented = (Path(__file__).resolve().parents[1] / "docs" / "reasons.md").read_text(encoding="utf-8")
     for kind, code in CODES.items():
         assert f"| {code} | `{kind}` |" in documented
+
+
+def test_a_more_reason_cites_only_words_that_are_in_the_post(sample_model: SavedModel) -> None:
+    text = "Yo! T'as vu ça? J'capote, c'est trop malade, pis toé?"
+    posts = [Post(id="a", text=text, channel="instagram", lang="fr")]
+    table = build_table(parse(posts, judging_pipelines(sample_model)))
+    style_z = sample_model.model.style_z(table, np.arange(1))[0]
+    for reason in en(Explainer(sample_model).drift(table, 0, style_z)):
+        if reason["kind"] == "style" and reason["value"] > reason["brand_range"][1] and "(" in reason["message"]:
+            cited = reason["message"].split("(", 1)[1].split(")", 1)[0].split(", ")
+            assert all(word.lower() in text.lower() for word in cited), reason["message"]

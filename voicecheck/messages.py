@@ -105,7 +105,9 @@ def _style(reason: Reason, lang: str) -> str:
             label=label, share=share, where=at
         )
     if feature.unit == "per100":
-        examples = ", ".join(reason.words) or feature.examples_in(reason.post_lang or lang)
+        # "More" cites only the post's own words; "fewer" may give examples of what the brand writes.
+        listed = feature.examples_in(reason.post_lang or lang) if value < low else ""
+        examples = ", ".join(reason.words) or listed
         described = f"{label} ({examples})" if examples else label
         template = (
             N_("more {described}: {value} per 100 words, the brand uses {span} {where}")
