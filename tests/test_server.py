@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from voicecheck.errors import VoicecheckError
-from voicecheck.server import check_exposure, is_loopback
+from voicecheck.server import check_exposure, is_loopback, names_this_machine
 
 from .conftest import ROOT, SAMPLE_MODEL, run_cli
 
@@ -214,6 +214,19 @@ def test_hosts_other_machines_can_reach(host: str) -> None:
         check_exposure(host, None)
     check_exposure(host, TOKEN)
     check_exposure(host, None, insecure_no_token=True)
+
+
+@pytest.mark.parametrize(
+    ("host_header", "answered"),
+    [("localhost:8088", True), ("127.0.0.1", True), ("[::1]:8088", True), ("app.localhost", True),
+     ("evil.example:8088", False), ("127.0.0.1.evil.example", False), ("", False), ("[::1", False)],
+)  # fmt: skip
+def test_host_headers_that_name_this_machine(host_header: str, answered: bool) -> None:
+    assert names_this_machine(host_header) is answered
+
+
+def test_with_a_token_any_host_name_is_answered(server: str) -> None:
+    assert httpx.get(f"{server}/health", headers={"Host": "cms.example"}).status_code == 200
 
 
 def test_an_empty_token_is_refused() -> None:

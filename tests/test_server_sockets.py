@@ -75,7 +75,7 @@ def answer(received: bytes) -> tuple[int, dict[str, str], dict[str, object]]:
 def post_head(length: int | None = None, close: bool = True) -> bytes:
     framing = f"Content-Length: {length}" if length is not None else "Transfer-Encoding: chunked"
     connection = "Connection: close\r\n" if close else ""
-    return f"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n{connection}{framing}\r\n\r\n".encode()
+    return f"POST /v1/check HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n{connection}{framing}\r\n\r\n".encode()
 
 
 def test_connections_that_send_nothing_are_closed(strict: tuple[str, Path]) -> None:
@@ -90,7 +90,7 @@ def test_connections_that_send_nothing_are_closed(strict: tuple[str, Path]) -> N
 def test_headers_sent_a_byte_at_a_time_get_408(strict: tuple[str, Path]) -> None:
     url, _ = strict
     sock = connect(url)
-    request = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 1000 + b"\r\n\r\n"
+    request = b"GET /health HTTP/1.1\r\nHost: localhost\r\nX-Slow: " + b"a" * 1000 + b"\r\n\r\n"
     sock.settimeout(0.2)
     received = b""
     for byte in request:
@@ -186,7 +186,7 @@ def test_a_client_gone_mid_body_is_one_line_in_the_log(strict: tuple[str, Path])
 def test_oversized_headers_get_431(strict: tuple[str, Path], headers: bytes) -> None:
     url, _ = strict
     sock = connect(url)
-    sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n" + headers + b"\r\n")
+    sock.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n" + headers + b"\r\n")
     status, _, body = answer(read_until_closed(sock))
     assert status == 431 and "request headers over 16384 bytes" in str(body["error"])
     assert httpx.get(f"{url}/health").status_code == 200
@@ -197,10 +197,10 @@ def test_oversized_headers_get_431(strict: tuple[str, Path], headers: bytes) -> 
     [
         (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 400, "malformed HTTP request"),  # TLS to a plain port
         (b"GET /health HTTP/1.1\r\n\r\n", 400, "Host"),
-        (b"GET /health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n", 400, "malformed HTTP request"),
-        (b"POST /v1/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 501, "Transfer-Encoding"),
+        (b"GET /health HTTP/1.1\r\nHost: localhost\r\nBad Header\r\n\r\n", 400, "malformed HTTP request"),
+        (b"POST /v1/check HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: gzip\r\n\r\n", 501, "Transfer-Encoding"),
         (
-            b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n",
+            b"POST /v1/check HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n",
             400,
             "Content-Length",
         ),
@@ -223,10 +223,10 @@ def test_pipelined_requests_are_answered_in_order(strict: tuple[str, Path]) -> N
     check = b'{"posts": [{"id": "p", "text": "Merci !"}]}'
     sock = connect(url)
     sock.sendall(
-        b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+        b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n"
         + post_head(len(check), close=False) + check
-        + b"GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n"
-        + b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        + b"GET /nowhere HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        + b"GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
     )  # fmt: skip
     received = read_until_closed(sock)
     statuses = [int(status) for status in re.findall(rb"HTTP/1\.1 (\d{3}) ", received)]
@@ -258,7 +258,7 @@ def test_health_and_small_requests_answer_while_a_large_one_is_judged(roomy: str
 def test_connections_over_the_limit_get_503(roomy: str) -> None:
     held = [connect(roomy) for _ in range(6)]  # the limit is 6
     for sock in held:
-        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")  # a request begun, never finished
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n")  # a request begun, never finished
     try:
         status, headers, body = answer(read_until_closed_or_answered(roomy))
         assert status == 503 and headers["retry-after"] == "1"
@@ -275,5 +275,20 @@ def test_connections_over_the_limit_get_503(roomy: str) -> None:
 
 def read_until_closed_or_answered(url: str) -> bytes:
     sock = connect(url)
-    sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+    sock.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
     return read_until_closed(sock)
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [("localhost", 200), ("127.0.0.1", 200), ("LOCALHOST", 200), ("evil.example", 400), ("127.0.0.1.nip.io", 400)],
+)
+def test_without_a_token_only_names_of_this_machine_are_answered(
+    strict: tuple[str, Path], host: str, status: int
+) -> None:
+    url, _ = strict
+    port = urlsplit(url).port
+    response = httpx.get(f"{url}/health", headers={"Host": f"{host}:{port}"})
+    assert response.status_code == status
+    if status == 400:  # a page that pointed its own name at 127.0.0.1 (DNS rebinding)
+        assert "the Host header must name this machine" in response.json()["error"]

@@ -28,10 +28,13 @@ from functools import partial
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from voicecheck import MODEL_FORMAT, __version__, api
 from voicecheck.errors import VoicecheckError
@@ -255,8 +258,44 @@ class Judges:
             self._pool = None
 
 
-def create_app(saved: SavedModel, token: str | None = None, limits: Limits = Limits()) -> Starlette:
-    """The service for one loaded model."""
+def names_this_machine(host_header: str) -> bool:
+    """Whether a Host header names a loopback address (`localhost`, `127.0.0.1:8088`, `[::1]`), by itself."""
+    name = host_header.strip().lower()
+    if name.startswith("["):
+        name = name[1 : name.find("]")]
+    elif name.count(":") == 1:
+        name = name.split(":")[0]
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+class LoopbackNamesOnly:
+    """Answers only requests that name this machine in their Host header.
+
+    For a service with no token on loopback: a web page can point a name of its own at
+    127.0.0.1 (DNS rebinding) and have a browser call the service as if from that page's
+    origin; the Host header still carries the page's name, so the request is refused.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not names_this_machine(Headers(scope=scope).get("host", "")):
+            message = "the Host header must name this machine (localhost, 127.0.0.1 or ::1)"
+            await _error(400, message)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def create_app(
+    saved: SavedModel, token: str | None = None, limits: Limits = Limits(), loopback_names_only: bool = False
+) -> Starlette:
+    """The service for one loaded model; with `loopback_names_only`, see `LoopbackNamesOnly`."""
     judges = Judges(limits.threads)
 
     def refusal(request: Request) -> Response | None:
@@ -323,6 +362,7 @@ def create_app(saved: SavedModel, token: str | None = None, limits: Limits = Lim
             Route("/openapi.json", openapi, methods=["GET"]),
         ],
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
+        middleware=[Middleware(LoopbackNamesOnly)] if loopback_names_only else [],
         lifespan=lifespan,
     )
 
@@ -429,8 +469,9 @@ def serve(
 
     check_exposure(host, token, insecure)
     warm_up(saved)
+    app = create_app(saved, token, limits, loopback_names_only=token is None and is_loopback(host))
     config = uvicorn.Config(
-        create_app(saved, token, limits), host=host, port=port, log_level="warning", access_log=False,
+        app, host=host, port=port, log_level="warning", access_log=False,
         http=guarded_protocol(limits.read_timeout, limits.max_connections), ws="none", lifespan="on",
         timeout_keep_alive=max(1, min(5, math.ceil(limits.read_timeout))),
         h11_max_incomplete_event_size=MAX_HEADER_BYTES, timeout_graceful_shutdown=math.ceil(limits.read_timeout),
