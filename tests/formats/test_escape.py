@@ -14,6 +14,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from voicecheck.formats.escape import (
+    CSV_HIDDEN,
     FORMULA_STARTS,
     HIDDEN,
     csv_cell,
@@ -64,13 +65,15 @@ def test_visible_spells_out_what_it_hides() -> None:
 def test_csv_cell_never_starts_a_formula_and_reads_back_as_written(text: str) -> None:
     cell = csv_cell(text)
     assert not cell.startswith(FORMULA_STARTS)
-    assert HIDDEN.search(cell) is None
+    assert CSV_HIDDEN.search(cell) is None  # tabs and line breaks may stay: quoting keeps them in the cell
     out = io.StringIO(newline="")
     csv.writer(out).writerow([cell, "next"])
     assert next(csv.reader(io.StringIO(out.getvalue(), newline=""))) == [cell, "next"]
 
 
-@given(st.text(string.ascii_letters + string.digits + " é.,;'!?"))
+@given(
+    st.text(string.ascii_letters + string.digits + " é.,;'!?\n\t\r").filter(lambda t: not t.startswith(("\t", "\r")))
+)
 def test_csv_cell_keeps_plain_text(text: str) -> None:
     assert csv_cell(text) == text
     assert csv_cell(12.5) == 12.5

@@ -127,13 +127,18 @@ def test_csv_cells_never_run_as_formulas() -> None:
     assert row["id"] == '\'=HYPERLINK("http://x.example","click")'
     assert row["channel"] == "'+cmd"
     assert row["reasons"].startswith("'-uses \\x1b[31mred")
-    assert row["where"] == "drafts/été #2 100%\\nnew:line, \\x1b.md#1"
+    assert row["where"] == "drafts/été #2 100%\nnew:line, \\x1b.md#1"  # the line break quoted in its cell
     assert "\x1b" not in render_one("csv", HOSTILE)
+
+
+def test_csv_keeps_a_post_of_several_paragraphs_in_its_cell() -> None:
+    (row,) = list(csv.DictReader(io.StringIO(render_one("csv", {**CLEAN, "text": "Line one.\r\n\tLine two."}))))
+    assert row["text"] == "Line one.\r\n\tLine two."
 
 
 @pytest.mark.parametrize(
     ("cell", "written"),
-    [("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "\\t=1"), ("\r=1", "\\r=1")],
+    [("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"), ("\r=1", "'\r=1")],
 )
 def test_csv_every_formula_start_is_neutralised(cell: str, written: str) -> None:
     (row,) = list(csv.DictReader(io.StringIO(render_one("csv", {**CLEAN, "id": cell, "where": cell}))))

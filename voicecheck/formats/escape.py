@@ -16,8 +16,11 @@ from urllib.parse import quote
 
 #: Characters that move the cursor, recolour, reorder or break lines rather than show:
 #: C0 and C1 controls and DEL, surrogates, line and paragraph separators, bidirectional controls.
-_HIDDEN = "\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-HIDDEN = re.compile(f"[{_HIDDEN}]")
+_BREAKS = "\t\n\r"
+_OTHERS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+HIDDEN = re.compile(f"[{_BREAKS}{_OTHERS}]")
+#: In a CSV cell, tabs and line breaks are data that quoting keeps in their cell; the rest is spelt out.
+CSV_HIDDEN = re.compile(f"[{_OTHERS}]")
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _JSON_RAW = re.compile("[\x7f-\x9f]")  # left raw by json.dumps(ensure_ascii=False); C1 CSI acts as ESC [
@@ -70,10 +73,13 @@ def to_json(value: Any, indent: int | None = None) -> str:
 
 
 def csv_cell(value: Any) -> Any:
-    """A cell a spreadsheet shows as text: spelt-out controls, and a quote before formula starts."""
+    """A cell a spreadsheet shows as text: a quote before formula starts, controls spelt out.
+
+    Tabs and line breaks stay, as a post's paragraphs do: the CSV quoting keeps them in the cell.
+    """
     if not isinstance(value, str):
         return value
-    shown = visible(value)
+    shown = CSV_HIDDEN.sub(_shown, value)
     return "'" + shown if shown.startswith(FORMULA_STARTS) else shown
 
 
