@@ -65,15 +65,18 @@ FUNCTION_WORDS = {
 CASUAL = {
     "en": _words(
         "lol lmao rofl omg omfg btw tbh imo imho idk ikr gonna wanna gotta kinda sorta dunno "
-        "yeah yep yup nope nah hey hiya heya yo ok okay k thx thanx pls plz cuz coz bc "
-        "stuff guys dude folks awesome cool super totally literally af fr ngl lowkey highkey "
+        "yeah yep yup nope nah hey hiya heya yo k thx thanx pls plz cuz coz "
+        "guys dude awesome cool totally literally af ngl lowkey highkey "
         "vibes vibe bestie legit"
     ),
+    # Only words that are casual wherever they stand: "bon" (bon samedi, du bon pain), "trop"
+    # (trop de monde), "genre" (quel genre), "grave", "sérieux", "bref", "correct", "tantôt",
+    # "blonde" and "char" are everyday French too, so they are not listed.
     "fr": _words(
-        "lol mdr ptdr mdrr jsp jpp tkt bcp stp svp ouais ouep nan bah ben bon genre trop "
-        "grave ouf chill cool coucou salut hey yo ok okay kiff kiffe kiffer bref sérieux "
-        "chu chui j'suis t'sais pis là-là faque tsé pantoute tantôt char blonde chum "
-        "l'fun fun full correct"
+        "lol mdr ptdr mdrr jsp jpp tkt bcp stp ouais ouep nan bah ben "
+        "ouf chill cool coucou yo kiff kiffe kiffer "
+        "chu chui j'suis t'sais pis là-là faque tsé pantoute chum "
+        "l'fun fun"
     ),
 }
 #: Formal register: the words of letters, reports and announcements.
