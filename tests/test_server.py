@@ -244,3 +244,13 @@ def test_serving_other_machines_without_a_token_exits_2(host: str, tmp_path: Pat
     for given in (["--token", TOKEN], ["--insecure-no-token"]):
         result = run_cli("serve", "--model", str(tmp_path / "none"), "--host", host, *given)
         assert result.returncode == 2 and "lets other machines" not in result.stderr, result.stderr
+
+
+def test_a_port_in_use_exits_2_saying_so() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--model", str(SAMPLE_MODEL), "--port", str(port))
+    assert result.returncode == 2
+    assert f"error: cannot listen on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr

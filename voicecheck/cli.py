@@ -489,7 +489,8 @@ def serve(model_dir: str, host: str, port: int, token: str | None, insecure_no_t
 
         check_exposure(host, token, insecure_no_token)  # before the model loads: a refusal is instant
         saved = load(model_dir)
-        click.echo(f"serving {model_dir} on http://{host}:{port} (Ctrl-C to stop)", err=True)
+        address = f"[{host}]" if ":" in host and not host.startswith("[") else host
+        click.echo(f"serving {model_dir} on http://{address}:{port} (Ctrl-C to stop)", err=True)
         run_server(saved, host, port, token, Limits(**limits), insecure_no_token)
         return Exit.CLEAN
 

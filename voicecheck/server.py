@@ -459,6 +459,20 @@ def openapi_document(limits: Limits = Limits()) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to `host`:`port`, or a VoicecheckError saying why not (the port is taken, ...)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host.strip("[]") or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        raise VoicecheckError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    return sock
+
+
 def serve(
     saved: SavedModel, host: str, port: int, token: str | None, limits: Limits = Limits(), insecure: bool = False
 ) -> None:
@@ -468,12 +482,13 @@ def serve(
     from voicecheck.http11 import MAX_HEADER_BYTES, guarded_protocol
 
     check_exposure(host, token, insecure)
+    sock = listening_socket(host, port)  # before warming up: a port in use is said at once
     warm_up(saved)
     app = create_app(saved, token, limits, loopback_names_only=token is None and is_loopback(host))
     config = uvicorn.Config(
-        app, host=host, port=port, log_level="warning", access_log=False,
+        app, log_level="warning", access_log=False,
         http=guarded_protocol(limits.read_timeout, limits.max_connections), ws="none", lifespan="on",
         timeout_keep_alive=max(1, min(5, math.ceil(limits.read_timeout))),
         h11_max_incomplete_event_size=MAX_HEADER_BYTES, timeout_graceful_shutdown=math.ceil(limits.read_timeout),
     )  # fmt: skip
-    uvicorn.Server(config).run()
+    uvicorn.Server(config).run(sockets=[sock])
