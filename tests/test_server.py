@@ -156,6 +156,15 @@ def test_a_body_that_is_not_json_by_its_content_type_gets_415(server: str, conte
     assert httpx.post(f"{server}/v1/check", content=b'{"posts": []}', headers=charset).status_code == 200
 
 
+def test_the_bearer_scheme_is_read_in_any_case(server: str) -> None:
+    for given in (f"bearer {TOKEN}", f"BEARER  {TOKEN}"):
+        response = httpx.post(f"{server}/v1/check", json={"posts": []}, headers={"Authorization": given})
+        assert response.status_code == 200, given
+    for given in (TOKEN, f"Basic {TOKEN}", f"Bearer {TOKEN}x", f"Bearer {TOKEN[:-1]}", "Bearer"):
+        response = httpx.post(f"{server}/v1/check", json={"posts": []}, headers={"Authorization": given})
+        assert response.status_code == 401, given
+
+
 def test_a_token_in_the_url_is_refused_even_with_the_header(server: str) -> None:
     for name in ("token", "access_token", "api_key"):
         response = httpx.post(f"{server}/v1/check?{name}={TOKEN}", json={"posts": []}, headers=AUTH)

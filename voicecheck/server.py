@@ -13,6 +13,7 @@ seconds to send the headers and the body, connections at once. Every refusal is 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import ipaddress
 import json
@@ -258,6 +259,11 @@ class Judges:
             self._pool = None
 
 
+def _digest(token: str) -> bytes:
+    """Tokens are compared by their digests, in constant time: neither their words nor their length leak."""
+    return hashlib.sha256(token.encode()).digest()
+
+
 def names_this_machine(host_header: str) -> bool:
     """Whether a Host header names a loopback address (`localhost`, `127.0.0.1:8088`, `[::1]`), by itself."""
     name = host_header.strip().lower()
@@ -297,6 +303,7 @@ def create_app(
 ) -> Starlette:
     """The service for one loaded model; with `loopback_names_only`, see `LoopbackNamesOnly`."""
     judges = Judges(limits.threads)
+    expected = _digest(token or "")
 
     def refusal(request: Request) -> Response | None:
         """Why the request may not go on (a token in the URL, or a missing or wrong token), if it may not."""
@@ -304,8 +311,8 @@ def create_app(
             return _error(400, "the token goes in the Authorization header, never in the URL")
         if token is None:
             return None
-        given = request.headers.get("authorization", "")
-        if hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and hmac.compare_digest(_digest(given.strip()), expected):
             return None
         return _error(401, "missing or wrong Authorization: Bearer token", {"WWW-Authenticate": "Bearer"})
 
