@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import warnings
 from collections import Counter
@@ -17,7 +16,7 @@ from voicecheck import MODEL_FORMAT, __version__
 from voicecheck.errors import VoicecheckError
 from voicecheck.formats import FORMATTERS, formatter
 from voicecheck.formats.destination import atomic_output, refuse_overwriting_inputs
-from voicecheck.formats.escape import visible_lines
+from voicecheck.formats.escape import to_json, visible_lines
 from voicecheck.formats.report_text import write_report
 from voicecheck.nlp import PIPELINE_MODES, pipeline_mode_from_env
 from voicecheck.profile import STARTER_PROFILE, BrandProfile, load_profile
@@ -363,9 +362,9 @@ def tone(posts: tuple[str, ...], fmt: str, pipeline: str | None, **opts: Any) ->
         results = [tone_dict(r) for r in api.tone(posts_read, mode)]
         if fmt == "jsonl":
             for r in results:
-                out.write(json.dumps(r, ensure_ascii=False) + "\n")
+                out.write(to_json(r) + "\n")
         elif fmt == "json":
-            json.dump({"results": results, "input": stats.as_dict()}, out, ensure_ascii=False, indent=2)
+            out.write(to_json({"results": results, "input": stats.as_dict()}, indent=2))
             out.write("\n")
         elif fmt == "csv":
             import csv
@@ -429,7 +428,7 @@ def report(posts: tuple[str, ...], model_dir: str, fmt: str, output: str | None,
             refuse_overwriting_inputs(output, posts, model_dir)
         with atomic_output(output) as out:  # a failed report leaves -o as it was, never empty
             if fmt == "json":
-                json.dump(result, out, ensure_ascii=False, indent=2)
+                out.write(to_json(result, indent=2))
                 out.write("\n")
             elif fmt == "html":
                 from voicecheck.formats.report_html import write_html_report
