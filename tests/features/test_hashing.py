@@ -65,6 +65,6 @@ def test_the_cache_is_cleared_past_its_size_so_memory_stays_flat(monkeypatch: py
     hasher = WordHasher(lambda word: [word])
     first = hasher.counts([[f"w{i}" for i in range(8)]])
     second = hasher.counts([[f"v{i}" for i in range(8)]])
-    assert len(hasher._rows) <= 10
+    assert len(hasher._span) <= 10
     assert np.array_equal(np.sort(first.indices), np.sort([feature_index(f"w{i}") for i in range(8)]))
     assert second.sum() == 8

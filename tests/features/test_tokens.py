@@ -53,6 +53,6 @@ def test_the_cache_is_cleared_past_its_size_and_counts_do_not_change(
     other_docs = [blank.get("en")(f"other{i} and more") for i in range(20)]
     first = classifier.count(first_docs, ["en"] * 20)
     classifier.count(other_docs, ["en"] * 20)
-    assert len(classifier._rows["en"]) == 22  # only the last batch's distinct tokens are kept
+    assert len(classifier._classes["en"]._row) == 22  # only the last batch's distinct tokens are kept
     again = classifier.count(first_docs, ["en"] * 20)
     assert np.array_equal(first.classes, again.classes)

@@ -48,12 +48,16 @@ class WordHasher:
     """Counts of hashed features per document, where a document is a sequence of words.
 
     `features_of(word)` lists the features one word contributes (itself, or its character
-    n-grams); its hashed row is kept for the next batch.
+    n-grams). Each word's hashed row (its columns, ascending, and how often each occurs in
+    it) is kept for the next batch, all words' rows end to end in one pool.
     """
 
     def __init__(self, features_of: Callable[[str], list[str]]) -> None:
         self._features_of = features_of
-        self._rows: dict[str, np.ndarray] = {}  # a word's columns, one per feature it has
+        self._span: dict[str, tuple[int, int]] = {}  # a word's row: where it starts and ends in the pool
+        self._size = 0  # of the pool, which holds room to grow
+        self._columns = np.zeros(4096, dtype=np.int32)
+        self._counts = np.zeros(4096, dtype=np.float64)
 
     def counts(self, documents: Sequence[Sequence[str]]) -> sp.csr_matrix:
         per_document, distinct = occurrences(documents)
@@ -61,21 +65,42 @@ class WordHasher:
         return counts
 
     def _word_rows(self, words: list[str]) -> sp.csr_matrix:
-        if len(self._rows) + len(words) > CACHE_WORDS:
-            self._rows.clear()
-        new = [word for word in words if word not in self._rows]
+        """One row per word: the count of each feature it has, columns ascending (as `sum_duplicates` leaves them)."""
+        if len(self._span) + len(words) > CACHE_WORDS:
+            self._span.clear()
+            self._size = 0
+        new = [word for word in words if word not in self._span]
         if new:
             self._hash(new)
-        rows = [self._rows[word] for word in words]
-        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum([len(row) for row in rows], out=indptr[1:])
-        indices = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-        matrix = sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(rows), N_FEATURES))
-        matrix.sum_duplicates()  # an n-gram twice in a word counts twice
-        return matrix
+        spans = np.array([self._span[word] for word in words], dtype=np.int64).reshape(len(words), 2)
+        lengths = spans[:, 1] - spans[:, 0]
+        indptr = np.zeros(len(words) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        take = np.repeat(spans[:, 0] - indptr[:-1], lengths) + np.arange(indptr[-1])
+        return sp.csr_matrix((self._counts[take], self._columns[take], indptr), shape=(len(words), N_FEATURES))
 
     def _hash(self, words: list[str]) -> None:
+        """Hash new words' features and add their rows to the pool."""
         features = [self._features_of(word) for word in words]
         columns = feature_indices(list(chain.from_iterable(features)))
-        ends = np.cumsum([len(f) for f in features])[:-1]
-        self._rows.update(zip(words, np.split(columns, ends), strict=True))
+        word_of = np.repeat(np.arange(len(words)), [len(f) for f in features])
+        order = np.lexsort((columns, word_of))  # by word, then column
+        word_of, columns = word_of[order], columns[order]
+        first = np.ones(len(columns), dtype=bool)
+        first[1:] = (word_of[1:] != word_of[:-1]) | (columns[1:] != columns[:-1])
+        starts = np.flatnonzero(first)
+        counts = np.diff(np.append(starts, len(columns))).astype(np.float64)  # an n-gram twice in a word counts twice
+        ends = np.searchsorted(word_of[starts], np.arange(1, len(words) + 1))
+        bounds = np.concatenate([[0], ends]) + self._size
+        self._span.update(zip(words, zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True), strict=True))
+        self._append(columns[starts], counts)
+
+    def _append(self, columns: np.ndarray, counts: np.ndarray) -> None:
+        end = self._size + len(columns)
+        if end > len(self._columns):  # double the room, so a run copies the pool a few times only
+            room = max(2 * len(self._columns), end)
+            self._columns = np.concatenate([self._columns[: self._size], np.zeros(room - self._size, np.int32)])
+            self._counts = np.concatenate([self._counts[: self._size], np.zeros(room - self._size)])
+        self._columns[self._size : end] = columns
+        self._counts[self._size : end] = counts
+        self._size = end

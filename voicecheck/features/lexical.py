@@ -16,6 +16,7 @@ import regex
 import scipy.sparse as sp
 
 from voicecheck.features.hashing import WordHasher
+from voicecheck.features.texts import TextBatch
 from voicecheck.features.tokens import lexical_word
 
 NGRAM_SIZES = range(2, 6)
@@ -57,8 +58,21 @@ def word_tokens(doc: Doc) -> list[str]:
     return [word for token in doc if (word := lexical_word(token.text))]
 
 
-def char_counts(texts: Sequence[str]) -> sp.csr_matrix:
-    return _CHAR_HASHER.counts([normalise(text).split() for text in texts])
+def char_counts(texts: Sequence[str] | TextBatch) -> sp.csr_matrix:
+    return _CHAR_HASHER.counts(normalised_words(texts.texts if isinstance(texts, TextBatch) else texts))
+
+
+#: Between texts normalised in one pass: a link (`\S+`) stops at its newline, and no pattern
+#: of `normalise` matches a NUL.
+_TEXT_BREAK = "\n\x00"
+
+
+def normalised_words(texts: Sequence[str]) -> list[list[str]]:
+    """The whitespace-separated words of each text once normalised, the batch normalised in one pass."""
+    joined = _TEXT_BREAK.join(texts)
+    if joined.count("\x00") != max(len(texts) - 1, 0):  # a text holds a NUL: read them one by one
+        return [normalise(text).split() for text in texts]
+    return [part.split() for part in normalise(joined).split(_TEXT_BREAK)] if texts else []
 
 
 def word_counts(tokens: Sequence[list[str]]) -> sp.csr_matrix:

@@ -1,9 +1,9 @@
 """Style features: how a post is written, as numbers a marketer can read back.
 
 Word features are counted once per distinct token (see `tokens.py`); punctuation, emoji and
-the other marks are read off the text. Features that need a tagger (parts of speech,
-imperative mood) are NaN when the pipeline has none, and are then left out of comparisons
-rather than read as zero.
+the other marks are read off the text, each pattern once over a whole batch (`texts.py`).
+Features that need a tagger (parts of speech, imperative mood) are NaN when the pipeline has
+none, and are then left out of comparisons rather than read as zero.
 """
 
 from __future__ import annotations
@@ -11,17 +11,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 import regex
 
+from voicecheck.features.texts import TextBatch
 from voicecheck.features.tokens import TokenCounts
 
 Unit = Literal["count", "per100", "mean", "flag"]
-
-if TYPE_CHECKING:
-    from spacy.tokens import Doc
 
 
 @dataclass(frozen=True)
@@ -73,8 +71,9 @@ STYLE_FEATURES: tuple[Feature, ...] = (
     Feature("imperatives", "imperatives", "per100", "Book now / Réservez", "impératifs"),
 )
 INDEX = {feature.name: i for i, feature in enumerate(STYLE_FEATURES)}
-TAGGER_FEATURES = frozenset({"nouns", "verbs", "adjectives", "imperatives"})
-_TAGGER_COLUMNS = [INDEX[name] for name in sorted(TAGGER_FEATURES)]
+#: The features a tagger gives, in the order of `TokenCounts.tags`.
+_TAGGER_NAMES = ("nouns", "verbs", "adjectives", "imperatives")
+TAGGER_FEATURES = frozenset(_TAGGER_NAMES)
 #: Features that are a word class's share of the words, per 100 words.
 _PER_WORD = ("we", "you", "i", "you_familiar", "function_words", "formal_words", "casual_words", "contractions")
 
@@ -85,12 +84,9 @@ _URL = regex.compile(r"https?://\S+|www\.\S+")
 _SENTENCE_END = regex.compile(r"[.!?…]+(?=\s|$)")
 
 
-def style_matrix(texts: Sequence[str], docs: Sequence[Doc], counts: TokenCounts) -> np.ndarray:
-    """The STYLE_FEATURES of a batch of posts (rows follow `docs`), from their texts and token counts.
-
-    `texts` are the docs' texts, passed as strings: `Doc.text` rebuilds each from its tokens.
-    """
-    values = np.zeros((len(docs), len(STYLE_FEATURES)))
+def style_matrix(batch: TextBatch, counts: TokenCounts) -> np.ndarray:
+    """The STYLE_FEATURES of a batch of posts, from their texts (the docs' texts, joined) and token counts."""
+    values = np.zeros((len(batch), len(STYLE_FEATURES)))
     n_words = counts.column("word")
     per100 = np.divide(100.0, n_words, out=np.zeros_like(n_words), where=n_words > 0)
     values[:, INDEX["words"]] = n_words
@@ -98,41 +94,40 @@ def style_matrix(texts: Sequence[str], docs: Sequence[Doc], counts: TokenCounts)
     for name in _PER_WORD:
         values[:, INDEX[name]] = counts.column(name) * per100
     values[:, INDEX["caps_words"]] = counts.column("caps_words")
-    for row, (text, doc) in enumerate(zip(texts, docs, strict=True)):
-        _text_features(text, values[row])
-        if doc.has_annotation("POS"):
-            _tagger_features(doc, per100[row], values[row])
-        else:
-            values[row, _TAGGER_COLUMNS] = math.nan
+    _text_features(batch, values)
+    for name, column in zip(_TAGGER_NAMES, counts.tags.T, strict=True):
+        values[:, INDEX[name]] = np.where(counts.tagged, column * per100, math.nan)
     values[:, INDEX["sentence_length"]] = n_words / values[:, INDEX["sentence_length"]]
     values[:, INDEX["commas"]] *= per100
     return values
 
 
-def _text_features(text: str, out: np.ndarray) -> None:
-    """The features read off the text itself; sentence_length gets the sentence count, commas the raw count."""
-    out[INDEX["sentence_length"]] = max(1, len(_SENTENCE_END.findall(text)))
-    out[INDEX["exclamations"]] = text.count("!")
-    out[INDEX["questions"]] = text.count("?")
-    out[INDEX["emoji"]] = len(_EMOJI.findall(text))
-    out[INDEX["hashtags"]] = len(_HASHTAG.findall(text))
-    out[INDEX["mentions"]] = len(_MENTION.findall(text))
-    out[INDEX["urls"]] = len(_URL.findall(text))
-    out[INDEX["ellipses"]] = text.count("...") + text.count("…")
-    out[INDEX["commas"]] = text.count(",")
+def _text_features(batch: TextBatch, out: np.ndarray) -> None:
+    """The features read off the texts; sentence_length gets the sentence count, commas the raw count."""
+    out[:, INDEX["sentence_length"]] = np.maximum(1, batch.count(_SENTENCE_END))
+    out[:, INDEX["exclamations"]] = batch.count_each(lambda text: text.count("!"))
+    out[:, INDEX["questions"]] = batch.count_each(lambda text: text.count("?"))
+    out[:, INDEX["emoji"]] = batch.count_outside_ascii(_EMOJI)
+    out[:, INDEX["hashtags"]] = batch.count(_HASHTAG)
+    out[:, INDEX["mentions"]] = batch.count(_MENTION)
+    urls = batch.count(_URL)
+    out[:, INDEX["urls"]] = urls
+    out[:, INDEX["ellipses"]] = batch.count_each(lambda text: text.count("...") + text.count("…"))
+    out[:, INDEX["commas"]] = batch.count_each(lambda text: text.count(","))
+    out[:, INDEX["starts_lowercase"]] = batch.count_each(_starts_lowercase)
+    ends = [_ends_without_punct(text, has_url) for text, has_url in zip(batch.texts, (urls > 0).tolist(), strict=True)]
+    out[:, INDEX["no_end_punct"]] = ends
+
+
+def _starts_lowercase(text: str) -> float:
     first_letter = next((ch for ch in text if ch.isalpha()), "")
-    out[INDEX["starts_lowercase"]] = float(first_letter.islower())
-    stripped = _URL.sub("", text).rstrip()
-    out[INDEX["no_end_punct"]] = float(bool(stripped) and stripped[-1] not in '.!?…)"»')
+    return float(first_letter.islower())
 
 
-def _tagger_features(doc: Doc, per100: float, out: np.ndarray) -> None:
-    words = [token for token in doc if token.is_alpha or "'" in token.text or "’" in token.text]
-    pos = [token.pos_ for token in words]
-    out[INDEX["nouns"]] = sum(p in ("NOUN", "PROPN") for p in pos) * per100
-    out[INDEX["verbs"]] = sum(p in ("VERB", "AUX") for p in pos) * per100
-    out[INDEX["adjectives"]] = pos.count("ADJ") * per100
-    out[INDEX["imperatives"]] = sum("Imp" in token.morph.get("Mood", []) for token in words) * per100
+def _ends_without_punct(text: str, has_url: bool) -> float:
+    """Whether the text, links left out, ends on something other than closing punctuation."""
+    stripped = (_URL.sub("", text) if has_url else text).rstrip()
+    return float(bool(stripped) and stripped[-1] not in '.!?…)"»')
 
 
 def comparable(values: np.ndarray) -> np.ndarray:

@@ -12,6 +12,7 @@ import scipy.sparse as sp
 from voicecheck.features.lexical import char_counts, word_counts
 from voicecheck.features.register import post_register
 from voicecheck.features.style import INDEX, style_matrix
+from voicecheck.features.texts import TextBatch
 from voicecheck.features.tokens import TokenClassifier
 from voicecheck.features.tone import tone_matrix
 from voicecheck.nlp import LANGUAGES, Parsed
@@ -59,9 +60,9 @@ def build_table(parsed: Iterable[Parsed]) -> FeatureTable:
     posts = [item.post for item in items]
     langs = [item.lang for item in items]
     docs = [item.doc for item in items]
-    texts = [post.text[:MAX_POST_CHARS] for post in posts]  # what the docs were made from
+    texts = TextBatch([post.text[:MAX_POST_CHARS] for post in posts])  # what the docs were made from
     counts = _TOKENS.count(docs, langs)
-    style = style_matrix(texts, docs, counts)
+    style = style_matrix(texts, counts)
     words = word_counts(counts.words)
     return FeatureTable(
         posts=posts,

@@ -19,6 +19,7 @@ from voicecheck.features import lexicon
 if TYPE_CHECKING:
     import scipy.sparse as sp
     from spacy.tokens import Doc
+    from spacy.vocab import Vocab
 
 #: Per-token columns. "word" is a style word (letters, or an apostrophe as in "we're");
 #: "tone_word" is any token with a letter, which tone rates are taken over.
@@ -97,12 +98,18 @@ def lexical_word(text: str) -> str:
     return text.lower().replace("’", "'").strip("'")
 
 
+#: What a tagger adds, per post: its words tagged as nouns, verbs, adjectives and imperatives.
+TAGS = ("nouns", "verbs", "adjectives", "imperatives")
+
+
 @dataclass
 class TokenCounts:
-    """A batch's per-post token class counts (posts x COLUMNS) and word lists."""
+    """A batch's per-post token class counts (posts x COLUMNS), word lists and tagger counts."""
 
     classes: np.ndarray
     words: list[list[str]]
+    tags: np.ndarray  # posts x TAGS (0 where the pipeline has no tagger)
+    tagged: np.ndarray  # per post: its doc has parts of speech (as `Doc.has_annotation("POS")` says)
 
     def column(self, name: str) -> np.ndarray:
         return self.classes[:, COLUMN[name]]
@@ -111,34 +118,60 @@ class TokenCounts:
 class TokenClassifier:
     """Classifies each distinct token once per language and counts batches of posts.
 
-    Tokens are read as spaCy string ids (`Doc.to_array`), so no Token object is made.
+    Tokens are read as spaCy ids (`Doc.to_array`), so no Token object is made.
     """
 
     def __init__(self) -> None:
-        self._rows: dict[str, dict[str, np.ndarray]] = {}
+        self._classes: dict[str, _ClassTable] = {}
         self._words: dict[str, str] = {}
+        self._imperative: dict[int, bool] = {}  # morphology id -> it has Mood=Imp
 
     def count(self, docs: Sequence[Doc], langs: Sequence[str]) -> TokenCounts:
         classes = np.zeros((len(docs), len(COLUMNS)))
+        tags = np.zeros((len(docs), len(TAGS)))
+        tagged = np.zeros(len(docs), dtype=bool)
         words: list[list[str]] = [[] for _ in docs]
         for lang in set(langs):
             rows = [i for i, other in enumerate(langs) if other == lang]
-            per_post, texts, inverse, spans = _occurrences([docs[i] for i in rows])
-            classes[rows] = per_post @ self._classes(lang, texts)
-            word_of = np.array([self._lexical_word(text) for text in texts] or [""], dtype=object)
-            flat = word_of[inverse].tolist()
+            tokens = _Tokens.of([docs[i] for i in rows])
+            table = self._classes.setdefault(lang, _ClassTable(lang)).rows(tokens.texts)
+            classes[rows] = tokens.per_post @ table
+            word_of = np.array([self._lexical_word(text) for text in tokens.texts] or [""], dtype=object)
+            flat = word_of[tokens.inverse].tolist()
             for k, row in enumerate(rows):
-                words[row] = [word for word in flat[spans[k] : spans[k + 1]] if word]
-        return TokenCounts(classes, words)
+                words[row] = [word for word in flat[tokens.indptr[k] : tokens.indptr[k + 1]] if word]
+            is_word = table[tokens.inverse, COLUMN["word"]] > 0
+            tags[rows], tagged[rows] = self._tags(tokens, is_word, docs[rows[0]].vocab)
+        return TokenCounts(classes, words, tags, tagged)
 
-    def _classes(self, lang: str, texts: list[str]) -> np.ndarray:
-        known = self._rows.setdefault(lang, {})
-        if len(known) + len(texts) > CACHE_TOKENS:
-            known.clear()
-        for text in texts:
-            if text not in known:
-                known[text] = classify(text, lang)
-        return np.array([known[text] for text in texts]).reshape(len(texts), len(COLUMNS))
+    def _tags(self, tokens: _Tokens, is_word: np.ndarray, vocab: Vocab) -> tuple[np.ndarray, np.ndarray]:
+        """Each post's TAGS counts over its words, and whether its doc has parts of speech at all."""
+        from spacy.symbols import ADJ, AUX, NOUN, PROPN, VERB
+
+        post_of_token = np.repeat(np.arange(tokens.posts), np.diff(tokens.indptr))
+        has_pos = np.bincount(post_of_token, weights=tokens.pos != 0, minlength=tokens.posts) > 0
+        tagged = has_pos | (np.diff(tokens.indptr) == 0)  # spaCy counts an empty doc as annotated
+        tags = np.zeros((tokens.posts, len(TAGS)))
+        if has_pos.any():
+            pos = tokens.pos
+            marked = (
+                np.isin(pos, [NOUN, PROPN]),
+                np.isin(pos, [VERB, AUX]),
+                pos == ADJ,
+                np.isin(tokens.morph, self._imperatives(np.unique(tokens.morph[is_word]), vocab)),
+            )
+            for column, mark in enumerate(marked):
+                tags[:, column] = np.bincount(post_of_token, weights=mark & is_word, minlength=tokens.posts)
+        return tags, tagged
+
+    def _imperatives(self, morphs: np.ndarray, vocab: Vocab) -> np.ndarray:
+        """Those of `morphs` (morphology ids) that say Mood=Imp."""
+        from spacy.tokens import MorphAnalysis
+
+        for key in morphs.tolist():
+            if key not in self._imperative:
+                self._imperative[key] = "Imp" in MorphAnalysis.from_id(vocab, key).get("Mood", [])
+        return np.array([key for key in morphs.tolist() if self._imperative[key]], dtype=np.uint64)
 
     def _lexical_word(self, text: str) -> str:
         if text not in self._words:
@@ -148,18 +181,57 @@ class TokenClassifier:
         return self._words[text]
 
 
-def _occurrences(docs: Sequence[Doc]) -> tuple[sp.csr_matrix, list[str], np.ndarray, np.ndarray]:
-    """Posts x distinct tokens counts, the distinct tokens' texts, each token's column in
-    reading order, and where each post's tokens start and end in it."""
-    import scipy.sparse as sp  # here, so that `voicecheck --help` does not wait for it
-    from spacy.attrs import ORTH  # spaCy is loaded by now: it made the docs
+class _ClassTable:
+    """The COLUMNS of each distinct token seen in one language, one row each, classified once."""
 
-    ids = [doc.to_array(ORTH) for doc in docs]
-    indptr = np.zeros(len(docs) + 1, dtype=np.int64)
-    np.cumsum([len(post) for post in ids], out=indptr[1:])
-    flat = np.concatenate(ids) if ids else np.zeros(0, dtype=np.uint64)
-    distinct, inverse = np.unique(flat, return_inverse=True)
-    strings = docs[0].vocab.strings  # one language, one pipeline: the same vocabulary for all
-    texts = [strings[key] for key in distinct.tolist()]
-    matrix = sp.csr_matrix((np.ones(len(flat)), inverse.ravel(), indptr), shape=(len(docs), len(texts)))
-    return matrix, texts, inverse.ravel(), indptr
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self._row: dict[str, int] = {}
+        self._table = np.zeros((1024, len(COLUMNS)))
+
+    def rows(self, texts: list[str]) -> np.ndarray:
+        """The COLUMNS of each of `texts` (distinct), one row each."""
+        if len(self._row) + len(texts) > CACHE_TOKENS:
+            self._row.clear()
+        new = [text for text in texts if text not in self._row]
+        if new:
+            start = len(self._row)
+            if start + len(new) > len(self._table):
+                grown = np.zeros((2 * (start + len(new)), len(COLUMNS)))
+                grown[:start] = self._table[:start]
+                self._table = grown
+            self._table[start : start + len(new)] = [classify(text, self.lang) for text in new]
+            self._row.update(zip(new, range(start, start + len(new)), strict=True))
+        return self._table[[self._row[text] for text in texts]]
+
+
+@dataclass
+class _Tokens:
+    """The tokens of a batch of docs of one language, read as spaCy ids."""
+
+    per_post: sp.csr_matrix  # posts x distinct tokens: how often each occurs
+    texts: list[str]  # the distinct tokens
+    inverse: np.ndarray  # each token's distinct token, in reading order
+    indptr: np.ndarray  # where each post's tokens start and end
+    pos: np.ndarray  # each token's part of speech (0: none)
+    morph: np.ndarray  # each token's morphology id (0: none)
+
+    @property
+    def posts(self) -> int:
+        return len(self.indptr) - 1
+
+    @classmethod
+    def of(cls, docs: Sequence[Doc]) -> _Tokens:
+        import scipy.sparse as sp  # here, so that `voicecheck --help` does not wait for it
+        from spacy.attrs import MORPH, ORTH, POS  # spaCy is loaded by now: it made the docs
+
+        ids = [doc.to_array([ORTH, POS, MORPH]) for doc in docs]
+        indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum([len(post) for post in ids], out=indptr[1:])
+        flat = np.concatenate(ids) if ids else np.zeros((0, 3), dtype=np.uint64)
+        distinct, inverse = np.unique(flat[:, 0], return_inverse=True)
+        inverse = inverse.ravel()
+        strings = docs[0].vocab.strings  # one language, one pipeline: the same vocabulary for all
+        texts = [strings[key] for key in distinct.tolist()]
+        per_post = sp.csr_matrix((np.ones(len(inverse)), inverse, indptr), shape=(len(docs), len(texts)))
+        return cls(per_post, texts, inverse, indptr, flat[:, 1], flat[:, 2])

@@ -15,6 +15,7 @@ import numpy as np
 import regex
 
 from voicecheck.features.style import INDEX
+from voicecheck.features.texts import TextBatch
 from voicecheck.features.tokens import TokenCounts
 
 TONE_DIMENSIONS = ("formality", "humor", "irreverence", "enthusiasm")
@@ -44,9 +45,9 @@ def _squash(x: np.ndarray) -> np.ndarray:
 
 
 def tone_matrix(
-    texts: Sequence[str], langs: Sequence[str], style: np.ndarray, counts: TokenCounts, register: np.ndarray
+    batch: TextBatch, langs: Sequence[str], style: np.ndarray, counts: TokenCounts, register: np.ndarray
 ) -> np.ndarray:
-    """formality, humor, irreverence, enthusiasm of a batch of posts (rows follow `texts`), each 0–100.
+    """formality, humor, irreverence, enthusiasm of a batch of posts (rows follow `batch`'s texts), each 0–100.
 
     `register` is each post's word register (`register.post_register`): words of ordinary
     writing rather than of tweets read one logit more formal, those of tweets one less.
@@ -60,8 +61,7 @@ def tone_matrix(
     def s(name: str) -> np.ndarray:
         return style[:, INDEX[name]]
 
-    marks = np.array([_marks(text) for text in texts]).reshape(len(texts), 4)
-    laughs, laughing_emoji, warm_emoji, strong_punct = marks.T
+    laughs, laughing_emoji, warm_emoji, strong_punct = _marks(batch)
     french = np.array([lang == "fr" for lang in langs], dtype=bool)
     articles = rate("articles")
     profanity = rate("profanity")
@@ -128,11 +128,7 @@ def tone_matrix(
     return _squash(np.column_stack([formality, humor, irreverence, enthusiasm]))
 
 
-def _marks(text: str) -> tuple[int, int, int, int]:
-    """Laughs written out, laughing emoji, warm emoji and runs of !?, counted in the text."""
-    return (
-        len(_LAUGH.findall(text)),
-        len(_LAUGHING_EMOJI.findall(text)),
-        len(_WARM_EMOJI.findall(text)),
-        len(_STRONG_PUNCT.findall(text)),
-    )
+def _marks(batch: TextBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Laughs written out, laughing emoji, warm emoji and runs of !?, counted in each text."""
+    laughing, warm = batch.count_outside_ascii(_LAUGHING_EMOJI), batch.count_outside_ascii(_WARM_EMOJI)
+    return batch.count(_LAUGH), laughing, warm, batch.count(_STRONG_PUNCT)

@@ -1,0 +1,65 @@
+"""A batch of post texts read as one string, so that each pattern runs once over the whole batch.
+
+Style and tone count marks in the text (emoji, hashtags, links, runs of "!?"). Calling a
+pattern once per post and per mark costs more than the matching itself, so the batch's texts
+are joined with a newline between them and each pattern scans the joined string once; every
+match is given back to the post it starts in.
+
+A newline can neither start nor end a match of these patterns, and it reads as the edge of
+a string to their look-arounds and word boundaries: whitespace for `\\s`, `\\S` and `$`, a
+non-word character for `\\b` and `\\w`. So each post gets exactly the matches it would get
+alone. A pattern used here must keep to that (`tests/features/test_texts.py` checks the
+shipped ones against each post read alone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cached_property
+
+import numpy as np
+import regex
+
+#: Put between posts: whitespace, and no mark's pattern matches it.
+SEPARATOR = "\n"
+
+
+class TextBatch:
+    """The texts of a batch of posts, joined for patterns to scan once."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = list(texts)
+        self.joined = SEPARATOR.join(self.texts)
+        lengths = np.fromiter(map(len, self.texts), dtype=np.int64, count=len(self.texts))
+        #: Where each text starts in `joined`.
+        self.starts = np.concatenate([[0], np.cumsum(lengths + len(SEPARATOR))[:-1]]).astype(np.int64)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def owners(self, positions: Sequence[int]) -> np.ndarray:
+        """The text each position of `joined` lies in."""
+        return np.searchsorted(self.starts, np.asarray(positions, dtype=np.int64), side="right") - 1
+
+    def count(self, pattern: regex.Pattern[str]) -> np.ndarray:
+        """How many times `pattern` matches in each text (as `len(pattern.findall(text))`)."""
+        starts = [match.start() for match in pattern.finditer(self.joined)]
+        return np.bincount(self.owners(starts), minlength=len(self)).astype(np.float64)
+
+    def count_outside_ascii(self, pattern: regex.Pattern[str]) -> np.ndarray:
+        """`count` of a pattern that matches only characters outside ASCII (emoji): ASCII texts have none."""
+        rows, others = self._outside_ascii
+        counts = np.zeros(len(self))
+        counts[rows] = others.count(pattern)
+        return counts
+
+    @cached_property
+    def _outside_ascii(self) -> tuple[np.ndarray, TextBatch]:
+        """The texts with a character outside ASCII, and where they are in the batch."""
+        ascii_only = np.fromiter(map(str.isascii, self.texts), dtype=bool, count=len(self))
+        rows = np.flatnonzero(~ascii_only)
+        return rows, TextBatch([self.texts[row] for row in rows.tolist()])
+
+    def count_each(self, counter: Callable[[str], float]) -> np.ndarray:
+        """`counter` of each text, as floats (for plain string methods such as `str.count`)."""
+        return np.fromiter(map(counter, self.texts), dtype=np.float64, count=len(self))
