@@ -292,3 +292,18 @@ def test_without_a_token_only_names_of_this_machine_are_answered(
     assert response.status_code == status
     if status == 400:  # a page that pointed its own name at 127.0.0.1 (DNS rebinding)
         assert "the Host header must name this machine" in response.json()["error"]
+
+
+def test_a_client_that_stops_reading_is_cut_off(strict: tuple[str, Path]) -> None:
+    url, _ = strict
+    address = urlsplit(url)
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a small window, soon full
+    sock.connect((address.hostname, address.port))
+    asked = 3000  # pipelined, each answered with the OpenAPI description: megabytes in all
+    sock.sendall(b"GET /openapi.json HTTP/1.1\r\nHost: localhost\r\n\r\n" * asked)
+    time.sleep(4 * float(READ_TIMEOUT))  # the client reads nothing for a while
+    sock.settimeout(PATIENCE)
+    received = read_until_closed(sock, reset_ok=True)
+    assert received.count(b"HTTP/1.1 200 OK") < asked  # not served to the end: the connection was dropped
+    assert httpx.get(f"{url}/health").status_code == 200

@@ -1,11 +1,12 @@
 """uvicorn's HTTP/1.1 connection, with deadlines on what the client sends and a cap on connections.
 
 uvicorn drops an idle keep-alive connection, but it waits forever for the headers of a first
-request, and for the rest of a body it has answered early (a 401 or a 413). Here a client has
-`read_timeout` seconds for each: a connection that never sends a request is closed, one that
-sends part of its headers gets a 408. Headers over MAX_HEADER_BYTES or MAX_HEADERS get a 431;
-over `max_connections` connections or requests, a request gets a 503. Every answer given here
-is JSON, like the service's own.
+request, for the rest of a body it has answered early (a 401 or a 413), and for a client to
+read the answers it asked for. Here a client has `read_timeout` seconds for each: a connection
+that never sends a request is closed, one that sends part of its headers gets a 408, one that
+stops reading is cut off. Headers over MAX_HEADER_BYTES or MAX_HEADERS get a 431; over
+`max_connections` connections or requests, a request gets a 503. Every answer given here is
+JSON, like the service's own.
 
 A connection closed while the client is still sending resets, and the client loses the answer;
 so a close then stops writing, drops what the client still sends for a moment, and only then
@@ -123,6 +124,7 @@ class GuardedH11Protocol(H11Protocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._deadline: asyncio.TimerHandle | None = None
+        self._write_deadline: asyncio.TimerHandle | None = None  # while the client does not read
         self._waiting_for: str | None = None  # what the running deadline waits for
         self._answered_one = False  # a response was sent on this connection
         self._protocol_error: h11.RemoteProtocolError | None = None
@@ -149,7 +151,20 @@ class GuardedH11Protocol(H11Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_deadline()
+        self.resume_writing()
         super().connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        """The client has stopped reading what it asked for: it has `read_timeout` to start again."""
+        super().pause_writing()
+        if self._write_deadline is None:
+            self._write_deadline = self.loop.call_later(self.read_timeout, self.transport.abort)
+
+    def resume_writing(self) -> None:
+        if self._write_deadline is not None:
+            self._write_deadline.cancel()
+            self._write_deadline = None
+        super().resume_writing()
 
     def send_400_response(self, msg: str) -> None:
         """h11 could not parse the request: say why, in JSON, with h11's status (431 for huge headers)."""
