@@ -18,10 +18,10 @@ from voicecheck.formats import FORMATTERS, formatter
 from voicecheck.formats.destination import atomic_output, refuse_overwriting_inputs
 from voicecheck.formats.escape import to_json, visible_lines
 from voicecheck.formats.report_text import write_report
+from voicecheck.i18n import _, ngettext, number
 from voicecheck.nlp import PIPELINE_MODES, pipeline_mode_from_env
 from voicecheck.profile import STARTER_PROFILE, BrandProfile, load_profile
 from voicecheck.readers import FORMATS, Columns, Post, ReadStats, parse_source, read_posts
-from voicecheck.readers.base import plural
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -133,7 +133,7 @@ def _run(action: Callable[[], int]) -> None:
         try:
             code = action()
         except VoicecheckError as exc:
-            click.echo(visible_lines(f"error: {exc}"), err=True)
+            click.echo(visible_lines(_("error: {message}").format(message=exc)), err=True)
             code = Exit.ERROR
         except BrokenPipeError:
             sys.stderr.close()
@@ -141,7 +141,7 @@ def _run(action: Callable[[], int]) -> None:
         finally:
             for warning in caught:
                 if issubclass(warning.category, UserWarning) and "voicecheck" in str(warning.filename):
-                    click.echo(visible_lines(f"warning: {warning.message}"), err=True)
+                    click.echo(visible_lines(_("warning: {message}").format(message=warning.message)), err=True)
     sys.exit(int(code))
 
 
@@ -176,9 +176,10 @@ def init(path: str, name: str, force: bool) -> None:
     def action() -> int:
         target = Path(path)
         if target.exists() and not force:
-            raise VoicecheckError(f"{target} exists; pass --force to overwrite it")
-        target.write_text(STARTER_PROFILE.format(name=name), encoding="utf-8")
-        click.echo(f"wrote {target}: describe the brand in `proposition`, then run `voicecheck fit`", err=True)
+            raise VoicecheckError(_("{path} exists; pass --force to overwrite it").format(path=target))
+        target.write_text(_(STARTER_PROFILE).format(name=name), encoding="utf-8")
+        message = _("wrote {path}: describe the brand in `proposition`, then run `voicecheck fit`")
+        click.echo(message.format(path=target), err=True)
         return Exit.CLEAN
 
     _run(action)
@@ -318,10 +319,17 @@ def check(
             for result in results:
                 verdicts[result.verdict] += 1
                 writer.write(result_dict(result, active()))
-            line = (
-                f"checked {plural(sum(verdicts.values()), 'post')}: {verdicts['drift']} drift, "
-                f"{verdicts['on-voice']} on-voice, {verdicts['insufficient']} too short to judge; "
-                f"{stats.summary()}"
+            checked = sum(verdicts.values())
+            line = ngettext(
+                "checked {count} post: {drift} drift, {on_voice} on-voice, {short} too short to judge; {read}",
+                "checked {count} posts: {drift} drift, {on_voice} on-voice, {short} too short to judge; {read}",
+                checked,
+            ).format(
+                count=number(checked, grouping=True),
+                drift=verdicts["drift"],
+                on_voice=verdicts["on-voice"],
+                short=verdicts["insufficient"],
+                read=stats.summary(),
             )
             writer.close({"line": line, "verdicts": dict(verdicts), "input": stats.as_dict()})
         if fmt not in ("text", "github"):

@@ -129,7 +129,7 @@ class GuardedH11Protocol(H11Protocol):
         self._answered_one = False  # a response was sent on this connection
         self._protocol_error: h11.RemoteProtocolError | None = None
         self.limit_concurrency = None  # refused below, in JSON, rather than by uvicorn in plain text
-        self.app = self._refuse_when_busy(self.app)
+        self.app = self._guard_requests(self.app)
         self._record_protocol_errors()
 
     # uvicorn's hooks, each followed by a look at what the connection waits for now.
@@ -236,7 +236,7 @@ class GuardedH11Protocol(H11Protocol):
 
         self.conn.next_event = recorded  # type: ignore[method-assign]
 
-    def _refuse_when_busy(self, app: Any) -> Any:
+    def _guard_requests(self, app: Any) -> Any:
         """The app, behind the checks of a request as a whole: its headers' size, the server's load."""
 
         async def guarded(scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable) -> None:
