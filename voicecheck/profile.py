@@ -15,6 +15,7 @@ from typing import Any
 
 from voicecheck.errors import ProfileError
 from voicecheck.features.tone import TONE_DIMENSIONS
+from voicecheck.i18n import N_
 
 #: Words in a proposition that set a tone target when brand.toml gives none (en and fr).
 TONE_WORDS: dict[str, tuple[str, float]] = {
@@ -284,7 +285,7 @@ def parse_profile(data: dict[str, Any], path: Path) -> BrandProfile:
     )
 
 
-STARTER_PROFILE = '''\
+STARTER_PROFILE = N_('''\
 # brand.toml: how voicecheck knows your brand. Every key is optional but `proposition`.
 name = "{name}"
 
@@ -320,4 +321,4 @@ brand_terms = ["{name}"]
 [nlp]
 # auto: use a trained spaCy pipeline when installed; blank: tokenizer only; trained: require it.
 pipeline = "auto"
-'''
+''')
