@@ -7,7 +7,7 @@ import unicodedata
 from functools import cache
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import SAMPLE_MODEL, run_cli
@@ -304,6 +304,8 @@ PIECES = [
     "L'", "Atelier", "#", "@", "-", "'", "’", " ", " ", "\n", "\u00a0", "\u200b", "\u0301", "ﬁ", "½", "⒜", "Ｍ",
     CYRILLIC_A, GREEK_O, "🔥", "www.", ".ca", "https://", "/",
 ]  # fmt: skip
+#: No deadline: a test asserts what is found, never how fast (the machine may be busy).
+PROPERTIES = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 posts = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=3)), max_size=30).map("".join)
 
 
@@ -316,18 +318,21 @@ def _spells_the_term(found: Found) -> bool:
     return len(keys) == len(term.words) and all(key in forms for key, forms in zip(keys, term.words, strict=True))
 
 
+@PROPERTIES
 @given(st.text())
 def test_finding_terms_never_fails_on_any_text(text: str) -> None:
     for hit in ALL_RULES.hits(text):
         assert hit.words and all(0 <= start < end <= len(text) for start, end in hit.spans)
 
 
+@PROPERTIES
 @given(st.text(max_size=40))
 def test_compiling_any_term_never_fails(term: str) -> None:
     compiled = TermRules.compile(avoid=[term], prefer={term: "x"}, brand_terms=[term])
     compiled.hits(term)
 
 
+@PROPERTIES
 @given(posts)
 def test_every_place_found_spells_the_term(text: str) -> None:
     for found in ALL_RULES.find(text):
@@ -335,6 +340,7 @@ def test_every_place_found_spells_the_term(text: str) -> None:
         assert _spells_the_term(found), found
 
 
+@PROPERTIES
 @given(posts)
 def test_folding_maps_every_word_back_to_the_characters_it_came_from(text: str) -> None:
     folded = fold(text)
@@ -355,6 +361,7 @@ DISGUISED = [
 ]
 
 
+@PROPERTIES
 @given(st.text(), st.sampled_from(DISGUISED), st.text())
 def test_a_misspelt_name_is_found_at_its_exact_place_whatever_comes_before(before: str, name: str, after: str) -> None:
     text = f"{before} {name} {after}"
@@ -363,6 +370,7 @@ def test_a_misspelt_name_is_found_at_its_exact_place_whatever_comes_before(befor
     assert (start, start + len(name)) in spans
 
 
+@PROPERTIES
 @given(
     st.text(),
     st.sampled_from(["pas chères", "PAS CHERS", "pas-chère", "ｐａｓ ｃｈｅｒ", "pas che\u0300re"]),
