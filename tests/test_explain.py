@@ -105,3 +105,11 @@ def test_a_more_reason_cites_only_words_that_are_in_the_post(sample_model: Saved
         if reason["kind"] == "style" and reason["value"] > reason["brand_range"][1] and "(" in reason["message"]:
             cited = reason["message"].split("(", 1)[1].split(")", 1)[0].split(", ")
             assert all(word.lower() in text.lower() for word in cited), reason["message"]
+
+
+def test_a_brand_name_in_look_alike_letters_says_what_the_reader_cannot_see(sample_model: SavedModel) -> None:
+    (found,) = [
+        r for r in Explainer(sample_model).vocabulary("Merci de choisir Mаison Claire!") if r.kind == "brand_term"
+    ]
+    assert "look-alike letters" in reason_dict(found, "en")["message"]
+    assert "autre alphabet" in reason_dict(found, "fr")["message"]

@@ -136,6 +136,22 @@ def _plain(template: str) -> Callable[[Reason, str], str]:
     return render
 
 
+#: What a reader cannot see in a misspelt brand name, said aloud: look-alike, styled or hidden letters.
+_UNSEEN = {
+    "lookalike": N_("look-alike letters from another alphabet"),
+    "styled": N_("styled (fullwidth or mathematical) letters"),
+    "hidden": N_("invisible characters"),
+}
+
+
+def _brand_term(reason: Reason, lang: str) -> str:
+    unseen = [gettext(_UNSEEN[d], lang) for d in reason.figures.get("differences", ()) if d in _UNSEEN]
+    if unseen:
+        template = N_("writes '{found}' with {unseen}; the brand writes '{term}'")
+        return gettext(template, lang).format(unseen=", ".join(unseen), **reason.figures)
+    return gettext(N_("writes '{found}'; the brand writes '{term}'"), lang).format(**reason.figures)
+
+
 def _unfamiliar(reason: Reason, lang: str) -> str:
     return gettext("words the brand does not use: {words}", lang).format(words=quoted(reason.words, lang))
 
@@ -149,7 +165,7 @@ _REASONS: dict[str, Callable[[Reason, str], str]] = {
     "overall": _plain(N_("its wording and rhythm are unlike the brand's posts, though no single habit stands out")),
     "avoided_term": _plain(N_("uses '{term}', which the brand avoids")),
     "preferred_term": _plain(N_("says '{term}' where the brand says '{preferred}'")),
-    "brand_term": _plain(N_("writes '{found}'; the brand writes '{term}'")),
+    "brand_term": _brand_term,
 }
 
 
