@@ -10,6 +10,7 @@ import runpy
 import shutil
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -251,7 +252,10 @@ def test_fit_many_brands_gives_the_models_the_cli_gives(spark: Any, cli_model: P
     frame = spark.createDataFrame(rows, POSTS_SCHEMA)  # in two partitions: brands meet again after a shuffle
     destination = tmp_path / "models"
     profiles = {"maison-claire": SAMPLES / "brand.toml"}
-    results = {row["brand"]: row for row in voicecheck_spark.fit(frame, destination, profiles=profiles).collect()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # nothing for the user to act on
+        fitted = voicecheck_spark.fit(frame, destination, profiles=profiles)
+    results = {row["brand"]: row for row in fitted.collect()}
 
     assert set(results) == {"maison-claire", "english", "tiny", "../escape"}
     claire, english_row = results["maison-claire"], results["english"]

@@ -121,7 +121,9 @@ def fit(
     fallback = pipeline or pipeline_mode_from_env()  # $VOICECHECK_PIPELINE here, as `voicecheck fit` reads it
     ordered = _posts_columns(posts).withColumn(_ORDER, functions.monotonically_increasing_id())
     task = partial(_fit_group, os.fspath(destination), loaded, pipeline, fallback, false_flag_rate)
-    return ordered.groupBy("brand").applyInPandas(task, FIT_SCHEMA)
+    with warnings.catch_warnings():  # pyspark looks for type hints on a partial; its default is the one meant
+        warnings.filterwarnings("ignore", "Cannot infer the eval type", UserWarning)
+        return ordered.groupBy("brand").applyInPandas(task, FIT_SCHEMA)
 
 
 def _posts_columns(posts: DataFrame) -> DataFrame:
