@@ -45,28 +45,95 @@ KEYS = (
 SPECIAL = "\r\n\t\x00\ufeff\"',;&<>[]{}\\#-*_:=\u2028\u00e9\U0001f600"
 
 texts = st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(SPECIAL), max_size=60)
+#: Text as JSON may escape it: with lone surrogates, which only an escape can carry.
+json_texts = st.text(
+    alphabet=st.characters(codec="utf-8") | st.sampled_from(SPECIAL) | st.characters(categories=["Cs"]),
+    min_size=1,
+    max_size=60,
+)
 keys = st.sampled_from(KEYS) | texts
 scalars = (
     st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70)
-    | st.floats(allow_nan=False) | st.sampled_from([1e300, -1e300, 1700000000]) | texts
+    | st.floats(allow_nan=False) | st.sampled_from([1e300, -1e300, 1700000000]) | json_texts
 )  # fmt: skip
 json_values = st.recursive(
     scalars, lambda inner: st.lists(inner, max_size=5) | st.dictionaries(keys, inner, max_size=6), max_leaves=25
 )
-records = st.dictionaries(keys, json_values, max_size=8) | json_values
+#: A list nested 1 to 300 levels deep: past the readers' nesting limit from 65 on.
+deep = st.integers(1, 300).map(lambda depth: "[" * depth + "]" * depth).map(json.loads)
+
+
+def either(right: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+    """A field of the type the export promises (mostly), or of any other, or nested too deep."""
+    return st.one_of(right, right, right, json_values, deep)
+
+
+def shaped(required: tuple[str, ...] = (), **fields: st.SearchStrategy[object]) -> st.SearchStrategy[dict[str, object]]:
+    """Records with `required` and any other of `fields`, each mostly of its own type, and stray keys."""
+    typed = {name: either(value) for name, value in fields.items()}
+    always = {name: typed.pop(name) for name in required}
+    return st.fixed_dictionaries(always, optional=typed).flatmap(
+        lambda record: st.dictionaries(keys, json_values, max_size=2).map(lambda extra: {**extra, **record})
+    )
+
+
+timestamps = st.integers(-(2**40), 2**40) | st.floats() | st.sampled_from([1e300, -1e300, 10**30, 1700000000])
+posts = shaped(
+    ("text",), text=json_texts, id=st.integers() | json_texts, channel=json_texts, lang=json_texts, date=json_texts
+)
+links = shaped(url=json_texts, expanded_url=json_texts)
+tweets = shaped(
+    ("full_text",),
+    full_text=json_texts,
+    text=json_texts,
+    id_str=json_texts,
+    id=st.integers(),
+    lang=st.sampled_from(["en", "fr"]),
+    created_at=st.sampled_from(["Wed Oct 10 20:19:24 +0000 2018"]) | json_texts,
+    retweeted_status=json_values,
+    in_reply_to_status_id=json_values,
+    entities=shaped(urls=st.lists(links, max_size=3), media=st.lists(links, max_size=2)),
+    extended_entities=shaped(media=st.lists(links, max_size=2)),
+).map(lambda tweet: {"tweet": tweet})
+facebook_posts = shaped(
+    ("data", "timestamp"),
+    timestamp=timestamps,
+    data=st.lists(shaped(("post",), post=json_texts), max_size=3),
+    title=json_texts,
+)
+media = shaped(uri=json_texts, creation_timestamp=timestamps, title=json_texts)
+instagram_posts = shaped(
+    ("title", "creation_timestamp"), media=st.lists(media, max_size=3), title=json_texts, creation_timestamp=timestamps
+)
+records = st.one_of(posts, posts, posts, json_values, deep)
+
+
+def _json(value: object) -> st.SearchStrategy[bytes]:
+    """`value` as JSON: escaped to ASCII (lone surrogates as "\\ud800") or as UTF-8 (as invalid bytes)."""
+    return st.sampled_from([True, False]).map(
+        lambda ascii_only: json.dumps(value, ensure_ascii=ascii_only).encode("utf-8", errors="surrogatepass")
+    )
+
+
+def as_json(values: st.SearchStrategy[object]) -> st.SearchStrategy[bytes]:
+    return values.flatmap(_json)
+
+
+def as_json_lines(values: st.SearchStrategy[list[object]]) -> st.SearchStrategy[bytes]:
+    return values.flatmap(lambda rows: st.tuples(*map(_json, rows))).map(b"\n".join)
 
 
 @st.composite
 def mutated(draw: st.DrawFn, data: st.SearchStrategy[bytes]) -> bytes:
     """The bytes of `data`, sometimes with a few bytes changed, cut, or put in another encoding."""
     raw = draw(data)
-    if draw(st.booleans()):
+    if draw(st.integers(0, 3)) == 0:  # a quarter in another encoding
         text = raw.decode("utf-8", errors="replace")
         encoding = draw(st.sampled_from(["utf-16", "utf-32", "utf-8-sig", "utf-16-be", "cp1252"]))
         raw = text.encode(encoding, errors="replace")
         if encoding == "utf-16-be":
             raw = b"\xfe\xff" + raw
-    for _ in range(draw(st.integers(0, 3))):
+    for _ in range(draw(st.sampled_from([0, 0, 0, 1, 2, 3]))):  # half left as made
         if not raw:
             break
         at = draw(st.integers(0, len(raw) - 1))
@@ -81,10 +148,6 @@ def mutated(draw: st.DrawFn, data: st.SearchStrategy[bytes]) -> bytes:
     return raw
 
 
-def _json(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False).encode("utf-8", errors="surrogatepass")
-
-
 @st.composite
 def csv_files(draw: st.DrawFn, delimiter: str = ",") -> bytes:
     header = draw(st.lists(st.sampled_from(["text", "id", "channel", "date", "lang", "Post", "x"]) | texts, max_size=5))
@@ -95,9 +158,18 @@ def csv_files(draw: st.DrawFn, delimiter: str = ",") -> bytes:
     return out.getvalue().encode("utf-8", errors="surrogatepass")
 
 
+#: Front matter lines that once broke the Markdown reader, or could.
+FRONT_MATTER = (
+    "a: &a [lol, lol, lol]", "b: [*a, *a, *a]", "channel: *a", "<<: *a", "date: 2024-13-45", "date: 0000-01-01",
+    "id: " + "1" * 5000, "- a list", "channel: " + "[" * 80 + "]" * 80, "lang: !!binary aGk=", "id: !!python/none",
+    "0: zero", "? [complex, key]\n: value", "channel: {a: 1}",
+)  # fmt: skip
+
+
 @st.composite
 def markdown_files(draw: st.DrawFn) -> bytes:
-    matter = "\n".join(f"{draw(keys)}: {draw(texts)}" for _ in range(draw(st.integers(0, 4))))
+    line = st.builds("{}: {}".format, keys, texts) | st.sampled_from(FRONT_MATTER)
+    matter = "\n".join(draw(st.lists(line, max_size=5)))
     body = draw(st.lists(texts, max_size=4))
     return f"---\n{matter}\n---\n" + "\n\n---\n\n".join(body) if draw(st.booleans()) else "\n".join(body)
 
@@ -120,17 +192,15 @@ def feed_files(draw: st.DrawFn) -> bytes:
 STRATEGIES: dict[str, st.SearchStrategy[bytes]] = {
     "csv": mutated(csv_files()),
     "tsv": mutated(csv_files("\t")),
-    "json": mutated(st.lists(records, max_size=6).map(_json) | records.map(_json)),
-    "jsonl": mutated(st.lists(records, max_size=6).map(lambda rs: b"\n".join(map(_json, rs)))),
+    "json": mutated(as_json(st.lists(records, max_size=6) | st.fixed_dictionaries({"posts": st.lists(records)}))),
+    "jsonl": mutated(as_json_lines(st.lists(records, max_size=6))),
     "text": mutated(texts.map(lambda t: t.encode("utf-8", errors="surrogatepass"))),
     "markdown": mutated(markdown_files().map(lambda t: t.encode("utf-8", errors="surrogatepass"))),
     "x-archive": mutated(
-        st.lists(st.dictionaries(keys, json_values, max_size=8).map(lambda t: {"tweet": t}) | records, max_size=5).map(
-            lambda tweets: b"window.YTD.tweets.part0 = " + _json(tweets)
-        )
+        as_json(st.lists(tweets | records, max_size=5)).map(lambda tweets: b"window.YTD.tweets.part0 = " + tweets)
     ),
-    "facebook": mutated(st.lists(records, max_size=6).map(_json)),
-    "instagram": mutated(st.lists(records, max_size=6).map(_json)),
+    "facebook": mutated(as_json(st.lists(facebook_posts | records, max_size=6))),
+    "instagram": mutated(as_json(st.lists(instagram_posts | records, max_size=6))),
     "feed": mutated(feed_files()),
     "html": mutated(texts.map(lambda t: f"<!DOCTYPE html><html><body><p>{t}</p></body></html>".encode())),
 }

@@ -18,12 +18,12 @@ from fuzz.readers import STRATEGIES, check_reader
 from voicecheck.readers import FORMATS
 from voicecheck.readers.guard import _LoneSurrogate, _SurrogateWatch
 
-FEW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FEW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 @pytest.mark.parametrize("reader", sorted(FORMATS))
 def test_generated_files_read_as_posts_skips_or_one_clear_error(reader: str) -> None:
-    @settings(FEW, max_examples=15 if reader == "html" else 40)
+    @settings(FEW, max_examples=8 if reader == "html" else 25)
     @given(STRATEGIES[reader])
     def read(data: bytes) -> None:
         with tempfile.TemporaryDirectory() as folder:
@@ -33,7 +33,7 @@ def test_generated_files_read_as_posts_skips_or_one_clear_error(reader: str) -> 
 
 
 @pytest.mark.parametrize("reader", sorted(FORMATS))
-@FEW
+@settings(FEW, max_examples=15)
 @given(data=st.binary(max_size=3000))
 def test_any_bytes_read_as_posts_skips_or_one_clear_error(reader: str, data: bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:

@@ -304,6 +304,16 @@ def test_utf16_and_utf32_with_a_byte_order_mark_are_read_and_said(
     assert f"{path} is {encoding[:6].upper()} (by its byte order mark): read as such" in stats.notes
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_named_as_such(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "posts.csv"
+    path.write_bytes("text\nBonjour à tous\n".encode(encoding))
+    with pytest.raises(
+        InputError, match="posts.csv: this looks like UTF-16 without a byte order mark; save the file as UTF-8"
+    ):
+        list(read_posts([path], ReadStats()))
+
+
 def test_a_utf8_byte_order_mark_before_json_is_read(tmp_path: Path) -> None:
     path = tmp_path / "posts.json"
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps([{"text": "Hi there"}]).encode())

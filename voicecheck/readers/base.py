@@ -224,8 +224,16 @@ def _head(path: Path) -> bytes:
         raise InputError("standard input is empty" if path == STDIN else f"{path}: the file is empty")
     encoding = bom_encoding(head)
     if (b"\x00" in head) if encoding is None else ("\x00" in head.decode(encoding, errors="replace")):
+        if encoding is None and _looks_like_utf16(head):
+            raise InputError(f"{path}: this looks like UTF-16 without a byte order mark; save the file as UTF-8")
         raise InputError(f"{path}: this looks like a binary file, not posts (it has NUL bytes)")
     return head
+
+
+def _looks_like_utf16(head: bytes) -> bool:
+    """Text of one byte in two, the other NUL: UTF-16 of Latin text, its byte order mark lost."""
+    halves = (head[0::2], head[1::2])
+    return any(half.count(0) > 0.9 * len(half) and not other.count(0) for half, other in (halves, halves[::-1]))
 
 
 def open_text(path: Path, stats: ReadStats | None = None, *, fall_back: bool = True) -> TextLines:
@@ -248,7 +256,7 @@ def open_utf8(path: Path, stats: ReadStats | None = None) -> BinaryIO:
             raw.read(3)  # a UTF-8 byte order mark, which parsers of JSON refuse
         return raw
     _say_encoding(path, encoding, stats)
-    return io.BufferedReader(_Transcoded(io.TextIOWrapper(raw, encoding=encoding), path))
+    return io.BufferedReader(_Transcoded(io.TextIOWrapper(raw, encoding=encoding, newline=""), path))
 
 
 def _say_encoding(path: Path, encoding: str, stats: ReadStats | None) -> None:

@@ -103,10 +103,10 @@ def checked_post(post: Post, stats: ReadStats) -> Post:
     JSON may escape half of a UTF-16 pair ("\\ud800"); no UTF-8 output can hold it, so it
     would fail the whole run when written.
     """
-    texts = {name: getattr(post, name) for name in _POST_TEXTS}
-    changes = {name: _SURROGATE.sub("\ufffd", text) for name, text in texts.items() if text and _SURROGATE.search(text)}
-    if not changes:
+    texts = {name: getattr(post, name) or "" for name in _POST_TEXTS}
+    if _SURROGATE.search("".join(texts.values())) is None:  # one scan: nearly every post has none
         return post
+    changes = {name: _SURROGATE.sub("\ufffd", text) for name, text in texts.items() if _SURROGATE.search(text)}
     stats.remark("a lone surrogate (half of a UTF-16 pair) replaced by U+FFFD", post.where)
     return dataclasses.replace(post, **changes)
 
@@ -196,7 +196,7 @@ def json_records(
                 return
             except (UnicodeDecodeError, _LoneSurrogate):
                 continue  # the Python parser reads it
-            except ijson.JSONError as exc:
+            except (ijson.JSONError, json.JSONDecodeError) as exc:  # the Python parser raises the second
                 if backend == "yajl2_c" and "integer overflow" in _first_line(exc):
                     continue  # a number beyond 64 bits, which the Python parser reads
                 raise InputError(f"{path}: {broken} after record {done:,} ({_first_line(exc)})") from exc
