@@ -258,6 +258,14 @@ def test_a_csv_line_over_the_record_limit_is_refused_naming_it(tmp_path: Path) -
     assert result["errors"] == [f"{path}:3: a line over 4 MB, not read"]
 
 
+@pytest.mark.parametrize("markup", ["![", "[a](", "["])
+def test_markdown_of_brackets_never_closed_reads_in_time_linear_in_its_length(tmp_path: Path, markup: str) -> None:
+    path = tmp_path / "draft.md"
+    path.write_text("---\nchannel: x\n---\n" + markup * 100_000 + "\n")
+    result = read_capped(path)  # quadratic, it would take hours: the subprocess's timeout fails it
+    assert len(result["posts"]) == 1 and not result["errors"]
+
+
 def test_a_json_record_over_the_limit_is_skipped(tmp_path: Path) -> None:
     path = tmp_path / "posts.json"
     big = ["word"] * (MAX_RECORD_BYTES // 8)

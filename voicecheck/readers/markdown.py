@@ -19,12 +19,15 @@ from voicecheck.errors import InputError
 from voicecheck.readers import guard
 from voicecheck.readers.base import Columns, Post, ReadStats, channel_name, clean_text, excerpt, lang_code, open_text
 
-_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$", re.M)
+_RULE = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$", re.M)
+# Each pattern stops at the next bracket it opens with, and none crosses lines with `\s*`: on
+# hostile text ("[[[[…", "![![…", blank lines) a pattern that could run on would take
+# time quadratic in the file's length.
 _MARKUP = [
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images -> alt text
-    (re.compile(r"\[([^\]]+)\]\(([^)]*)\)"), r"\1 \2"),  # links -> text and address
+    (re.compile(r"!\[([^\[\]]*)\]\([^()]*\)"), r"\1"),  # images -> alt text
+    (re.compile(r"\[([^\[\]]+)\]\(([^()]*)\)"), r"\1 \2"),  # links -> text and address
     (re.compile(r"^#{1,6}\s+", re.M), ""),  # headings
-    (re.compile(r"^\s*>\s?", re.M), ""),  # quotes
+    (re.compile(r"^[ \t]*>[ \t]?", re.M), ""),  # quotes
     (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),  # bold
     (re.compile(r"`([^`]*)`"), r"\1"),  # code
 ]
