@@ -221,10 +221,10 @@ def posts_from(document: Any, limits: Limits = Limits()) -> list[Post]:
 
 
 # The service.
-def _judged(saved: SavedModel, work: str, posts: list[Post]) -> list[dict[str, Any]]:
-    """What a worker thread does: judge the posts, as plain dicts ready for JSON."""
+def _judged(saved: SavedModel, work: str, posts: list[Post], lang: str | None = None) -> list[dict[str, Any]]:
+    """What a worker thread does: judge the posts, as plain dicts ready for JSON (messages in `lang`)."""
     if work == "check":
-        lang = active()
+        lang = lang or active()
         return [result_dict(result, lang) for result in api.check(saved, posts)]
     return [tone_dict(result) for result in api.tone(posts, saved.pipeline_mode)]
 
@@ -302,8 +302,11 @@ def create_app(
     saved: SavedModel, token: str | None = None, limits: Limits = Limits(), loopback_names_only: bool = False
 ) -> Starlette:
     """The service for one loaded model; with `loopback_names_only`, see `LoopbackNamesOnly`."""
+    from voicecheck.webpage import Sessions, page_routes, request_language
+
     judges = Judges(limits.threads)
     expected = _digest(token or "")
+    sessions = Sessions(token)  # the draft page's: a cookie and its CSRF token stand for the Bearer token
 
     def refusal(request: Request) -> Response | None:
         """Why the request may not go on (a token in the URL, or a missing or wrong token), if it may not."""
@@ -313,6 +316,8 @@ def create_app(
             return None
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() == "bearer" and hmac.compare_digest(_digest(given.strip()), expected):
+            return None
+        if sessions.admits(request):
             return None
         return _error(401, "missing or wrong Authorization: Bearer token", {"WWW-Authenticate": "Bearer"})
 
@@ -333,7 +338,7 @@ def create_app(
             log.warning("%s %s: %s went away before sending the whole body", request.method, request.url.path, client)
             return Response(status_code=400)  # nobody reads it
         try:
-            results = await judges.run(partial(_judged, saved, work, posts))
+            results = await judges.run(partial(_judged, saved, work, posts, request_language(request)))
         except VoicecheckError as exc:
             return _error(422, str(exc))
         return JSONResponse({"results": results})
@@ -367,6 +372,7 @@ def create_app(
             Route("/v1/check", check, methods=["POST"]),
             Route("/v1/tone", tone, methods=["POST"]),
             Route("/openapi.json", openapi, methods=["GET"]),
+            *page_routes(saved, limits, judges, sessions, refusal),
         ],
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
         middleware=[Middleware(LoopbackNamesOnly)] if loopback_names_only else [],

@@ -1,0 +1,388 @@
+"""The draft page of `voicecheck serve`, driven in a real browser (Debian's Chromium, by Playwright).
+
+Each test starts from a fresh browser context on a real server subprocess. Every page is
+watched: a console error, a failed script or a request to any host but the service fails
+the test that caused it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from voicecheck.webpage import accepted_language
+
+from .conftest import ROOT
+from .test_server import TOKEN, running_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]  # fmt: skip
+#: axe-core's browser build: `.ci/run` installs it with npm; $VOICECHECK_AXE names another copy.
+AXE = Path(os.environ.get("VOICECHECK_AXE", ROOT / "tests" / ".axe" / "node_modules" / "axe-core" / "axe.min.js"))
+#: How long the page may take to answer, at most: generous, never a measure.
+PATIENCE_MS = 30_000
+
+OFF_VOICE = "Our maid will clean your windows this spring, book now."
+REWRITE = "Our cleaning team will clean your windows this spring, book now."
+ON_VOICE = "Le printemps est arrivé! Notre équipe d'entretien est prête à faire briller vos fenêtres."
+
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="the browser tests drive Debian's Chromium at /usr/bin/chromium (.ci/run installs it)"
+)
+
+
+@pytest.fixture(scope="module")
+def open_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The service on loopback without a token."""
+    log = tmp_path_factory.mktemp("page") / "stderr.log"
+    with running_server("--max-posts", "30", log=log) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def token_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("page-token") / "stderr.log"
+    with running_server("--token", TOKEN, log=log) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("the browser tests drive Debian's Chromium at /usr/bin/chromium (.ci/run installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the test extra)")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Watched:
+    """A page, and what it did that it should not: console errors, failed loads, requests elsewhere."""
+
+    page: Any
+    errors: list[str] = field(default_factory=list)
+    elsewhere: list[str] = field(default_factory=list)
+
+    def clean(self) -> None:
+        assert self.errors == [], self.errors
+        assert self.elsewhere == [], self.elsewhere
+
+
+def watch(page: Any) -> Watched:
+    watched = Watched(page)
+    page.on("console", lambda message: message.type == "error" and watched.errors.append(message.text))
+    page.on("pageerror", lambda error: watched.errors.append(str(error)))
+
+    def request(request: Any) -> None:
+        address = urlsplit(request.url)
+        if address.scheme in ("http", "https", "ws", "wss") and address.hostname != "127.0.0.1":
+            watched.elsewhere.append(request.url)
+
+    page.on("request", request)
+    page.set_default_timeout(PATIENCE_MS)
+    return watched
+
+
+@pytest.fixture
+def opened(browser: Any) -> Iterator[Any]:
+    """Opens a watched page in a fresh context; the test's pages must end clean."""
+    contexts, pages = [], []
+
+    def open_page(url: str, **options: Any) -> Any:
+        context = browser.new_context(**{"locale": "en-US", **options})
+        contexts.append(context)
+        watched = watch(context.new_page())
+        pages.append(watched)
+        watched.page.goto(url)
+        return watched.page
+
+    open_page.watched = pages  # type: ignore[attr-defined]
+    yield open_page
+    for context in contexts:
+        context.close()
+    for watched in pages:
+        watched.clean()
+
+
+def refused_on_purpose(opened: Any, *statuses: int) -> None:
+    """The console logs each refused request: those a test made on purpose must be all it logged, and are forgotten."""
+    errors = opened.watched[-1].errors
+    assert len(errors) == len(statuses), errors
+    for error, status in zip(errors, statuses, strict=True):
+        assert f"status of {status}" in error
+    errors.clear()
+
+
+def ready(page: Any) -> None:
+    page.wait_for_selector("body[data-ready=true]")
+
+
+def checked(page: Any, text: str, channel: str | None = None) -> None:
+    """Type `text` into the draft (keystroke by keystroke) and wait for its verdict."""
+    if channel is not None:
+        page.select_option("#channel", channel)
+    done = int(page.get_attribute("#verdict", "data-done") or 0)
+    page.fill("#draft", "")
+    page.locator("#draft").press_sequentially(text)
+    page.wait_for_function(f"() => Number(document.querySelector('#verdict').dataset.done || 0) > {done}")
+    page.wait_for_function(
+        "text => document.querySelector('#verdict').dataset.state === 'done'"
+        " && document.querySelector('#marked').textContent === text",
+        arg=text,
+    )
+
+
+@needs_chromium
+def test_an_off_voice_draft_is_marked_with_a_suggestion_to_copy(opened: Any, open_server: str) -> None:
+    page = opened(open_server, permissions=["clipboard-read", "clipboard-write"])
+    ready(page)
+    assert page.locator("#channel option").all_inner_texts() == ["facebook", "instagram", "linkedin", "other"]
+    checked(page, OFF_VOICE, "facebook")
+    assert page.inner_text("#verdict-name") == "drift"
+    assert page.locator("#marked mark").all_inner_texts() == ["maid"]
+    assert page.get_attribute("#gauge", "aria-valuenow") is not None
+    assert "5.5" in page.inner_text("#threshold-note")  # the model's calibrated threshold
+    suggestion = page.locator(".suggestion").first
+    assert "Try instead:" in suggestion.inner_text() and "cleaning team" in suggestion.inner_text()
+    assert page.inner_text(".rewrite q") == REWRITE
+    page.click(".rewrite button")
+    page.wait_for_function("() => document.querySelector('.rewrite button').textContent === 'Copied'")
+    assert page.evaluate("navigator.clipboard.readText()") == REWRITE
+    assert page.locator("#examples li").count() > 0
+
+
+@needs_chromium
+def test_an_on_voice_draft_is_on_voice_and_unmarked(opened: Any, open_server: str) -> None:
+    page = opened(open_server)
+    ready(page)
+    checked(page, ON_VOICE, "facebook")
+    assert page.inner_text("#verdict-name") == "on-voice"
+    assert page.locator("#marked mark").count() == 0
+    assert float(page.get_attribute("#gauge", "aria-valuenow")) > 5.5
+
+
+@needs_chromium
+def test_the_page_speaks_french_to_a_french_browser_and_switches(opened: Any, open_server: str) -> None:
+    page = opened(open_server, locale="fr-CA")
+    ready(page)
+    assert page.inner_text("h1").startswith("Vérifier un brouillon")
+    assert page.get_attribute("html", "lang") == "fr"
+    checked(page, OFF_VOICE, "facebook")
+    assert page.inner_text("#verdict-name") == "dérive"
+    assert "Essayez plutôt" in page.inner_text(".suggestion")
+    assert "écrivez « cleaning team »" in page.inner_text(".suggestion")  # the service's words, in French
+    page.click("#language")
+    page.wait_for_function("() => document.querySelector('#verdict-name').textContent === 'drift'")
+    page.wait_for_function(
+        "() => document.querySelector('.suggestion').textContent.includes(\"write 'cleaning team'\")"
+    )
+    assert page.inner_text("h1").startswith("Check a draft")
+
+
+@needs_chromium
+def test_with_a_token_the_page_asks_once_and_keeps_a_strict_session(opened: Any, token_server: str) -> None:
+    page = opened(token_server)
+    assert httpx.get(f"{token_server}/session").json() == {"session": False, "token_needed": True}
+    post = {"posts": [{"text": OFF_VOICE}]}
+    assert httpx.post(f"{token_server}/v1/check", json=post).status_code == 401
+    page.wait_for_selector("#login:not([hidden])")
+    assert page.locator("#workspace").is_hidden()
+    page.fill("#token", "wrong")
+    page.press("#token", "Enter")
+    page.wait_for_selector("#login-error:text('Wrong token.')")
+    page.fill("#token", TOKEN)
+    page.press("#token", "Enter")
+    ready(page)
+    (cookie,) = page.context.cookies()
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and not cookie["secure"]  # plain HTTP here
+    assert page.evaluate("document.cookie") == ""
+    checked(page, OFF_VOICE, "facebook")
+    assert page.inner_text("#verdict-name") == "drift"
+    # The cookie alone is not enough: a request without the session's CSRF token is refused.
+    script = "body => fetch('/v1/check', {method: 'POST', headers: {'Content-Type': 'application/json'}, body})"
+    assert page.evaluate(f"body => ({script})(body).then(r => r.status)", '{"posts": [{"text": "Hello there"}]}') == 401
+    refused_on_purpose(opened, 401, 401)  # a wrong token, then no CSRF token
+    # A reload keeps the session: no second token.
+    page.reload()
+    ready(page)
+    assert page.locator("#login").is_hidden()
+    # The JSON API keeps its Bearer token.
+    bearer = httpx.post(f"{token_server}/v1/check", json=post, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert bearer.status_code == 200
+
+
+@needs_chromium
+def test_an_export_is_checked_into_a_sortable_table_and_a_safe_csv(
+    opened: Any, open_server: str, tmp_path: Path
+) -> None:
+    export = tmp_path / "drafts.csv"
+    export.write_text(
+        "id,channel,text\n"
+        f"a,facebook,{ON_VOICE}\n"
+        'b,instagram,"=HYPERLINK(""http://example.com"") our maid is cheap, lol!!!"\n'
+        f'c,linkedin,"{OFF_VOICE}"\n',
+        encoding="utf-8",
+    )
+    page = opened(open_server)
+    ready(page)
+    page.set_input_files("#file", str(export))
+    page.wait_for_selector("#batch[data-state=done]")
+    rows = page.locator("#results tbody tr")
+    assert rows.count() == 3
+    assert page.locator("#results tbody tr td:first-child").all_inner_texts() == ["a", "b", "c"]
+    page.click("th button[data-sort=score]")
+    scores = [float(s) for s in page.locator("#results tbody td.number").all_inner_texts()]
+    assert scores == sorted(scores) and page.get_attribute("th:nth-child(3)", "aria-sort") == "ascending"
+    page.click("th button[data-sort=score]")
+    assert page.get_attribute("th:nth-child(3)", "aria-sort") == "descending"
+    with page.expect_download() as download:
+        page.click("#csv")
+    table = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    assert table[0][:6] == ["id", "channel", "lang", "score", "flagged", "verdict"]
+    texts = {row[0]: row[12] for row in table[1:]}
+    assert texts["b"].startswith("'=HYPERLINK")  # neutralised, as `check --format csv` does
+    assert texts["a"] == ON_VOICE
+
+
+@needs_chromium
+def test_a_dropped_file_is_checked_and_a_bad_one_named(opened: Any, open_server: str) -> None:
+    page = opened(open_server)
+    ready(page)
+    drop = "([name, text]) => { const data = new DataTransfer(); data.items.add(new File([text], name));"
+    drop += " document.querySelector('#drop').dispatchEvent(new DragEvent('drop', {dataTransfer: data})); }"
+    page.evaluate(drop, ["posts.jsonl", '{"id": "x", "text": "Our maid is cheap!"}\n'])
+    page.wait_for_selector("#batch[data-state=done]")
+    assert page.locator("#results tbody tr").count() == 1
+    page.evaluate(drop, ["broken.json", '{"posts": ['])
+    page.wait_for_selector("#batch[data-state=error]")
+    message = page.inner_text("#batch-status")
+    assert "broken.json" in message and "voicecheck-upload" not in message
+    refused_on_purpose(opened, 422)
+
+
+@needs_chromium
+def test_the_page_works_with_the_keyboard_alone(opened: Any, open_server: str) -> None:
+    page = opened(open_server, permissions=["clipboard-read", "clipboard-write"])
+    ready(page)
+    order = []
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        order.append(page.evaluate("document.activeElement.id || document.activeElement.className"))
+    assert order == ["skip", "report-link", "language", "draft", "channel", "check"]
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"  # the focus is visible
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.id") == "draft"
+    page.keyboard.type(OFF_VOICE)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#verdict[data-state=done]")
+    assert page.inner_text("#verdict-name") == "drift"
+    while page.evaluate("document.activeElement.className") != "copy":
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('.rewrite button').textContent === 'Copied'")
+
+
+@needs_chromium
+def test_the_page_fits_a_phone(opened: Any, open_server: str) -> None:
+    page = opened(open_server, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    ready(page)
+    checked(page, OFF_VOICE + " " + OFF_VOICE, "instagram")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    box = page.locator("#draft").bounding_box()
+    assert box is not None and box["width"] > 300
+
+
+@needs_chromium
+def test_the_report_is_linked_and_served_under_its_own_policy(opened: Any, open_server: str) -> None:
+    page = opened(open_server)
+    ready(page)
+    with page.expect_navigation():
+        page.click("#report-link")
+    assert page.url.endswith("/report?lang=en")
+    page.wait_for_selector("body[data-charts-drawn]")  # its inline script ran: allowed by its hash
+    assert "Voice report" in page.title() or page.locator("h1").count() == 1
+    response = httpx.get(f"{open_server}/report?lang=fr", timeout=120)
+    assert response.status_code == 200 and "script-src 'sha256-" in response.headers["content-security-policy"]
+
+
+@needs_chromium
+def test_no_serious_accessibility_violations(opened: Any, open_server: str, browser: Any) -> None:
+    if not AXE.exists():
+        pytest.skip(f"axe-core is not installed at {AXE} (.ci/run installs it with npm; or set $VOICECHECK_AXE)")
+    page = opened(open_server, bypass_csp=True)  # axe is injected into the page as an inline script
+    ready(page)
+    checked(page, OFF_VOICE, "facebook")
+    page.set_input_files("#file", str(ROOT / "samples" / "new_posts.csv"))
+    page.wait_for_selector("#batch[data-state=done]")
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    violations = page.evaluate("axe.run(document).then(r => r.violations)")
+    serious = [(v["id"], v["impact"], len(v["nodes"])) for v in violations if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+
+def test_the_page_has_a_strict_policy_and_the_api_speaks_the_language_asked(open_server: str) -> None:
+    page = httpx.get(f"{open_server}/")
+    policy = page.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "<script>" not in page.text and " style=" not in page.text
+    post = {"posts": [{"text": OFF_VOICE, "channel": "facebook"}]}
+    french = httpx.post(f"{open_server}/v1/check", json=post, headers={"Accept-Language": "fr-CA,fr;q=0.9"}, timeout=60)
+    asked = httpx.post(f"{open_server}/v1/check?lang=en", json=post, headers={"Accept-Language": "fr"}, timeout=60)
+    assert "« cleaning team »" in french.json()["results"][0]["reasons"][0]["suggestion"]["message"]
+    assert "'cleaning team'" in asked.json()["results"][0]["reasons"][0]["suggestion"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "status", "message"),
+    [
+        ({}, b"id,text\n1,hello there\n", 400, "X-File-Name"),
+        ({"X-File-Name": "empty.csv"}, b"  \n", 422, "empty.csv is empty"),
+        ({"X-File-Name": "bad%0A.json"}, b'{"posts": [', 422, "bad\\n.json"),
+        (
+            {"X-File-Name": "many.csv"},
+            b"id,text\n" + b"".join(b"%d,hello number %d\n" % (n, n) for n in range(31)),
+            422,
+            "many.csv holds 31 posts, over the limit of 30",
+        ),
+        ({"X-File-Name": "none.csv"}, b"id,text\n", 422, "none.csv"),
+    ],
+)
+def test_a_bad_upload_gets_a_clear_refusal(
+    open_server: str, headers: dict[str, str], body: bytes, status: int, message: str
+) -> None:
+    response = httpx.post(f"{open_server}/v1/check-file", content=body, headers=headers, timeout=60)
+    assert response.status_code == status, response.text
+    assert message in response.json()["error"] and "voicecheck-upload" not in response.json()["error"]
+
+
+def test_an_upload_is_read_as_the_cli_reads_it(open_server: str) -> None:
+    body = (ROOT / "samples" / "new_posts.csv").read_bytes()
+    response = httpx.post(f"{open_server}/v1/check-file", content=body, headers={"X-File-Name": "new_posts.csv"},
+                          timeout=120)  # fmt: skip
+    results = response.json()["results"]
+    assert len(results) == 22 and results[0]["id"] == "new-01" and results[0]["where"] == "new_posts.csv:2"
+
+
+@pytest.mark.parametrize(
+    ("header", "lang"),
+    [("fr-CA,fr;q=0.9,en;q=0.8", "fr"), ("en;q=0.5, fr", "fr"), ("de, en-GB;q=0.7", "en"), ("fr;q=0, en", "en"),
+     ("de", None), ("", None), ("*", None)],
+)  # fmt: skip
+def test_accept_language_picks_our_preferred_language(header: str, lang: str | None) -> None:
+    assert accepted_language(header) == lang
