@@ -20,7 +20,8 @@ TRANSLATED = [lang for lang in i18n.SPOKEN if lang != i18n.DEFAULT]
 
 def code_messages() -> set[str | tuple[str, ...]]:
     """Every message id the package's code marks for translation, as `pybabel extract` finds them."""
-    found = extract_from_dir(str(ROOT / "voicecheck"), method_map=[("**.py", "python")], keywords=KEYWORDS)
+    method_map = [("voicecheck/clihelp.py", "voicecheck.clihelp:extract"), ("voicecheck/**.py", "python")]
+    found = extract_from_dir(str(ROOT), method_map=method_map, keywords=KEYWORDS)
     return {message for _, _, message, _, _ in found}
 
 

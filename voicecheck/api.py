@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache, partial
 from itertools import chain
 from pathlib import Path
@@ -57,8 +57,13 @@ def fit(
     profile: BrandProfile | None = None,
     false_flag_rate: float = 0.05,
     pipeline: PipelineMode | None = None,
+    peers: Mapping[str, Iterable[Post]] | None = None,
 ) -> SavedModel:
-    """Learn a brand's voice from its posts (and profile). Warns below FEW_POSTS posts."""
+    """Learn a brand's voice from its posts (and profile). Warns below FEW_POSTS posts.
+
+    `peers`: accounts the brand must not sound like (name → their posts), learned as contrast
+    (`voicecheck.peers`); their posts never count as the brand's.
+    """
     profile = profile or BrandProfile()
     if not 0 < false_flag_rate < 0.5:
         raise VoicecheckError(f"the false-flag rate must be between 0 and 0.5, not {false_flag_rate}")
@@ -66,6 +71,7 @@ def fit(
     pipelines = Pipelines(mode)
     default_lang = profile.languages[0] if profile.languages else "en"
     table = build_table(parse(posts, pipelines, default_lang))
+    peer_tables = _peer_tables(peers or {}, table, pipelines, default_lang)
     if len(table) < MIN_POSTS:
         raise VoicecheckError(f"a voice needs at least {MIN_POSTS} posts to learn from; got {len(table)}")
     if len(table) < FEW_POSTS:
@@ -82,6 +88,10 @@ def fit(
         words=np.stack([b[1] if b else flat for b in per_lang]),
     )
     model = VoiceModel(false_flag_rate=false_flag_rate).fit(table, bg)
+    if peer_tables:
+        from voicecheck.peers import learn
+
+        learn(model, table, peer_tables, bg)
     meta = {
         "brand": profile.name,
         "pipeline_mode": mode,
@@ -90,7 +100,7 @@ def fit(
         "posts": len(table),
         "posts_per_channel": dict(Counter(table.channels("(none)"))),
         "posts_per_language": dict(Counter(table.langs)),
-        "training_hash": training_hash(table.posts),
+        "training_hash": training_hash(table.posts, {name: t.posts for name, t in peer_tables.items()}),
         "calibration": {
             "false_flag_rate": false_flag_rate,
             "heldout_posts": len(table),
@@ -98,8 +108,29 @@ def fit(
             "threshold_score": round(float(np.percentile(model.heldout_scores_, 100 * false_flag_rate)), 1),
         },
     }
+    if peer_tables:
+        meta["peers"] = [{"name": name, "posts": len(t)} for name, t in peer_tables.items()]
     table.tokens = []
     return SavedModel(model, table, profile, meta)
+
+
+def _peer_tables(
+    peers: Mapping[str, Iterable[Post]], brand: FeatureTable, pipelines: Pipelines, default_lang: str
+) -> dict[str, FeatureTable]:
+    """Each peer's posts read as the brand's are, less any the brand published itself."""
+    from voicecheck.peers import MIN_PEER_POSTS, check_name, unique_names, without_brand_posts
+
+    unique_names([check_name(name) for name in peers])
+    kept = without_brand_posts({name: list(posts) for name, posts in peers.items()}, brand.posts)
+    tables = {}
+    for name, posts in kept.items():
+        if len(posts) < MIN_PEER_POSTS:
+            raise VoicecheckError(
+                f"peer {name!r} has {len(posts)} posts of its own; a peer needs at least {MIN_PEER_POSTS}"
+            )
+        tables[name] = build_table(parse(posts, pipelines, default_lang))
+        tables[name].tokens = []
+    return tables
 
 
 def fit_to(directory: str | Path, posts: Iterable[Post], **kwargs: Any) -> SavedModel:

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from voicecheck import MODEL_FORMAT, __version__
+from voicecheck.clihelp import TranslatedGroup, speak
 from voicecheck.errors import VoicecheckError
 from voicecheck.formats import FORMATTERS, formatter
 from voicecheck.formats.destination import atomic_output, refuse_overwriting_inputs
@@ -41,7 +42,7 @@ def _set_language(ctx: click.Context, param: click.Parameter, value: str | None)
 
     del ctx, param
     lang = i18n.language_from(value) or i18n.DEFAULT
-    i18n.set_language(lang)
+    speak(lang)
     return lang
 
 
@@ -145,7 +146,7 @@ def _run(action: Callable[[], int]) -> None:
     sys.exit(int(code))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=TranslatedGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, message=f"%(prog)s %(version)s (model format {MODEL_FORMAT})")
 def main() -> None:
     """Learn a brand's voice and flag posts whose tone or vocabulary drifts from it.
@@ -453,7 +454,7 @@ def report(posts: tuple[str, ...], model_dir: str, fmt: str, output: str | None,
 @click.option("--model", "model_dir", required=True, type=click.Path(), help="A model directory from `fit`.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (loopback by default); any other needs --token.")  # fmt: skip
-@click.option("--port", default=8088, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--port", default=8088, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--token", envvar="VOICECHECK_TOKEN",
               help="Require `Authorization: Bearer TOKEN` (or set $VOICECHECK_TOKEN).")  # fmt: skip
 @click.option("--insecure-no-token", is_flag=True,

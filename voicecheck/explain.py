@@ -56,6 +56,7 @@ CODES = {
     "avoided_term": "VC201",
     "preferred_term": "VC202",
     "brand_term": "VC203",
+    "peer": "VC301",
 }
 #: Who a post is compared with: the channel and language of a group of brand posts, or None for all.
 Where = dict[str, str | None] | None
@@ -188,6 +189,11 @@ class Explainer:
         words.sort()
         shown = [word for _, word in words[:5]]
         return [reason("unfamiliar_words", {"words": shown}, words=tuple(shown))]
+
+    def peer(self, name: str, examples: Sequence[Example]) -> Reason:
+        """The post sounds more like the peer `name` than like the brand: its posts nearest to it."""
+        shown = [{"id": e.id, "channel": e.channel, "text": e.text, "similarity": e.similarity} for e in examples]
+        return reason("peer", {"peer": name, "examples": shown})
 
     def examples(self, channel: str | None, lang: str, similarity: np.ndarray, count: int = 2) -> list[Example]:
         """The brand's posts closest to this one (by `similarity` to each), preferring its channel and language."""

@@ -17,6 +17,7 @@ from voicecheck.core import DRIFT, INSUFFICIENT, ON_VOICE, TONE_DIMENSIONS, Chec
 from voicecheck.explain import Explainer, reason
 from voicecheck.features.table import FeatureTable
 from voicecheck.nlp import language_prior
+from voicecheck.peers import PeerView
 from voicecheck.readers.base import MAX_POST_CHARS
 from voicecheck.store import SavedModel
 from voicecheck.suggest import with_suggestion
@@ -72,6 +73,8 @@ def judge(
     ]
     for result in results:
         result.notes += (notes or {}).get(result.lang, ())
+    if saved.model.peers_ is not None:
+        _name_peers(context, saved.model.peers_, table, rows, below, results)
     flagged = [i for i, result in enumerate(results) if result.flagged]
     if flagged:  # examples are shown only beside flagged posts: compare only those
         similarity = saved.model.similarity(table, rows[flagged])
@@ -81,6 +84,27 @@ def judge(
             result = results[i]
             result.examples = context.explainer.examples(result.post.channel, result.lang, similarity[k])
     return results
+
+
+def _name_peers(
+    context: Judging,
+    peers: PeerView,
+    table: FeatureTable,
+    rows: np.ndarray,
+    below: np.ndarray,
+    results: list[CheckResult],
+) -> None:
+    """A flagged post that sounds more like a peer than like the brand names the peer, first of its reasons."""
+    drifting = [i for i, result in enumerate(results) if below[rows[i]] and result.verdict == DRIFT]
+    if not drifting:
+        return
+    for i, peer in zip(drifting, peers.nearest(table, rows[drifting]), strict=True):
+        if peer is None:
+            continue
+        result = results[i]
+        found = context.explainer.peer(peers.names[peer], peers.examples(table, int(rows[i]), peer))
+        rest = [r for r in result.reasons if r.kind != "overall"]
+        result.reasons = [with_suggestion(found, result.post.text), *rest]
 
 
 def _verdict(

@@ -166,6 +166,7 @@ _REASONS: dict[str, Callable[[Reason, str], str]] = {
     "avoided_term": _plain(N_("uses '{term}', which the brand avoids")),
     "preferred_term": _plain(N_("says '{term}' where the brand says '{preferred}'")),
     "brand_term": _brand_term,
+    "peer": _plain(N_("sounds more like {peer} than like the brand")),
 }
 
 
@@ -227,6 +228,7 @@ _SUGGESTIONS = {
     "closer_range_fewer": N_("use fewer {label}: the brand uses {span} {where}"),
     "replace_unfamiliar": N_("replace {words} with words the brand uses"),
     "follow_examples": N_("rewrite it closer to the brand's posts shown with it"),
+    "unlike_peer": N_("rewrite it in the brand's own words, unlike {peer}'s posts shown with this reason"),
 }
 
 

@@ -27,6 +27,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
@@ -36,6 +37,9 @@ from voicecheck.features.lexical import mean_per_post, tfidf
 from voicecheck.features.style import STYLE_FEATURES, comparable
 from voicecheck.features.table import FeatureTable
 from voicecheck.nlp import LANGUAGES
+
+if TYPE_CHECKING:
+    from voicecheck.peers import PeerView
 
 COMPONENTS = ("words", "ngrams", "style")
 #: The views that are means over a post's occurrences, weighed by its length.
@@ -254,6 +258,9 @@ _DERIVED = (
 class VoiceModel:
     """One-class model of a brand's voice, fitted on its posts alone (no other brands)."""
 
+    #: The brand against its peers, when it has some: a fourth view (`voicecheck.peers`).
+    peers_: PeerView | None = None
+
     def __init__(
         self,
         false_flag_rate: float = 0.05,
@@ -286,6 +293,7 @@ class VoiceModel:
         self.calibration_ = np.sort(totals)
         self.threshold_ = float(np.quantile(totals, self.false_flag_rate))
         self.heldout_scores_ = self._percentile(totals)
+        self.heldout_totals_ = totals  # what `peers.attach` adds the peer view to
         return self
 
     def build_references(self, table: FeatureTable) -> None:
@@ -437,6 +445,8 @@ class VoiceModel:
     def score(self, table: FeatureTable) -> tuple[np.ndarray, np.ndarray]:
         """(score 0-100, below the flag threshold) for every post of `table`."""
         totals = self.components(table).sum(axis=1)
+        if self.peers_ is not None:  # the brand set against its peers (`voicecheck.peers`)
+            totals = totals + self.peers_.view(table)
         return self._percentile(totals), totals < self.threshold_
 
     def components(self, table: FeatureTable) -> np.ndarray:

@@ -80,6 +80,9 @@ class BrandProfile:
     brand_terms: tuple[str, ...] = ()
     channels: dict[str, ChannelProfile] = field(default_factory=dict)
     pipeline: str = "auto"
+    #: [peers]: accounts the brand must not sound like, name → their files (resolved from brand.toml's folder).
+    #: Not kept in a model's profile: the model keeps the peers' names and posts instead.
+    peers: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     def tone_targets(self, channel: str | None = None) -> dict[str, float]:
         """Targets from the proposition's words, then [tone], then the channel's override."""
@@ -116,7 +119,7 @@ def tone_from_words(text: str) -> dict[str, float]:
 
 
 _ALLOWED = {
-    "": {"name", "proposition", "languages", "tone", "vocabulary", "channels", "nlp"},
+    "": {"name", "proposition", "languages", "tone", "vocabulary", "channels", "nlp", "peers"},
     "vocabulary": {"prefer", "avoid", "brand_terms"},
     "nlp": {"pipeline"},
     "channel": {"tone"},
@@ -282,7 +285,22 @@ def parse_profile(data: dict[str, Any], path: Path) -> BrandProfile:
         brand_terms=brand_terms,
         channels=channels,
         pipeline=pipeline,
+        peers=_peers(read, data.get("peers", {}), path),
     )
+
+
+def _peers(read: _Reader, value: Any, path: Path) -> dict[str, tuple[str, ...]]:
+    """[peers]: `name = ["path", ...]`, each path relative to the brand.toml it is written in."""
+    peers = {}
+    for name, paths in read.table(value, "peers").items():
+        key = _key("peers", name)
+        if not name.strip() or "=" in name or "/" in name or "\\" in name:
+            raise read.fail(key, "a peer needs a name without '=', '/' or '\\'")
+        files = read.strings(paths, key)
+        if not files:
+            raise read.fail(key, "must list at least one file or folder of the peer's posts")
+        peers[name] = tuple(str(path.parent / file) for file in files)
+    return peers
 
 
 STARTER_PROFILE = N_('''\

@@ -46,13 +46,13 @@ import shutil
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -68,10 +68,15 @@ from voicecheck.nlp import LANGUAGES, PIPELINE_MODES
 from voicecheck.profile import BrandProfile, parse_profile
 from voicecheck.readers.base import MAX_POST_CHARS, Post
 
+if TYPE_CHECKING:
+    from voicecheck.peers import PeerView
+
 META_FILE = "model.json"
 POSTS_FILE = "posts.jsonl"
 ARRAYS_FILE = "arrays.npz"
 MODEL_FILES = (META_FILE, POSTS_FILE, ARRAYS_FILE)  # what a version folder holds
+#: The posts of the brand's peers, in a model that has some (`voicecheck.peers`).
+PEERS_FILE = "peers.jsonl"
 #: The file naming the live version folder.
 POINTER_FILE = "current"
 VERSION_NAME = re.compile(r"v\d{8}T\d{6}Z-[0-9a-f]{8}")
@@ -111,14 +116,21 @@ class SavedModel:
         return str(self.meta.get("pipeline_mode", "auto"))
 
 
-def training_hash(posts: list[Post]) -> str:
-    """A digest of the training posts that does not depend on the order files were given in."""
+def training_hash(posts: list[Post], peers: Mapping[str, list[Post]] | None = None) -> str:
+    """A digest of the training posts (and each peer's) that does not depend on the order files were given in."""
     digest = hashlib.sha256()
+    _digest_posts(digest, posts)
+    for name in sorted(peers or {}):  # none: the digest of the brand's posts alone, as before peers
+        digest.update(b"\0peer\0" + name.encode() + b"\0")
+        _digest_posts(digest, (peers or {})[name])
+    return digest.hexdigest()
+
+
+def _digest_posts(digest: Any, posts: list[Post]) -> None:
     for post in sorted(posts, key=lambda p: (p.channel or "", p.id, p.text)):
         for part in (post.id, post.channel or "", post.text):
             digest.update(part.encode())
             digest.update(b"\0")
-    return digest.hexdigest()
 
 
 # -- saving -------------------------------------------------------------------------------------
@@ -219,7 +231,23 @@ def _arrays_of(saved: SavedModel) -> dict[str, np.ndarray]:
         arrays[f"{name}_data"] = matrix.data.astype(np.float32)
         arrays[f"{name}_indices"] = matrix.indices.astype(np.int32)
         arrays[f"{name}_indptr"] = matrix.indptr.astype(np.int64)
+    if model.peers_ is not None:
+        arrays.update(_peer_arrays(model.peers_))
     return arrays
+
+
+def _peer_arrays(view: PeerView) -> dict[str, np.ndarray]:
+    chars = view.table.chars.tocsr()
+    return {
+        "peer_columns": view.columns.astype(np.int64),
+        "peer_coef": view.coef.astype(np.float32),
+        "peer_intercept": view.intercept.astype(np.float64),
+        "peer_scale": np.array([view.scale[0], view.scale[1], view.weight], dtype=np.float64),
+        "peer_of_row": view.peer_of_row.astype(np.int64),
+        "peer_chars_data": chars.data.astype(np.float32),
+        "peer_chars_indices": chars.indices.astype(np.int32),
+        "peer_chars_indptr": chars.indptr.astype(np.int64),
+    }
 
 
 def _make_folder(directory: Path) -> None:
@@ -258,6 +286,8 @@ def _write_version(saved: SavedModel, meta: dict[str, Any], directory: Path) -> 
     try:
         _write_arrays(staging / ARRAYS_FILE, _arrays_of(saved))
         _write_posts(staging / POSTS_FILE, saved.table)
+        if saved.model.peers_ is not None:
+            _write_posts(staging / PEERS_FILE, saved.model.peers_.table)
         with open(staging / META_FILE, "w", encoding="utf-8", newline="\n") as handle:
             json.dump(meta, handle, ensure_ascii=False, indent=2, allow_nan=False)
             handle.write("\n")
@@ -408,10 +438,17 @@ def _load_folder(folder: Path) -> SavedModel:
     meta_path = folder / META_FILE
     meta, profile = _read_meta(meta_path)
     posts, langs = _read_posts(folder / POSTS_FILE, meta["posts"])
-    _check_posts_match(meta, posts, langs, folder)
+    peer_counts = [peer["posts"] for peer in meta.get("peers", [])]
+    if not peer_counts:
+        _check_posts_match(meta, posts, langs, folder)
     arrays_path = folder / ARRAYS_FILE
-    arrays = _read_arrays(arrays_path, len(posts))
+    arrays = _read_arrays(arrays_path, len(posts), peer_counts)
     _check_arrays(_ArrayFields(arrays_path, arrays), meta, meta_path)
+    peer_posts: list[Post] = []
+    if peer_counts:
+        peer_posts, _ = _read_posts(folder / PEERS_FILE, sum(peer_counts))
+        _check_peer_arrays(_ArrayFields(arrays_path, arrays), peer_counts)
+        _check_posts_match(meta, posts, langs, folder, _by_peer(meta, peer_posts, arrays["peer_of_row"]))
     table = FeatureTable(
         posts=posts,
         langs=langs,
@@ -431,11 +468,53 @@ def _load_folder(folder: Path) -> SavedModel:
     model.component_std_ = arrays["component_std"]
     model.fold_of_row_ = arrays["fold_of_row"]
     model.threshold_ = float(meta["threshold"])
+    if peer_counts:
+        model.peers_ = _peer_view(meta, arrays, peer_posts, model.background_)
     try:
         model.build_references(table)
     except (ValueError, IndexError, FloatingPointError) as exc:  # the checks above should leave none
         raise ModelError(f"{folder}: corrupt or incomplete model ({type(exc).__name__}: {exc})") from exc
     return SavedModel(model, table, profile, meta)
+
+
+def _by_peer(meta: dict[str, Any], posts: list[Post], peer_of_row: np.ndarray) -> dict[str, list[Post]]:
+    names = [peer["name"] for peer in meta["peers"]]
+    grouped: dict[str, list[Post]] = {name: [] for name in names}
+    for post, peer in zip(posts, peer_of_row.tolist(), strict=True):
+        grouped[names[peer]].append(post)
+    return grouped
+
+
+def _peer_view(
+    meta: dict[str, Any], arrays: dict[str, np.ndarray], posts: list[Post], background: Background
+) -> PeerView:
+    """The peer view as saved; its peers' table holds what examples read (their character n-grams)."""
+    from voicecheck.peers import PeerView
+
+    rows = len(posts)
+    chars = _csr(arrays, "peer_chars", rows)
+    table = FeatureTable(
+        posts=posts,
+        langs=[str(post.lang) for post in posts],
+        tokens=[],
+        chars=chars,
+        words=sp.csr_matrix((rows, N_FEATURES), dtype=np.float32),
+        style=np.zeros((rows, len(STYLE_FEATURES))),
+        tone=np.zeros((rows, len(TONE_DIMENSIONS))),
+    )
+    scale = arrays["peer_scale"]
+    return PeerView(
+        names=[peer["name"] for peer in meta["peers"]],
+        columns=arrays["peer_columns"],
+        coef=arrays["peer_coef"],
+        intercept=arrays["peer_intercept"],
+        scale=scale[:2],
+        weight=float(scale[2]),
+        table=table,
+        peer_of_row=arrays["peer_of_row"],
+        char_idf=background.char_idf,
+        word_idf=-np.log(background.words),
+    )
 
 
 def _csr(arrays: dict[str, np.ndarray], name: str, rows: int) -> sp.csr_matrix:
@@ -570,7 +649,9 @@ def _read_meta(path: Path) -> tuple[dict[str, Any], BrandProfile]:
 def _check_meta(meta: dict[str, Any], path: Path) -> BrandProfile:
     """Check every field of model.json on its own and against the others; returns the brand profile."""
     fields = _Fields(path)
-    fields.table(meta, "", META_FIELDS)
+    fields.table({key: value for key, value in meta.items() if key != "peers"}, "", META_FIELDS)
+    if "peers" in meta:
+        _check_peers(fields, meta["peers"])
     if meta["style_features"] != [f.name for f in STYLE_FEATURES]:
         raise fields.fail("style_features", "differ from this version's: fit the model again")
     for name in ("voicecheck", "spacy", "scikit_learn"):
@@ -603,6 +684,29 @@ def _check_meta(meta: dict[str, Any], path: Path) -> BrandProfile:
     if fields.text(meta["brand"], "brand") != profile.name:
         raise fields.fail("brand", "differs from the profile's name")
     return profile
+
+
+PEER_FIELDS = frozenset({"name", "posts"})
+MAX_PEERS = 1000
+
+
+def _check_peers(fields: _Fields, peers: Any) -> None:
+    """model.json's peers: a list of {name, posts}, each name valid and once."""
+    from voicecheck.peers import check_name, unique_names
+
+    if not isinstance(peers, list) or not 1 <= len(peers) <= MAX_PEERS:
+        raise fields.fail("peers", f"must be a list of 1 to {MAX_PEERS} peers")
+    for index, peer in enumerate(peers):
+        fields.table(peer, f"peers[{index}]", PEER_FIELDS)
+        fields.integer(peer["posts"], f"peers[{index}].posts", 1, MAX_POSTS)
+        try:
+            check_name(fields.text(peer["name"], f"peers[{index}].name", max_chars=200))
+        except VoicecheckError as exc:
+            raise fields.fail(f"peers[{index}].name", str(exc)) from None
+    try:
+        unique_names([peer["name"] for peer in peers])
+    except VoicecheckError as exc:
+        raise fields.fail("peers", str(exc)) from None
 
 
 def _check_params(fields: _Fields, meta: dict[str, Any], posts: int) -> None:
@@ -685,10 +789,12 @@ def _post_of(line: str, path: Path, number: int) -> Post:
     )
 
 
-def _check_posts_match(meta: dict[str, Any], posts: list[Post], langs: list[str], folder: Path) -> None:
-    """The training posts are the ones model.json describes: same hash, channels and languages."""
+def _check_posts_match(
+    meta: dict[str, Any], posts: list[Post], langs: list[str], folder: Path, peers: dict[str, list[Post]] | None = None
+) -> None:
+    """The training posts (and the peers') are the ones model.json describes: same hash, channels and languages."""
     meta_path, posts_path = folder / META_FILE, folder / POSTS_FILE
-    if training_hash(posts) != meta["training_hash"]:
+    if training_hash(posts, peers) != meta["training_hash"]:
         raise ModelError(
             f"{posts_path}: the training posts differ from those the model was fitted on "
             f"(training_hash in {META_FILE}): they were edited after fitting; fit the model again"
@@ -700,8 +806,11 @@ def _check_posts_match(meta: dict[str, Any], posts: list[Post], langs: list[str]
 
 
 # -- arrays.npz ---------------------------------------------------------------------------------
-def _array_specs(posts: int) -> dict[str, tuple[np.dtype[Any], tuple[int | None, ...]]]:
-    """Each array's dtype and shape for a model of `posts` posts (None: a length of its own)."""
+def _array_specs(posts: int, peers: Sequence[int] = ()) -> dict[str, tuple[np.dtype[Any], tuple[int | None, ...]]]:
+    """Each array's dtype and shape for a model of `posts` posts and `peers` (their posts each).
+
+    None: a length of its own.
+    """
     f8, f4, i8, i4 = np.dtype(np.float64), np.dtype(np.float32), np.dtype(np.int64), np.dtype(np.int32)
     langs = len(LANGUAGES)
     specs: dict[str, tuple[np.dtype[Any], tuple[int | None, ...]]] = {
@@ -721,12 +830,25 @@ def _array_specs(posts: int) -> dict[str, tuple[np.dtype[Any], tuple[int | None,
         specs.update(
             {f"{name}_data": (f4, (None,)), f"{name}_indices": (i4, (None,)), f"{name}_indptr": (i8, (posts + 1,))}
         )
+    if peers:
+        classes, peer_posts = len(peers) + 1, sum(peers)
+        specs.update({
+            "peer_columns": (i8, (None,)),
+            "peer_coef": (f4, (classes, None)),
+            "peer_intercept": (f8, (classes,)),
+            "peer_scale": (f8, (3,)),
+            "peer_of_row": (i8, (peer_posts,)),
+            "peer_chars_data": (f4, (None,)),
+            "peer_chars_indices": (i4, (None,)),
+            "peer_chars_indptr": (i8, (peer_posts + 1,)),
+        })  # fmt: skip
     return specs
 
 
-def _read_arrays(path: Path, posts: int) -> dict[str, np.ndarray]:
+def _read_arrays(path: Path, posts: int, peers: Sequence[int] = ()) -> dict[str, np.ndarray]:
     """Every array of arrays.npz, each member's size, dtype and shape checked before it is read."""
-    specs = _array_specs(posts)
+    specs = _array_specs(posts, peers)
+    posts += sum(peers)  # what free lengths are bounded by
     try:
         archive = zipfile.ZipFile(path)
     except FileNotFoundError:
@@ -860,6 +982,22 @@ def _check_style(arrays: _ArrayFields) -> None:
     flags = [INDEX[f.name] for f in STYLE_FEATURES if f.unit == "flag"]
     arrays.require("style", lambda a: np.all(a[:, counts] == np.floor(a[:, counts])), "holds counts that are not whole")
     arrays.require("style", lambda a: np.all(np.isin(a[:, flags], (0.0, 1.0))), "holds flags other than 0 and 1")
+
+
+def _check_peer_arrays(arrays: _ArrayFields, counts: Sequence[int]) -> None:
+    """The peer view's coefficients, scale and peers' posts: in range, and as model.json counts them."""
+    columns = arrays.finite("peer_columns", 0, 2 * N_FEATURES - 1)
+    arrays.require("peer_columns", lambda a: np.all(np.diff(a) > 0), "is not sorted, each column once")
+    arrays.finite("peer_coef", -1e6, 1e6)
+    arrays.require("peer_coef", lambda a: a.shape[1] == len(columns), "has a column count other than peer_columns'")
+    arrays.finite("peer_intercept", -1e6, 1e6)
+    arrays.finite("peer_scale", -1e6, 1e6)
+    arrays.require("peer_scale", lambda a: a[1] >= 1e-6 and a[2] > 0, "has a spread or weight that is not positive")
+    arrays.require("peer_of_row", lambda a: len(a) == 0 or (a.min() >= 0 and a.max() < len(counts)),
+                   "names peers model.json does not list")  # fmt: skip
+    arrays.require("peer_of_row", lambda a: np.array_equal(np.bincount(a, minlength=len(counts)), counts),
+                   "does not count each peer's posts as model.json does")  # fmt: skip
+    _check_sparse(arrays, "peer_chars")
 
 
 def _check_sparse(arrays: _ArrayFields, name: str) -> None:

@@ -42,6 +42,8 @@ def _suggest(reason: Reason, text: str) -> Suggestion | None:
         return Suggestion("replace_unfamiliar", {"words": list(reason.words)})
     if reason.kind == "overall":
         return Suggestion("follow_examples")
+    if reason.kind == "peer":
+        return Suggestion("unlike_peer", {"peer": f["peer"]})
     return None
 
 

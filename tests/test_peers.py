@@ -1,0 +1,258 @@
+"""Peers: accounts the brand must not sound like, given to fit, kept in the model, named by check."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.conftest import ROOT, SAMPLE_POSTS, SAMPLES, run_cli
+from voicecheck import api
+from voicecheck.core import Post
+from voicecheck.errors import ModelError, VoicecheckError
+from voicecheck.messages import result_dict
+from voicecheck.peers import peer_spec
+from voicecheck.profile import load_profile
+from voicecheck.readers import ReadStats, read_posts
+from voicecheck.store import META_FILE, PEERS_FILE, load, model_folder, save, training_hash
+
+X_ARCHIVE = ROOT / "tests" / "fixtures" / "exports" / "x-archive"
+
+
+def _hype(count: int, seed: int = 0) -> list[str]:
+    """Posts of a crypto influencer: nothing like a cleaning company."""
+    rng = random.Random(seed)
+    coins = ["DOGE", "PEPE", "SHIB", "BONK", "WIF", "FLOKI"]
+    openers = ["gm fam", "ngl", "bro", "LFG", "ser", "wagmi"]
+    closers = ["HODL 💎🙌", "to the moon 🚀🚀🚀", "not financial advice lol", "ape in or cry later 🤡", "wen lambo??"]
+    return [
+        f"{rng.choice(openers)} ${rng.choice(coins)} just pumped {rng.randint(2, 90)}x!!! "
+        f"{rng.choice(closers)} #crypto #{rng.choice(coins).lower()}"
+        for _ in range(count)
+    ]
+
+
+def _finance(count: int, seed: int = 1) -> list[str]:
+    rng = random.Random(seed)
+    return [
+        f"Third-quarter revenue rose {rng.randint(2, 19)}% year over year to ${rng.randint(100, 900)} million; "
+        f"adjusted EBITDA margin expanded {rng.randint(20, 300)} basis points. Guidance for fiscal "
+        f"{rng.randint(2025, 2027)} is reaffirmed, subject to prevailing macroeconomic conditions."
+        for _ in range(count)
+    ]
+
+
+def _tribune(count: int, seed: int = 2) -> list[str]:
+    rng = random.Random(seed)
+    themes = ["la souveraineté nationale", "la justice fiscale", "l'école de la République", "nos retraites"]
+    return [
+        f"Mes chers compatriotes, le gouvernement a trahi {rng.choice(themes)}. Le {rng.randint(1, 28)} "
+        f"mars, levons-nous pour {rng.choice(themes)} ! La France mérite mieux que ce mépris."
+        for _ in range(count)
+    ]
+
+
+def _write_csv(path: Path, texts: list[str], prefix: str) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "text"])
+        writer.writerows([f"{prefix}-{i}", text] for i, text in enumerate(texts))
+    return path
+
+
+def _write_jsonl(path: Path, texts: list[str], prefix: str) -> Path:
+    lines = [json.dumps({"id": f"{prefix}-{i}", "text": text}, ensure_ascii=False) for i, text in enumerate(texts)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _write_markdown(folder: Path, texts: list[str], prefix: str) -> Path:
+    folder.mkdir()
+    for i, text in enumerate(texts):
+        (folder / f"{prefix}-{i}.md").write_text(f"---\nid: {prefix}-{i}\nchannel: x\n---\n{text}\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def peer_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """One peer in each reader format: a CSV, a JSON Lines file, a Markdown folder and an X archive."""
+    folder = tmp_path_factory.mktemp("peers")
+    return {
+        "hype": _write_csv(folder / "hype.csv", _hype(40), "hype"),
+        "finance": _write_jsonl(folder / "finance.jsonl", _finance(40), "fin"),
+        "tribune": _write_markdown(folder / "tribune", _tribune(40), "trib"),
+        "archive": X_ARCHIVE,
+    }
+
+
+def _read(path: Path) -> list[Post]:
+    return list(read_posts([path], ReadStats()))
+
+
+@pytest.fixture(scope="module")
+def with_peers(sample_posts: list[Post], peer_files: dict[str, Path]) -> api.SavedModel:
+    peers = {name: _read(path) for name, path in peer_files.items()}
+    return api.fit(sample_posts, load_profile(SAMPLES / "brand.toml"), peers=peers)
+
+
+def test_a_peer_is_named_by_its_argument_or_after_its_file() -> None:
+    assert peer_spec("rival=exports/posts.csv") == ("rival", "exports/posts.csv")
+    assert peer_spec("exports/rival_posts.csv") == ("rival_posts", "exports/rival_posts.csv")
+    assert peer_spec("exports/sister/") == ("sister", "exports/sister/")
+    with pytest.raises(VoicecheckError, match="cannot name a peer"):
+        peer_spec(" =posts.csv")
+
+
+def test_peers_from_every_reader_format_are_kept_with_names_and_counts(
+    with_peers: api.SavedModel, sample_posts: list[Post], peer_files: dict[str, Path]
+) -> None:
+    meta = with_peers.meta
+    counts = {peer["name"]: peer["posts"] for peer in meta["peers"]}
+    assert counts == {"hype": 40, "finance": 40, "tribune": 40, "archive": len(_read(X_ARCHIVE))}
+    # The peers' posts never count as the brand's.
+    assert meta["posts"] == len(sample_posts) == len(with_peers.table)
+    view = with_peers.model.peers_
+    assert view is not None and view.names == list(counts) and view.counts == list(counts.values())
+    # The training hash covers the peers: the same brand posts alone hash otherwise.
+    assert meta["training_hash"] != training_hash(with_peers.table.posts)
+
+
+def test_without_peers_the_model_is_as_before(fitted: api.SavedModel) -> None:
+    assert fitted.model.peers_ is None
+    assert "peers" not in fitted.meta
+    assert fitted.meta["training_hash"] == training_hash(fitted.table.posts)
+
+
+def test_a_post_in_a_peers_voice_names_the_peer_with_its_nearest_posts(with_peers: api.SavedModel) -> None:
+    posts = [
+        Post("p1", "gm fam $DOGE just pumped 40x!!! to the moon 🚀🚀🚀 #crypto #doge", "instagram"),
+        Post(
+            "p2", "Revenue rose 12% year over year to $450 million; guidance for fiscal 2026 is reaffirmed.", "linkedin"
+        ),
+    ]
+    results = list(api.check(with_peers, posts))
+    named = []
+    for result in results:
+        assert result.flagged
+        peer_reasons = [reason for reason in result.reasons if reason.kind == "peer"]
+        assert peer_reasons, result.reasons
+        found = result_dict(result, "en")["reasons"][0]
+        assert found["kind"] == "peer" and found["code"] == "VC301"
+        assert found["message"] == f"sounds more like {found['peer']} than like the brand"
+        assert found["examples"] and all(set(e) == {"id", "channel", "text", "similarity"} for e in found["examples"])
+        assert found["suggestion"]["code"] == "unlike_peer"
+        named.append((found["peer"], found["examples"][0]["id"]))
+    assert named[0][0] == "hype" and named[0][1].startswith("hype-")
+    assert named[1][0] == "finance" and named[1][1].startswith("fin-")
+
+
+def test_the_brands_own_posts_keep_the_nominal_false_flag_rate(with_peers: api.SavedModel) -> None:
+    flagged = np.mean(with_peers.model.heldout_scores_ < 100 * with_peers.model.false_flag_rate)
+    assert 0.02 <= flagged <= 0.08
+
+
+def test_a_model_with_peers_is_saved_and_loaded_as_data(with_peers: api.SavedModel, tmp_path: Path) -> None:
+    save(with_peers, tmp_path / "model")
+    loaded = load(tmp_path / "model")
+    view, again = with_peers.model.peers_, loaded.model.peers_
+    assert view is not None and again is not None
+    assert again.names == view.names and again.counts == view.counts
+    assert np.array_equal(again.coef, view.coef) and np.array_equal(again.columns, view.columns)
+    posts = [
+        Post("p", "ngl $PEPE just pumped 12x!!! HODL 💎🙌 #crypto", "x"),
+        Post("q", "Un ménage de printemps?", "facebook"),
+    ]
+    before, after = list(api.check(with_peers, posts)), list(api.check(loaded, posts))
+    assert [result_dict(r, "en") for r in before] == [result_dict(r, "en") for r in after]
+
+
+def test_a_tampered_peer_is_refused_on_load(with_peers: api.SavedModel, tmp_path: Path) -> None:
+    save(with_peers, tmp_path / "model")
+    folder = model_folder(tmp_path / "model")
+    original = (folder / PEERS_FILE).read_text(encoding="utf-8")
+    (folder / PEERS_FILE).write_text(original.replace("pumped", "dumped", 1), encoding="utf-8")
+    with pytest.raises(ModelError, match="training posts differ"):
+        load(tmp_path / "model")
+    (folder / PEERS_FILE).write_text(original, encoding="utf-8")
+    meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+    meta["peers"][0]["posts"] += 1
+    (folder / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelError):
+        load(tmp_path / "model")
+    meta["peers"][0]["posts"] -= 1
+    meta["peers"][1]["name"] = meta["peers"][0]["name"]
+    (folder / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelError, match="two peers are named"):
+        load(tmp_path / "model")
+
+
+def test_a_peer_with_too_few_posts_or_a_repeated_name_is_an_error(sample_posts: list[Post]) -> None:
+    few = {"tiny": [Post("t1", "gm fam LFG 🚀", "x")]}
+    with pytest.raises(VoicecheckError, match="peer 'tiny' has 1 posts"):
+        api.fit(sample_posts, peers=few)
+    hype = [Post(f"h{i}", text, "x") for i, text in enumerate(_hype(10))]
+    with pytest.raises(VoicecheckError, match="two peers are named"):
+        api.fit(sample_posts, peers={"Rival": hype, "rival": hype})
+
+
+def test_fit_and_check_name_the_peer_on_the_command_line(tmp_path: Path, peer_files: dict[str, Path]) -> None:
+    model = tmp_path / "model"
+    fitted = run_cli(
+        "fit", *SAMPLE_POSTS, "--brand", SAMPLES / "brand.toml", "--out", model,
+        "--peers", peer_files["hype"], "--peers", f"bank={peer_files['finance']}",
+    )  # fmt: skip
+    assert fitted.returncode == 0, fitted.stderr
+    assert "peers: hype 40, bank 40" in fitted.stderr
+    drafts = _write_csv(tmp_path / "drafts.csv", ["ser $BONK just pumped 30x!!! wen lambo?? #crypto #bonk"], "d")
+    for fmt in ("jsonl", "text", "csv"):
+        checked = run_cli("check", "--model", model, "--format", fmt, drafts)
+        assert checked.returncode == 1, checked.stderr
+        assert "sounds more like hype than like the brand" in checked.stdout
+    line = json.loads(run_cli("check", "--model", model, "--format", "jsonl", drafts).stdout)
+    reason = next(r for r in line["reasons"] if r["kind"] == "peer")
+    assert reason["peer"] == "hype" and reason["examples"][0]["id"].startswith("hype-")
+
+
+def test_brand_toml_lists_peers_relative_to_itself(tmp_path: Path, peer_files: dict[str, Path]) -> None:
+    brand = tmp_path / "brand"
+    brand.mkdir()
+    shutil.copy(peer_files["hype"], brand / "hype.csv")
+    toml = (SAMPLES / "brand.toml").read_text(encoding="utf-8") + '\n[peers]\nhype = ["hype.csv"]\n'
+    (brand / "brand.toml").write_text(toml, encoding="utf-8")
+    assert load_profile(brand / "brand.toml").peers == {"hype": (str(brand / "hype.csv"),)}
+    fitted = run_cli("fit", *SAMPLE_POSTS, "--brand", brand / "brand.toml", "--out", tmp_path / "model")
+    assert fitted.returncode == 0, fitted.stderr
+    assert "peers: hype 40" in fitted.stderr
+    bad = toml.replace('hype = ["hype.csv"]', 'hype = "hype.csv"')
+    (brand / "brand.toml").write_text(bad, encoding="utf-8")
+    refused = run_cli("fit", *SAMPLE_POSTS, "--brand", brand / "brand.toml", "--out", tmp_path / "other")
+    assert refused.returncode == 2 and "peers.hype: must be a list of strings" in refused.stderr
+
+
+def test_fit_all_fits_each_brand_with_the_others_as_peers(tmp_path: Path) -> None:
+    brands = tmp_path / "brands"
+    for name, texts in (("hype", _hype(40)), ("bank", _finance(40))):
+        (brands / name).mkdir(parents=True)
+        (brands / name / "brand.toml").write_text(f'name = "{name}"\n', encoding="utf-8")
+        _write_csv(brands / name / "posts.csv", texts, name)
+    (brands / "maison-claire").mkdir()
+    shutil.copy(SAMPLES / "brand.toml", brands / "maison-claire" / "brand.toml")
+    for path in SAMPLE_POSTS:
+        shutil.copy(path, brands / "maison-claire" / path.name)
+    done = run_cli("fit-all", brands, "--out", tmp_path / "models")
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (tmp_path / "models").iterdir()) == ["bank", "hype", "maison-claire"]
+    peers = {name: [p["name"] for p in load(tmp_path / "models" / name).meta["peers"]] for name in ("bank", "hype")}
+    assert peers == {"bank": ["hype", "maison-claire"], "hype": ["bank", "maison-claire"]}
+    claire = load(tmp_path / "models" / "maison-claire")
+    assert claire.meta["posts"] == len(list(read_posts(SAMPLE_POSTS, ReadStats())))
+    assert {p["name"]: p["posts"] for p in claire.meta["peers"]} == {"bank": 40, "hype": 40}
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    refused = run_cli("fit-all", empty, "--out", tmp_path / "none")
+    assert refused.returncode == 2 and "no brand folders" in refused.stderr

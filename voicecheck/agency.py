@@ -1,0 +1,50 @@
+"""An agency's brands: one folder per brand, each fitted with the others as its peers.
+
+    brands/
+      maison-claire/  brand.toml  facebook.csv  instagram.csv
+      savon-doux/     brand.toml  posts/ ...
+
+Every brand folder holds a `brand.toml` and the brand's posts (files and folders of any format
+voicecheck reads). A brand's peers are the other brands of the folder, named after their
+folders, and whatever its own brand.toml lists under [peers].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from voicecheck.errors import InputError
+from voicecheck.peers import check_name
+
+PROFILE_NAME = "brand.toml"
+
+
+@dataclass(frozen=True)
+class BrandFolder:
+    """One brand of an agency: its name (its folder's), its brand.toml and its posts' files."""
+
+    name: str
+    profile: Path
+    sources: tuple[Path, ...]
+
+
+def brand_folders(root: str | Path) -> list[BrandFolder]:
+    """The brand folders under `root` (those with a brand.toml), in name order."""
+    root = Path(root)
+    if not root.is_dir():
+        raise InputError(f"{root}: no such folder (give the folder holding one folder per brand)")
+    brands = []
+    for folder in sorted(entry for entry in root.iterdir() if entry.is_dir() and not entry.name.startswith(".")):
+        profile = folder / PROFILE_NAME
+        if not profile.is_file():
+            continue
+        sources = tuple(
+            sorted(entry for entry in folder.iterdir() if entry.name != PROFILE_NAME and not entry.name.startswith("."))
+        )
+        if not sources:
+            raise InputError(f"{folder}: a brand.toml but no posts beside it")
+        brands.append(BrandFolder(check_name(folder.name), profile, sources))
+    if not brands:
+        raise InputError(f"{root}: no brand folders (a brand folder holds a {PROFILE_NAME} and the brand's posts)")
+    return brands

@@ -1,0 +1,279 @@
+"""Peers: accounts the brand must not sound like, learned as contrast to its voice.
+
+A brand's peers (competitors, sister brands, an agency's other clients) give the voice model
+what a brand alone cannot: posts that are *not* the brand. The peer view is discriminative:
+a multinomial logistic regression over the same hashed features as the one-class views
+(character n-grams and words, sublinear tf times the background's idf, so ordinary
+language weighs little), with the brand as one class and each peer as another. Its value for
+a post is the log-odds of the brand against its peers.
+
+It is cross-fitted with the one-class views' very folds: the brand posts of each fold are
+scored by a regression that never saw them (every peer post is in every fold's training),
+the held-out values are standardised on the brand's own posts, and their sum with the other
+views is what the flag threshold is calibrated on. New posts are scored by the folds' mean
+coefficients, which give the mean of the folds' logits. scikit-learn fits the regression;
+scoring needs only the coefficients, as arrays, and numpy.
+
+A post whose logits put a peer above the brand "sounds more like" that peer; a flagged one
+names it, with the peer's posts nearest to it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import scipy.sparse as sp
+
+from voicecheck.core import Example, Post
+from voicecheck.errors import VoicecheckError
+from voicecheck.features.lexical import tfidf
+from voicecheck.features.table import FeatureTable
+
+if TYPE_CHECKING:
+    from voicecheck.model import Background, VoiceModel
+
+#: How much the peer view weighs in the sum of views, against each one-class view's 1.
+PEER_WEIGHT = 5.0
+#: Inverse regularisation strength of the regression (tf-idf rows are L2-normed).
+PEER_C = 10.0
+#: Posts a peer needs before it can be told apart from the brand.
+MIN_PEER_POSTS = 5
+#: Posts that must use a feature before the regression weighs it.
+MIN_DOCUMENTS = 2
+#: A peer's name: what the reason and the report call it.
+_NAME = re.compile(r"[^\s=/\\][^=/\\]{0,99}")
+MAX_PEER_NAME = 100
+
+
+def peer_spec(argument: str) -> tuple[str, str]:
+    """`NAME=PATH` names a peer; a plain path is named after its file's or folder's stem."""
+    name, sep, path = argument.partition("=")
+    if sep and name and not Path(argument).exists():
+        return check_name(name.strip()), path
+    stem = Path(argument.rstrip("/\\")).stem
+    return check_name(stem), argument
+
+
+def check_name(name: str) -> str:
+    """`name`, if it can name a peer: not blank, no slashes or '=', at most MAX_PEER_NAME characters."""
+    if not _NAME.fullmatch(name) or name != name.strip():
+        raise VoicecheckError(f"{name!r} cannot name a peer: give a short name without '=', '/' or spaces around it")
+    return name
+
+
+def unique_names(names: Sequence[str]) -> None:
+    """Refuse two peers of one name: a reason naming it would not say which."""
+    seen: set[str] = set()
+    for name in names:
+        if name.casefold() in seen:
+            raise VoicecheckError(f"two peers are named {name!r}: name them apart with NAME=PATH")
+        seen.add(name.casefold())
+
+
+def without_brand_posts(peers: Mapping[str, list[Post]], brand: Iterable[Post]) -> dict[str, list[Post]]:
+    """Each peer's posts but those the brand also published (its own words count only as its own)."""
+    own = {post.text.strip() for post in brand}
+    return {name: [post for post in posts if post.text.strip() not in own] for name, posts in peers.items()}
+
+
+def _design(table: FeatureTable, char_idf: np.ndarray, word_idf: np.ndarray) -> sp.csr_matrix:
+    """Posts as the regression reads them: character n-gram and word tf-idf rows, side by side."""
+    chars = tfidf(table.chars, table.lang_index, char_idf)
+    words = tfidf(table.words, table.lang_index, word_idf)
+    return sp.hstack([chars, words], format="csr")
+
+
+@dataclass
+class PeerView:
+    """The fitted peer view: the regression's mean coefficients, its scale, and the peers' posts.
+
+    Class 0 is the brand, class i + 1 the peer `names[i]`. `columns` are the features any
+    training post used (every other coefficient is 0); `coef` is classes x columns.
+    """
+
+    names: list[str]
+    columns: np.ndarray
+    coef: np.ndarray
+    intercept: np.ndarray
+    scale: np.ndarray  # the brand's held-out median and spread of the log-odds
+    weight: float
+    table: FeatureTable  # the peers' posts, tokens dropped
+    peer_of_row: np.ndarray  # which peer each of them is
+    char_idf: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((0, 0)))
+    word_idf: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((0, 0)))
+
+    @property
+    def counts(self) -> list[int]:
+        return np.bincount(self.peer_of_row, minlength=len(self.names)).tolist()
+
+    @cached_property
+    def _weights(self) -> sp.csr_matrix:
+        """The coefficients over every feature (features x classes), sparse: a post's logits are one product."""
+        features = 2 * self.char_idf.shape[1]
+        rows = np.repeat(self.columns, self.coef.shape[0])
+        cols = np.tile(np.arange(self.coef.shape[0]), len(self.columns))
+        return sp.csr_matrix((self.coef.T.ravel(), (rows, cols)), shape=(features, self.coef.shape[0]))
+
+    def logits(self, table: FeatureTable) -> np.ndarray:
+        """Each post's logits (posts x classes): the mean of the folds' regressions'."""
+        design = _design(table, self.char_idf, self.word_idf)
+        return np.asarray((design @ self._weights).toarray()) + self.intercept
+
+    def view(self, table: FeatureTable) -> np.ndarray:
+        """The weighted, standardised peer view of each post: what it adds to the sum of views."""
+        return self.weight * (brand_odds(self.logits(table)) - self.scale[0]) / self.scale[1]
+
+    def nearest(self, table: FeatureTable, rows: np.ndarray) -> list[int | None]:
+        """For each row, the peer it sounds more like than the brand (its index), or None."""
+        logits = self.logits(_rows(table, rows))
+        best = np.argmax(logits[:, 1:], axis=1)
+        closer = logits[np.arange(len(best)), best + 1] > logits[:, 0]
+        return [int(peer) if near else None for peer, near in zip(best.tolist(), closer.tolist(), strict=True)]
+
+    @cached_property
+    def _vectors(self) -> sp.csr_matrix:
+        return tfidf(self.table.chars, self.table.lang_index, self.char_idf)
+
+    def examples(self, table: FeatureTable, row: int, peer: int, count: int = 2) -> list[Example]:
+        """The peer's posts closest to `row` of `table` (character n-gram similarity)."""
+        vector = tfidf(table.chars[[row]], table.lang_index[[row]], self.char_idf)
+        members = np.flatnonzero(self.peer_of_row == peer)
+        similarity = np.asarray((self._vectors[members] @ vector.T).todense()).ravel()
+        best = members[np.argsort(-similarity, kind="stable")[:count]]
+        posts = self.table.posts
+        return [
+            Example(posts[i].id, posts[i].channel, posts[i].text, round(float(similarity[j]), 3))
+            for i, j in zip(best, np.argsort(-similarity, kind="stable")[:count], strict=True)
+        ]
+
+
+def _rows(table: FeatureTable, rows: np.ndarray) -> FeatureTable:
+    return FeatureTable(
+        posts=[table.posts[i] for i in rows],
+        langs=[table.langs[i] for i in rows],
+        tokens=[],
+        chars=table.chars[rows],
+        words=table.words[rows],
+        style=table.style[rows],
+        tone=table.tone[rows],
+    )
+
+
+def brand_odds(logits: np.ndarray) -> np.ndarray:
+    """The log-odds of the brand (class 0) against all its peers, from each post's logits."""
+    others = logits[:, 1:]
+    top = others.max(axis=1, keepdims=True)
+    rest = top[:, 0] + np.log(np.exp(others - top).sum(axis=1))
+    odds: np.ndarray = logits[:, 0] - rest
+    return odds
+
+
+def _shared_columns(design: sp.csr_matrix) -> np.ndarray:
+    """The features at least MIN_DOCUMENTS training posts use: one post's alone cannot generalise."""
+    documents = np.bincount(design.indices, minlength=design.shape[1])
+    return np.flatnonzero(documents >= MIN_DOCUMENTS)
+
+
+def _per_class(coef: np.ndarray, intercept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One row of coefficients per class: a two-class regression gives one row, the second class's odds."""
+    if coef.shape[0] > 1:
+        return coef, intercept
+    return np.vstack([-coef / 2, coef / 2]), np.concatenate([-intercept / 2, intercept / 2])
+
+
+def concatenate(tables: Sequence[FeatureTable]) -> FeatureTable:
+    """The peers' tables as one (rows in order of the peers)."""
+    return FeatureTable(
+        posts=[post for table in tables for post in table.posts],
+        langs=[lang for table in tables for lang in table.langs],
+        tokens=[],
+        chars=sp.vstack([table.chars for table in tables], format="csr"),
+        words=sp.vstack([table.words for table in tables], format="csr"),
+        style=np.vstack([table.style for table in tables]),
+        tone=np.vstack([table.tone for table in tables]),
+    )
+
+
+def fit_peer_view(
+    brand: FeatureTable,
+    fold_of_row: np.ndarray,
+    folds: int,
+    peers: FeatureTable,
+    peer_of_row: np.ndarray,
+    names: list[str],
+    char_idf: np.ndarray,
+    word_idf: np.ndarray,
+    random_state: int = 0,
+) -> tuple[PeerView, np.ndarray]:
+    """The peer view, and its weighted value on each brand post held out from its fold's regression."""
+    from sklearn.linear_model import LogisticRegression  # fitting only: checks never import it
+
+    brand_x, peer_x = _design(brand, char_idf, word_idf), _design(peers, char_idf, word_idf)
+    design = sp.vstack([brand_x, peer_x], format="csr")
+    used = _shared_columns(design)
+    design = design[:, used]
+    labels = np.concatenate([np.zeros(len(brand), dtype=np.int64), peer_of_row + 1])
+    classes = len(names) + 1
+    coefs, intercepts = np.zeros((classes, len(used))), np.zeros(classes)
+    odds = np.zeros(len(brand))
+    n_brand = len(brand)
+    for fold in range(folds):
+        held = np.flatnonzero(fold_of_row == fold)
+        train = np.concatenate([np.flatnonzero(fold_of_row != fold), n_brand + np.arange(len(peers))])
+        regression = LogisticRegression(
+            C=PEER_C, class_weight="balanced", solver="newton-cg", max_iter=100, random_state=random_state
+        )
+        regression.fit(design[train], labels[train])
+        coef, intercept = _per_class(regression.coef_, regression.intercept_)
+        odds[held] = brand_odds(np.asarray(design[held] @ coef.T) + intercept)
+        coefs += coef / folds
+        intercepts += intercept / folds
+    low, median, high = np.percentile(odds, [25, 50, 75])
+    scale = np.array([median, max((high - low) / 1.349, 1e-6)])
+    view = PeerView(
+        names=list(names),
+        columns=used.astype(np.int64),
+        coef=coefs.astype(np.float32),
+        intercept=intercepts,
+        scale=scale,
+        weight=PEER_WEIGHT,
+        table=peers,
+        peer_of_row=peer_of_row.astype(np.int64),
+        char_idf=char_idf,
+        word_idf=word_idf,
+    )
+    return view, PEER_WEIGHT * (odds - scale[0]) / scale[1]
+
+
+def attach(model: VoiceModel, view: PeerView, heldout_view: np.ndarray) -> None:
+    """Give `model` its peer view, and calibrate its threshold again on the sum with the held-out view."""
+    totals = model.heldout_totals_ + heldout_view
+    model.peers_ = view
+    model.calibration_ = np.sort(totals)
+    model.threshold_ = float(np.quantile(totals, model.false_flag_rate))
+    model.heldout_scores_ = 100.0 * np.searchsorted(model.calibration_, totals, side="right") / len(totals)
+
+
+def learn(model: VoiceModel, brand: FeatureTable, peers: Mapping[str, FeatureTable], background: Background) -> None:
+    """Fit the peer view of `model` (fitted on `brand`) on `peers`' posts, and attach it."""
+    names = list(peers)
+    tables = [peers[name] for name in names]
+    peer_of_row = np.repeat(np.arange(len(names)), [len(table) for table in tables])
+    view, heldout = fit_peer_view(
+        brand,
+        model.fold_of_row_,
+        model.folds,
+        concatenate(tables),
+        peer_of_row,
+        names,
+        background.char_idf,
+        -np.log(background.words),
+        model.random_state,
+    )
+    attach(model, view, heldout)
