@@ -151,6 +151,7 @@ def test_messages_are_in_the_language_asked_for_as_with_the_cli(spark: Any) -> N
     result = run_cli(
         "check", "--model", SAMPLE_MODEL, "--format", "jsonl", "--fail-on", "never", "--lang", "fr", NEW_POSTS
     )
+    assert result.returncode == 0, result.stderr
     expected = [json.loads(line) for line in result.stdout.splitlines()]
     frame = spark.createDataFrame(rows, POSTS_SCHEMA)
     got = [as_jsonl(row) for row in voicecheck_spark.check(frame, ROOT / "models", language="fr").collect()]
