@@ -33,15 +33,15 @@ print(json.dumps({"posts": posts, "skipped": dict(stats.skipped), "errors": stat
 """
 
 
-def _cap_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+def read_capped(*paths: Path, cap: int = MEMORY_CAP) -> dict:
+    """Read `paths` in a subprocess that may use at most `cap` bytes of address space."""
 
+    def cap_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
-def read_capped(*paths: Path) -> dict:
-    """Read `paths` in a subprocess that may use at most MEMORY_CAP of address space."""
     done = subprocess.run(
         [sys.executable, "-c", _READ, *map(str, paths)],
-        capture_output=True, text=True, cwd=ROOT, preexec_fn=_cap_memory, timeout=600,
+        capture_output=True, text=True, cwd=ROOT, preexec_fn=cap_memory, timeout=600,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout)
@@ -264,6 +264,27 @@ def test_markdown_of_brackets_never_closed_reads_in_time_linear_in_its_length(tm
     path.write_text("---\nchannel: x\n---\n" + markup * 100_000 + "\n")
     result = read_capped(path)  # quadratic, it would take hours: the subprocess's timeout fails it
     assert len(result["posts"]) == 1 and not result["errors"]
+
+
+#: Address space for reading about 10 MB in flat memory: three times what it takes here,
+#: half what keeping the whole file as elements or lines takes.
+FLAT_CAP = 130 * 2**20
+
+
+def test_a_feed_of_a_million_other_elements_reads_in_flat_memory(tmp_path: Path) -> None:
+    path = tmp_path / "feed.xml"
+    junk = "<x/>" * 2_500_000
+    path.write_text(
+        f'<?xml version="1.0"?><rss><channel>{junk}<item><description>Hello there</description></item></channel></rss>'
+    )
+    assert read_capped(path, cap=FLAT_CAP)["posts"] == ["Hello there"]
+
+
+def test_a_paragraph_over_the_record_limit_is_skipped_without_keeping_it(tmp_path: Path) -> None:
+    path = tmp_path / "drafts.txt"
+    path.write_text("First\n\n" + "Hello\n" * 1_800_000 + "\nLast\n")
+    result = read_capped(path, cap=FLAT_CAP)
+    assert result["posts"] == ["First", "Last"] and result["skipped"] == {"a paragraph over 4 MB": 1}
 
 
 def test_a_json_record_over_the_limit_is_skipped(tmp_path: Path) -> None:

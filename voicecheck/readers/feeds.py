@@ -35,6 +35,7 @@ CHANNEL = "blog"
 ATOM = "http://www.w3.org/2005/Atom"
 WORDPRESS = "http://wordpress.org/export/"  # then a version: 1.0/, 1.1/, 1.2/
 _SHORT_NAMES = {"http://purl.org/rss/1.0/modules/content/": "content", "http://purl.org/dc/elements/1.1/": "dc"}
+_ITEM_TAGS = frozenset({"item", f"{{{ATOM}}}entry"})
 #: WordPress post types that hold writing (attachments, menus and the rest do not).
 WRITTEN_TYPES = ("post", "page")
 
@@ -55,28 +56,38 @@ def read_feed(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
     entities: _Entities | None = None
     with open_binary(path) as raw:
         events = etree.iterparse(
-            raw, events=("end",), resolve_entities=False, no_network=True, load_dtd=False,
+            raw, events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False,
             huge_tree=False, remove_comments=True, remove_pis=True,
         )  # fmt: skip
+        open_items = 0  # items begun and not yet ended: what is outside them is never read again
         try:
-            for _, elem in events:
-                name = etree.QName(elem)
-                if (name.localname, name.namespace) not in (("item", None), ("entry", ATOM)):
+            for event, elem in events:
+                is_item = elem.tag in _ITEM_TAGS
+                if event == "start" or not is_item:
+                    open_items += is_item
+                    if event == "end" and not open_items:
+                        _forget(elem)  # a feed of a million other elements reads in flat memory too
                     continue
+                open_items -= 1
                 if entities is None:
                     entities = _Entities(elem.getroottree().docinfo, path, stats, f"{path}:{elem.sourceline or '?'}")
                 fields = _fields(elem, etree, entities)
                 if not described:
-                    stats.describe(_kind(fields, name.namespace))
+                    stats.describe(_kind(fields, etree.QName(elem).namespace))
                     described = True
                 post = _post(fields, f"{path}:{elem.sourceline or '?'}", stats)
                 if post is not None:
                     yield post
-                elem.clear(keep_tail=False)
-                while elem.getprevious() is not None:
-                    del elem.getparent()[0]
+                _forget(elem)
         except etree.XMLSyntaxError as exc:
             raise InputError(f"{path}:{exc.lineno}: not well-formed XML ({excerpt(exc.msg, 200)})") from exc
+
+
+def _forget(elem: Any) -> None:
+    """Free an element that was read, and the siblings before it."""
+    elem.clear(keep_tail=False)
+    while elem.getprevious() is not None:
+        del elem.getparent()[0]
 
 
 def _fields(item: Any, etree: Any, entities: _Entities) -> dict[str, str]:
