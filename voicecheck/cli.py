@@ -196,10 +196,13 @@ def init(path: str, name: str, force: bool) -> None:
 @click.option("--pipeline", type=click.Choice(PIPELINE_MODES),
               help="spaCy pipelines: auto (trained when installed), blank, or trained. "
                    "Default: brand.toml's [nlp] pipeline, else $VOICECHECK_PIPELINE, else auto.")  # fmt: skip
+@click.option("--peers", "peer_args", multiple=True, metavar="[NAME=]PATH",
+              help="Posts of an account the brand must not sound like (repeatable); named NAME, "
+                   "else after the file or folder.")  # fmt: skip
 @input_options
 @lang_option
 def fit(samples: tuple[str, ...], brand: str | None, out: str, false_flag_rate: float,
-        pipeline: str | None, **opts: Any) -> None:  # fmt: skip
+        pipeline: str | None, peer_args: tuple[str, ...], **opts: Any) -> None:  # fmt: skip
     """Learn the brand's voice from SAMPLES (its posts, per channel) and save it to --out.
 
     SAMPLES are files or folders: platform exports (X archive, Facebook and Instagram
@@ -214,6 +217,7 @@ def fit(samples: tuple[str, ...], brand: str | None, out: str, false_flag_rate: 
       voicecheck fit samples/posts/*.csv --brand samples/brand.toml --out models/maison-claire
       voicecheck fit export.csv --text-col Message --channel linkedin --out model/
       voicecheck fit twitter-archive/ your_posts_1.json Shares.csv blog=site.WordPress.xml website=site/ --out model/
+      voicecheck fit posts.csv --peers rival=rival_posts.csv --peers sister/ --out model/
     """
 
     def action() -> int:
@@ -224,21 +228,103 @@ def fit(samples: tuple[str, ...], brand: str | None, out: str, false_flag_rate: 
         profile = load_profile(brand) if brand else BrandProfile()
         mode = pipeline or (profile.pipeline if brand and profile.pipeline != "auto" else pipeline_mode_from_env())
         stats = ReadStats()
+        peers = _read_peers(peer_args, profile, opts)
         posts = _progress(_posts(samples, opts, stats), opts["quiet"], "reading")
         try:
-            saved = api.fit_to(out, posts, profile=profile, false_flag_rate=false_flag_rate, pipeline=mode)
+            saved = api.fit_to(out, posts, profile=profile, false_flag_rate=false_flag_rate, pipeline=mode, peers=peers)
         finally:
             _say_read(stats, opts["quiet"])  # what was read and skipped, even when fitting fails
         meta = saved.meta
         channels = ", ".join(f"{c} {n}" for c, n in sorted(meta["posts_per_channel"].items()))
         pipes = ", ".join(f"{k}: {v}" for k, v in meta["pipelines"].items())
-        _say(f"fitted {meta['posts']} posts ({channels}); pipelines {pipes}", opts["quiet"])
+        _say(f"fitted {meta['posts']} posts ({channels}){_peers_said(meta)}; pipelines {pipes}", opts["quiet"])
         threshold = meta["calibration"]["threshold_score"]
         _say(
             f"flag threshold: score below {threshold:.0f} (about {false_flag_rate:.0%} of the brand's own posts); "
             f"model saved to {out}",
             opts["quiet"],
         )
+        return Exit.CLEAN
+
+    _run(action)
+
+
+def _read_peers(peer_args: Iterable[str], profile: BrandProfile, opts: dict[str, Any]) -> dict[str, list[Post]]:
+    """The peers of --peers and of brand.toml's [peers], each read whole (their counts said on stderr)."""
+    from voicecheck.peers import peer_spec
+
+    sources: dict[str, list[str]] = {name: list(paths) for name, paths in profile.peers.items()}
+    for argument in peer_args:
+        name, path = peer_spec(argument)
+        sources.setdefault(name, []).append(path)
+    peers = {}
+    for name, paths in sources.items():
+        stats = ReadStats()
+        try:
+            peers[name] = list(_posts(paths, opts, stats))
+        finally:
+            _say(f"peer {name}: {stats.summary()}", opts["quiet"])
+    return peers
+
+
+def _peers_said(meta: dict[str, Any]) -> str:
+    """ "; peers: rival 100, sister 98" for the summary line of a model that knows peers."""
+    peers = meta.get("peers", [])
+    return "; peers: " + ", ".join(f"{p['name']} {p['posts']}" for p in peers) if peers else ""
+
+
+@main.command("fit-all")
+@click.argument("brands", type=click.Path(file_okay=False))
+@click.option("--out", required=True, type=click.Path(file_okay=False),
+              help="Folder to save the models in: one folder per brand, named as the brand's.")  # fmt: skip
+@click.option("--false-flag-rate", default=0.05, show_default=True, type=float,
+              help="Share of each brand's own posts that may be flagged; sets the threshold.")  # fmt: skip
+@click.option(
+    "--pipeline",
+    type=click.Choice(PIPELINE_MODES),
+    help="spaCy pipelines (default: each brand.toml's [nlp] pipeline, else $VOICECHECK_PIPELINE).",
+)
+@input_options
+@lang_option
+def fit_all(brands: str, out: str, false_flag_rate: float, pipeline: str | None, **opts: Any) -> None:
+    """Fit every brand of an agency, each with the other brands as its peers.
+
+    BRANDS holds one folder per brand: its brand.toml and its posts (any format `fit` reads).
+    Each brand's model goes to OUT/NAME, NAME being its folder's name; its peers are the
+    other brands, named after their folders, and its brand.toml's [peers].
+
+    \b
+    Example:
+      voicecheck fit-all brands/ --out models/
+    """
+
+    def action() -> int:
+        from voicecheck import api
+        from voicecheck.agency import brand_folders
+        from voicecheck.store import check_target
+
+        folders = brand_folders(brands)
+        for brand in folders:
+            check_target(Path(out) / brand.name)  # every target refused before any fit
+        profiles = {brand.name: load_profile(brand.profile) for brand in folders}
+        posts = {}
+        for brand in folders:
+            stats = ReadStats()
+            try:
+                posts[brand.name] = list(_posts([str(path) for path in brand.sources], opts, stats))
+            finally:
+                _say(f"{brand.name}: {stats.summary()}", opts["quiet"])
+        for brand in folders:
+            profile = profiles[brand.name]
+            peers = {name: brand_posts for name, brand_posts in posts.items() if name != brand.name}
+            peers.update(_read_peers((), profile, opts))
+            mode = pipeline or (profile.pipeline if profile.pipeline != "auto" else pipeline_mode_from_env())
+            target = Path(out) / brand.name
+            saved = api.fit_to(
+                target, posts[brand.name], profile=profile, false_flag_rate=false_flag_rate, pipeline=mode, peers=peers
+            )
+            _say(f"{brand.name}: fitted {saved.meta['posts']} posts{_peers_said(saved.meta)}; "
+                 f"model saved to {target}", opts["quiet"])  # fmt: skip
         return Exit.CLEAN
 
     _run(action)
