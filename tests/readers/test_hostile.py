@@ -287,6 +287,13 @@ def test_a_paragraph_over_the_record_limit_is_skipped_without_keeping_it(tmp_pat
     assert result["posts"] == ["First", "Last"] and result["skipped"] == {"a paragraph over 4 MB": 1}
 
 
+def test_a_page_of_too_many_tags_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text("<!DOCTYPE html><html><body>" + "<p>a b</p>" * 60_000 + "</body></html>")
+    with pytest.raises(InputError, match=r"page.html: over 100,000 tags, too many for a web page"):
+        list(read_posts([path], ReadStats()))
+
+
 def test_a_json_record_over_the_limit_is_skipped(tmp_path: Path) -> None:
     path = tmp_path / "posts.json"
     big = ["word"] * (MAX_RECORD_BYTES // 8)

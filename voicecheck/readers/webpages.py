@@ -27,6 +27,10 @@ from voicecheck.readers.htmltext import web_library
 CHANNEL = "website"
 #: Far beyond any real page; a bigger file is refused rather than parsed.
 MAX_PAGE_BYTES = MAX_DOCUMENT_BYTES
+#: Far beyond any real page too (a long encyclopedia article has some 50,000): parsed, each
+#: tag costs the page's parser about a kilobyte, so a page of tiny tags would need a
+#: hundred times its size.
+MAX_PAGE_TAGS = 100_000
 
 
 def sniff(head: str) -> str | None:
@@ -40,11 +44,14 @@ def read_page(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
     logging.getLogger("trafilatura").setLevel(logging.ERROR)  # its notices are not the user's concern
     encoding = bom_encoding(peek_bytes(path))  # refuses empty and binary files with the usual messages
     with open_binary(path) as raw:
-        page: bytes | str = raw.read(MAX_PAGE_BYTES + 1)
-    if len(page) > MAX_PAGE_BYTES:
+        content = raw.read(MAX_PAGE_BYTES + 1)
+    if len(content) > MAX_PAGE_BYTES:
         raise InputError(f"{path}: over {megabytes(MAX_PAGE_BYTES)}, too big for a web page")
-    if encoding:  # else the page's bytes go as they are: trafilatura reads its charset
-        page = _decoded(page, encoding, path)
+    if content.count(b"<") > MAX_PAGE_TAGS:
+        raise InputError(f"{path}: over {MAX_PAGE_TAGS:,} tags, too many for a web page")
+    page: bytes | str = content  # as it is: trafilatura reads its charset
+    if encoding:
+        page = _decoded(content, encoding, path)
         stats.note(f"{path} is {encoding.upper()} (by its byte order mark): read as such")
     document = trafilatura.bare_extraction(
         page,
@@ -62,8 +69,8 @@ def read_page(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
     yield Post(id=where, text=text, channel=CHANNEL, date=document.date or None, where=where)
 
 
-def _decoded(page: bytes | str, encoding: str, path: Path) -> str:
+def _decoded(page: bytes, encoding: str, path: Path) -> str:
     try:
-        return page.decode(encoding) if isinstance(page, bytes) else page
+        return page.decode(encoding)
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not valid {encoding.upper()} ({exc.reason})") from exc
