@@ -164,6 +164,16 @@ def test_an_off_voice_draft_is_marked_with_a_suggestion_to_copy(opened: Any, ope
 
 
 @needs_chromium
+def test_marks_fall_on_their_words_after_emoji_and_across_lines(opened: Any, open_server: str) -> None:
+    page = opened(open_server)
+    ready(page)
+    # The service counts characters (code points); an emoji is two UTF-16 units in the page.
+    checked(page, "🔥🌷 Spring is here!\nOur maid is ready, and cheap too.", "facebook")
+    assert page.locator("#marked mark").all_inner_texts() == ["maid", "cheap"]
+    assert page.inner_text("#marked").startswith("🔥🌷 Spring is here!\nOur ")
+
+
+@needs_chromium
 def test_an_on_voice_draft_is_on_voice_and_unmarked(opened: Any, open_server: str) -> None:
     page = opened(open_server)
     ready(page)
@@ -386,3 +396,31 @@ def test_an_upload_is_read_as_the_cli_reads_it(open_server: str) -> None:
 )  # fmt: skip
 def test_accept_language_picks_our_preferred_language(header: str, lang: str | None) -> None:
     assert accepted_language(header) == lang
+
+
+def test_a_session_stands_for_the_token_only_with_its_csrf_token(token_server: str) -> None:
+    assert httpx.get(f"{token_server}/report").status_code == 303  # to the page, which asks for the token
+    assert (
+        httpx.post(f"{token_server}/v1/check-file", content=b"x", headers={"X-File-Name": "a.txt"}).status_code == 401
+    )
+    form = httpx.post(f"{token_server}/session", content=f"token={TOKEN}",
+                      headers={"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+    assert form.status_code == 415  # no other site's form can open a session
+    assert httpx.post(f"{token_server}/session", json={"token": "wrong"}).status_code == 401
+    behind_https = httpx.post(f"{token_server}/session", json={"token": TOKEN}, headers={"X-Forwarded-Proto": "https"})
+    assert "secure" in behind_https.headers["set-cookie"].lower()
+    with httpx.Client(base_url=token_server, timeout=60) as client:
+        opened = client.post("/session", json={"token": TOKEN})
+        cookie = opened.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie and "secure" not in cookie
+        csrf = {"X-CSRF-Token": opened.json()["csrf"]}
+        post = {"posts": [{"text": OFF_VOICE}]}
+        assert client.post("/v1/check", json=post).status_code == 401
+        assert client.post("/v1/check", json=post, headers={"X-CSRF-Token": "forged"}).status_code == 401
+        assert client.post("/v1/check", json=post, headers=csrf).status_code == 200
+        assert client.get("/report", follow_redirects=False).status_code == 200
+        assert client.delete("/session").status_code == 403
+        session = client.cookies["voicecheck_session"]
+        assert client.delete("/session", headers=csrf).status_code == 200
+    again = {**csrf, "Cookie": f"voicecheck_session={session}"}  # the closed session's cookie, kept
+    assert httpx.post(f"{token_server}/v1/check", json=post, headers=again).status_code == 401
