@@ -17,7 +17,7 @@ import pytest
 
 from tests.conftest import ROOT
 from voicecheck.errors import InputError
-from voicecheck.readers import ReadStats, read_posts
+from voicecheck.readers import ReadStats, guard, read_posts
 from voicecheck.readers.base import MAX_RECORD_BYTES
 
 #: Address space for the reading subprocess: far above what bounded reading needs.
@@ -26,7 +26,7 @@ MEMORY_CAP = 1024 * 2**20
 _READ = """
 import json, sys
 from voicecheck.errors import InputError
-from voicecheck.readers import ReadStats, read_posts
+from voicecheck.readers import ReadStats, guard, read_posts
 stats = ReadStats()
 posts = [post.text[:40] for post in read_posts(sys.argv[1:], stats, raise_at_end=False)]
 print(json.dumps({"posts": posts, "skipped": dict(stats.skipped), "errors": stats.errors}))
@@ -186,6 +186,15 @@ def test_meta_exports_with_fields_of_another_type_are_read_or_skipped_with_a_rea
     posts, stats = read(path, input_format=reader)
     assert [(p.text, p.date) for p in posts] == read_as
     assert len(posts) + stats.total_skipped == 1 and not stats.errors
+
+
+def test_integers_past_any_float_are_no_date_and_no_id() -> None:
+    stats = ReadStats()
+    huge = 10**5000
+    assert guard.unix_date(huge, "a.json#1", stats) is None
+    assert guard.identifier({"id": huge}, "id", "a.json#1", stats) is None
+    assert guard.identifier({"id": -(10**3999)}, "id", "a.json#2", stats) == "-1" + "0" * 197 + "…"
+    assert len(stats.remarks) == 2
 
 
 def test_json_fields_of_another_type_are_ignored_and_counted(tmp_path: Path) -> None:

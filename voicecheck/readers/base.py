@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import math
 import os
 import re
 import stat
@@ -17,6 +16,7 @@ from typing import BinaryIO
 
 from voicecheck.core import Post as Post  # the record every reader makes lives at the bottom layer
 from voicecheck.errors import InputError
+from voicecheck.i18n import _, ngettext, number
 
 #: Posts longer than this are judged on their beginning only (and say so).
 MAX_POST_CHARS = 5_000
@@ -42,11 +42,12 @@ class SourceStats:
     error: str | None = None  # why the file could not be read (to the end)
 
     def line(self) -> str:
-        parts = [f"{self.path} ({self.format}): {plural(self.read, 'post')}"]
-        parts += [f"skipped {count} ({reason})" for reason, count in self.skipped.most_common(SUMMARY_REASONS)]
+        parts = [f"{self.path} ({self.format}): {posts(self.read)}"]
+        skipped = self.skipped.most_common(SUMMARY_REASONS)
+        parts += [_("skipped {count} ({reason})").format(count=count, reason=reason) for reason, count in skipped]
         parts += _others(self.skipped)
         if self.error:
-            parts.append("stopped: unreadable")
+            parts.append(_("stopped: unreadable"))
         return ", ".join(parts)
 
     def as_dict(self) -> dict[str, object]:
@@ -123,24 +124,31 @@ class ReadStats:
         return sum(self.skipped.values())
 
     def summary(self) -> str:
-        parts = [f"read {plural(self.read, 'post')} from {plural(self.files, 'file')}"]
+        parts = [_("read {posts} from {files}").format(posts=posts(self.read), files=files(self.files))]
         for reason, count in self.skipped.most_common(SUMMARY_REASONS):
-            parts.append(f"skipped {count} ({reason}, first at {self.examples[reason]})")
+            first = self.examples[reason]
+            parts.append(
+                _("skipped {count} ({reason}, first at {where})").format(count=count, reason=reason, where=first)
+            )
         parts += _others(self.skipped)
         if self.errors:
-            parts.append(f"{plural(len(self.errors), 'file')} could not be read to the end")
+            parts.append(_("{files} could not be read to the end").format(files=files(len(self.errors))))
         if self.ignored_files:
-            parts.append(f"ignored {plural(self.ignored_files, 'file')} in folders that are not posts")
+            parts.append(_("ignored {files} in folders that are not posts").format(files=files(self.ignored_files)))
         return "; ".join(parts + self.notes + self.remark_lines())
 
     def remark_lines(self) -> list[str]:
         """The remarks as a summary says them: 'N records: what (first at where)'."""
         lines = [
-            f"{plural(count, 'record')}: {what} (first at {self.remark_examples[what]})"
+            _("{records}: {what} (first at {where})").format(
+                records=records(count), what=what, where=self.remark_examples[what]
+            )
             for what, count in self.remarks.most_common(SUMMARY_REASONS)
         ]
-        hidden = sum(self.remarks.values()) - sum(count for _, count in self.remarks.most_common(SUMMARY_REASONS))
-        return lines + ([f"{plural(hidden, 'record')} read otherwise than written for other reasons"] if hidden else [])
+        shown = sum(count for _what, count in self.remarks.most_common(SUMMARY_REASONS))
+        hidden = sum(self.remarks.values()) - shown
+        other = _("{records} read otherwise than written for other reasons").format(records=records(hidden))
+        return lines + ([other] if hidden else [])
 
     def breakdown(self) -> list[str]:
         """One line per input file, for runs that mix sources."""
@@ -163,8 +171,8 @@ def _shortened(message: str, keep: int = 300) -> str:
 
 def _others(skipped: Counter[str]) -> list[str]:
     """The skips beyond the reasons a summary names, counted together."""
-    hidden = sum(skipped.values()) - sum(count for _, count in skipped.most_common(SUMMARY_REASONS))
-    return [f"skipped {hidden:,} for other reasons"] if hidden else []
+    hidden = sum(skipped.values()) - sum(count for _reason, count in skipped.most_common(SUMMARY_REASONS))
+    return [_("skipped {count} for other reasons").format(count=number(hidden, grouping=True))] if hidden else []
 
 
 @dataclass(frozen=True)
@@ -447,6 +455,19 @@ def plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'s' * (count != 1)}"
 
 
+def posts(count: int) -> str:
+    """'1 post', '3 posts', in the user's language."""
+    return ngettext("{count} post", "{count} posts", count).format(count=number(count, grouping=True))
+
+
+def files(count: int) -> str:
+    return ngettext("{count} file", "{count} files", count).format(count=number(count, grouping=True))
+
+
+def records(count: int) -> str:
+    return ngettext("{count} record", "{count} records", count).format(count=number(count, grouping=True))
+
+
 def channel_name(value: str | None) -> str | None:
     """'Twitter', 'X (Twitter)', 'Facebook Page' -> 'x', 'x', 'facebook': one name per platform."""
     if not value or not value.strip():
@@ -504,7 +525,7 @@ LAST_TIME = datetime(9999, 12, 30, tzinfo=UTC).timestamp()
 
 def unix_time(value: float) -> str | None:
     """A Unix time as ISO 8601, or None for a number no calendar holds (1e300, NaN, true)."""
-    if isinstance(value, bool) or not (math.isfinite(value) and FIRST_TIME <= value <= LAST_TIME):
+    if isinstance(value, bool) or not FIRST_TIME <= value <= LAST_TIME:  # int and float compare exactly
         return None
     return datetime.fromtimestamp(value, tz=UTC).isoformat()
 

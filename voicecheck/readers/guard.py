@@ -81,7 +81,13 @@ def items(record: Mapping[str, Any], key: str, where: str, stats: ReadStats) -> 
 def identifier(record: Mapping[str, Any], key: str, where: str, stats: ReadStats) -> str | None:
     """An id field written as text or as a number."""
     value = field(record, key, (str, int, float), where, stats)
+    if isinstance(value, int) and abs(value) >= 10**_ID_DIGITS:  # Python writes no int that long
+        stats.remark(f"field '{excerpt(key, 30)}' is a number of over {_ID_DIGITS:,} digits, so it was ignored", where)
+        return None
     return None if value is None or value == "" else excerpt(value, 200)
+
+
+_ID_DIGITS = 4000
 
 
 def unix_date(value: object, where: str, stats: ReadStats) -> str | None:
