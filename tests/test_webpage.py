@@ -18,8 +18,12 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from starlette.requests import Request
 
-from voicecheck.webpage import accepted_language
+from voicecheck.server import Limits, RequestError
+from voicecheck.webpage import COOKIE, MAX_SESSIONS, SESSION_SECONDS, Sessions, accepted_language, read_upload
 
 from .conftest import ROOT
 from .test_server import TOKEN, running_server
@@ -424,3 +428,47 @@ def test_a_session_stands_for_the_token_only_with_its_csrf_token(token_server: s
         assert client.delete("/session", headers=csrf).status_code == 200
     again = {**csrf, "Cookie": f"voicecheck_session={session}"}  # the closed session's cookie, kept
     assert httpx.post(f"{token_server}/v1/check", json=post, headers=again).status_code == 401
+
+
+def _request(cookie: str | None = None, csrf: str | None = None) -> Request:
+    headers = [(b"cookie", f"{COOKIE}={cookie}".encode())] if cookie else []
+    headers += [(b"x-csrf-token", csrf.encode())] if csrf else []
+    return Request({"type": "http", "method": "POST", "path": "/", "headers": headers, "query_string": b""})
+
+
+def test_sessions_expire_and_the_oldest_give_way() -> None:
+    now = [1000.0]
+    sessions = Sessions(TOKEN, clock=lambda: now[0])
+    assert sessions.open("wrong") is None and sessions.open("") is None
+    opened = sessions.open(TOKEN)
+    assert opened is not None
+    cookie, session = opened
+    assert sessions.admits(_request(cookie, session.csrf)) and not sessions.admits(_request(cookie))
+    now[0] += SESSION_SECONDS + 1
+    assert sessions.of(_request(cookie)) is None  # a day's work later, the token is asked again
+    first = sessions.open(TOKEN)
+    assert first is not None
+    for _ in range(MAX_SESSIONS):
+        sessions.open(TOKEN)
+    assert sessions.of(_request(first[0])) is None
+    assert Sessions(None).open(TOKEN) is None  # without a token there are no sessions to open
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_any_accept_language_header_is_read_without_failing(header: str) -> None:
+    assert accepted_language(header) in (None, "en", "fr")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(["export.csv", "posts.jsonl", "feed.xml", "page.html", "notes.md", "tweets.js", "x", "a.json"]),
+    st.binary(max_size=400) | st.text(max_size=400).map(lambda text: text.encode("utf-8", "surrogatepass")),
+)
+def test_any_upload_gives_posts_or_a_refusal_naming_it(name: str, body: bytes) -> None:
+    try:
+        posts = read_upload(name, body, Limits())
+    except RequestError as exc:
+        assert exc.status == 422 and "voicecheck-upload" not in str(exc)
+    else:
+        assert posts and all(name in post.where and "voicecheck-upload" not in post.where for post in posts)
