@@ -14,7 +14,7 @@ from voicecheck import i18n
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "voicecheck" / "locale"
-KEYWORDS = {"N_": None, "_": None, "gettext": None, "ngettext": (1, 2), "Feature": (2,)}
+KEYWORDS = {"N_": None, "_": None, "gettext": None, "ngettext": (1, 2), "Feature": (2,), "skip": None, "remark": None}
 TRANSLATED = [lang for lang in i18n.SPOKEN if lang != i18n.DEFAULT]
 
 

@@ -256,3 +256,21 @@ def test_fit_all_fits_each_brand_with_the_others_as_peers(tmp_path: Path) -> Non
     empty.mkdir()
     refused = run_cli("fit-all", empty, "--out", tmp_path / "none")
     assert refused.returncode == 2 and "no brand folders" in refused.stderr
+
+
+def test_the_report_names_the_peers_and_each_channels_nearest(
+    with_peers: api.SavedModel, fitted: api.SavedModel
+) -> None:
+    report = api.report(with_peers)
+    assert report["peers"]["peers"] == [
+        {"name": peer["name"], "posts": peer["posts"]} for peer in with_peers.meta["peers"]
+    ]
+    channels = report["peers"]["channels"]
+    assert set(channels) == set(report["channels"])
+    for entry in channels.values():
+        assert entry["nearest_peer"] in with_peers.model.peers_.names  # type: ignore[union-attr]
+        assert 0 <= entry["closer_share"] <= 1 and 0 <= entry["probability"] <= 1
+    drafts = [Post(f"d{i}", text, "instagram") for i, text in enumerate(_hype(6, seed=9))]
+    hijacked = api.report(with_peers, drafts)["peers"]["channels"]["instagram"]
+    assert hijacked["nearest_peer"] == "hype" and hijacked["closer_share"] > 0.5
+    assert "peers" not in api.report(fitted)

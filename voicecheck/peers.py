@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -132,7 +132,7 @@ class PeerView:
     def nearest(self, table: FeatureTable, rows: np.ndarray) -> list[int | None]:
         """For each row, the peer it sounds more like than the brand (its index), or None."""
         logits = self.logits(_rows(table, rows))
-        best = np.argmax(logits[:, 1:], axis=1)
+        best = np.argmax(logits[:, 1 : 1 + len(self.names)], axis=1)
         closer = logits[np.arange(len(best)), best + 1] > logits[:, 0]
         return [int(peer) if near else None for peer, near in zip(best.tolist(), closer.tolist(), strict=True)]
 
@@ -151,6 +151,32 @@ class PeerView:
             Example(posts[i].id, posts[i].channel, posts[i].text, round(float(similarity[j]), 3))
             for i, j in zip(best, np.argsort(-similarity, kind="stable")[:count], strict=True)
         ]
+
+
+def peer_report(view: PeerView, table: FeatureTable, channels: np.ndarray) -> dict[str, Any]:
+    """The report's "peers": each peer's name and posts, and each channel's nearest peer and how near.
+
+    A channel's nearest peer is the one its posts are likeliest to be taken for (the mean of
+    the regression's probabilities); `closer_share` is the share of its posts that sound more
+    like that peer than like the brand.
+    """
+    logits = view.logits(table)
+    probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    per_channel = {}
+    for channel in sorted(set(channels.tolist())):
+        mask = channels == channel
+        peer = int(np.argmax(probabilities[mask, 1 : 1 + len(view.names)].mean(axis=0)))
+        closer = logits[mask, peer + 1] > logits[mask, 0]
+        per_channel[channel] = {
+            "nearest_peer": view.names[peer],
+            "probability": round(float(probabilities[mask, peer + 1].mean()), 3),
+            "closer_share": round(float(closer.mean()), 3),
+        }
+    return {
+        "peers": [{"name": name, "posts": count} for name, count in zip(view.names, view.counts, strict=True)],
+        "channels": per_channel,
+    }
 
 
 def _rows(table: FeatureTable, rows: np.ndarray) -> FeatureTable:
@@ -225,7 +251,7 @@ def fit_peer_view(
     n_brand = len(brand)
     for fold in range(folds):
         held = np.flatnonzero(fold_of_row == fold)
-        train = np.concatenate([np.flatnonzero(fold_of_row != fold), n_brand + np.arange(len(peers))])
+        train = np.concatenate([np.flatnonzero(fold_of_row != fold), np.arange(n_brand, design.shape[0])])
         regression = LogisticRegression(
             C=PEER_C, class_weight="balanced", solver="newton-cg", max_iter=100, random_state=random_state
         )

@@ -23,6 +23,7 @@ from voicecheck.features.table import FeatureTable
 from voicecheck.features.tone import TONE_DIMENSIONS
 from voicecheck.i18n import N_, gettext, number, percent
 from voicecheck.messages import TONE_POLES
+from voicecheck.peers import peer_report
 from voicecheck.store import SavedModel
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})")
@@ -157,7 +158,7 @@ def build_report(
         summary[c] = entry
     pairs = {a: {b: distance(voices[a], voices[b]) for b in names if b != a} for a in names}
     divergent = max(names, key=lambda c: summary[c]["divergence"]) if len(names) > 1 else None
-    return {
+    report = {
         "brand": saved.profile.name or None,
         "posts": len(table),
         "compared_with": "the rest of the brand" if own else "the brand's own posts",
@@ -176,6 +177,9 @@ def build_report(
         "map": voice_map(brand_vectors, vectors, channels, scores, table, proposition),
         "flagged": flagged or [],
     }
+    if model.peers_ is not None:  # only a model that knows peers reports on them
+        report["peers"] = peer_report(model.peers_, table, channels)
+    return report
 
 
 #: The map is fitted on at most this many of the brand's posts (a sample beyond), for speed.

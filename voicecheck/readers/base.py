@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 from voicecheck.core import Post as Post  # the record every reader makes lives at the bottom layer
 from voicecheck.errors import InputError
-from voicecheck.i18n import _, ngettext, number
+from voicecheck.i18n import _, gettext, ngettext, number
 
 #: Posts longer than this are judged on their beginning only (and say so).
 MAX_POST_CHARS = 5_000
@@ -80,7 +80,7 @@ class ReadStats:
             self.sources[-1].format += f": {detail}"
 
     def skip(self, reason: str, where: str) -> None:
-        reason = excerpt(reason, 160)
+        reason = excerpt(gettext(reason), 160)  # a reason written as a literal is in the catalogs
         self.skipped[reason] += 1
         self.examples.setdefault(reason, where)
         if self.sources:
@@ -98,7 +98,7 @@ class ReadStats:
 
     def remark(self, what: str, where: str) -> None:
         """Count a record that was read otherwise than written (a field ignored, a date dropped)."""
-        what = excerpt(what, 160)
+        what = excerpt(gettext(what), 160)
         self.remarks[what] += 1
         self.remark_examples.setdefault(what, where)
 

@@ -179,7 +179,10 @@ def _post(fields: dict[str, str], where: str, stats: ReadStats) -> Post | None:
     body = next((fields[k] for k in ("content:encoded", "content", "description", "summary") if k in fields), "")
     text = clean_text(html_to_text(body)) if body else ""
     if not text:
-        stats.skip("no text in the body (images or embeds only)" if body else "no body", where)
+        if body:
+            stats.skip("no text in the body (images or embeds only)", where)
+        else:
+            stats.skip("no body", where)
         return None
     title = clean_text(html_to_text(fields.get("title", "")))
     return Post(
