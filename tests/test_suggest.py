@@ -84,3 +84,15 @@ def test_json_lines_in_french_keep_codes_and_figures_and_translate_messages() ->
         assert (en["score"], en["verdict"]) == (fr["score"], fr["verdict"])
         for en_reason, fr_reason in zip(en["reasons"], fr["reasons"], strict=True):
             assert en_reason["message"] != fr_reason["message"]
+
+
+def test_a_channel_typo_is_warned_about_once_on_stderr(tmp_path: Path) -> None:
+    drafts = tmp_path / "drafts.csv"
+    drafts.write_text(
+        "id,channel,text\n1,instagrm,Un petit truc pour vos fenêtres: le vinaigre blanc.\n"
+        "2,instagrm,Un autre petit truc pour vos miroirs: un linge sec.\n",
+        encoding="utf-8",
+    )
+    result = run_check("--format", "jsonl", "--lang", "fr", str(drafts))
+    assert result.stderr.count("vouliez-vous dire instagram?") == 1
+    assert all("vouliez-vous dire instagram?" in json.loads(line)["notes"][0] for line in result.stdout.splitlines())

@@ -373,8 +373,9 @@ def check(
 
     def action() -> int:
         from voicecheck import api
+        from voicecheck.core import Note
         from voicecheck.i18n import active
-        from voicecheck.messages import result_dict
+        from voicecheck.messages import note_message, result_dict
         from voicecheck.store import load
 
         files = list(posts)
@@ -403,9 +404,15 @@ def check(
             writer = formatter(fmt, out)
             posts_read = _posts(files, opts, stats, raise_at_end=False)
             results = api.check(saved, _progress(posts_read, opts["quiet"], "checked"), jobs=jobs)
+            typos: dict[str, Note] = {}  # a channel name that looks misspelt, said once on stderr
             for result in results:
                 verdicts[result.verdict] += 1
                 writer.write(result_dict(result, active()))
+                for note in result.notes:
+                    if note.code == "new_channel_typo":
+                        typos.setdefault(note.figures["channel"], note)
+            for note in typos.values():
+                _say(_("warning: {message}").format(message=note_message(note, active())), opts["quiet"])
             checked = sum(verdicts.values())
             line = ngettext(
                 "checked {count} post: {drift} drift, {on_voice} on-voice, {short} too short to judge; {read}",
