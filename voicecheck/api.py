@@ -20,7 +20,15 @@ from voicecheck.features.table import FeatureTable, build_table
 from voicecheck.judge import judge, judging, tone_of
 from voicecheck.messages import result_dict
 from voicecheck.model import Background, VoiceModel
-from voicecheck.nlp import LANGUAGES, Parsed, PipelineMode, Pipelines, load_character_model, parse
+from voicecheck.nlp import (
+    LANGUAGES,
+    Parsed,
+    PipelineMode,
+    Pipelines,
+    load_character_model,
+    parse,
+    prefetch_character_model,
+)
 from voicecheck.profile import BrandProfile
 from voicecheck.report import Flags, brand_language, build_report
 from voicecheck.store import SavedModel, save, training_hash
@@ -158,20 +166,22 @@ def check(saved: SavedModel, posts: Iterable[Post], chunk_size: int = 2000, jobs
     first = next(parts, None)
     if first is None:
         return
+    forking = jobs > 1 and batches.can_fork()
+    if forking:
+        prefetch_character_model()  # in a thread, while the first chunk loads spaCy
     yield from _check_chunk(saved, first)  # also loads the pipelines and explainer once, before any fork
-    if jobs > 1 and batches.can_fork():
-        second = next(parts, None)
-        if second is None:
-            return
-        # Whatever a worker may need is loaded once, here, rather than once in each worker.
-        pipelines = judging_pipelines(saved)
-        for lang in LANGUAGES:
-            pipelines.get(lang)
-        load_character_model()
-        yield from batches.in_workers(partial(_check_chunk, saved), chain([second], parts), jobs)
-    else:
-        for chunk in parts:
-            yield from _check_chunk(saved, chunk)
+    second = next(parts, None)
+    if second is None:
+        return
+    with batches.steady_heap():  # a long run: what is loaded now lasts as long as it does
+        if forking:
+            # Loaded once, here, rather than once in each worker; the first chunk loaded the
+            # pipelines of the languages it met, and a worker loads another one if it meets it.
+            load_character_model()
+            yield from batches.in_workers(partial(_check_chunk, saved), chain([second], parts), jobs)
+        else:
+            for chunk in chain([second], parts):
+                yield from _check_chunk(saved, chunk)
 
 
 def _check_chunk(saved: SavedModel, chunk: list[Post]) -> list[CheckResult]:

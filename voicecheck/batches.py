@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import multiprocessing
+import gc
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from itertools import islice
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -25,8 +28,29 @@ def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
+@contextmanager
+def steady_heap(young: int = 10) -> Iterator[None]:
+    """Keep the garbage collector off what is loaded while a long run goes on, and restore it after.
+
+    What exists when the run starts (the model, the pipelines, their caches) lives as long as
+    the run: it is frozen out of collections, and the youngest generation is collected
+    `young` times less often. Over 20,000 posts, collections otherwise took an eighth of a
+    check's time, most of it walking objects that could not be garbage.
+    """
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(threshold[0] * young, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
 def can_fork() -> bool:
     """Workers share the parent's loaded model only where processes fork (Linux, macOS)."""
+    import multiprocessing  # here: a check in one process never needs it
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -34,12 +58,18 @@ def in_workers(work: Callable[[list[T]], list[R]], batches: Iterator[list[T]], j
     """`work` applied to each batch in `jobs` forked processes, results in input order.
 
     The workers inherit `work` (and whatever it closes over, such as a loaded model) from this
-    process by forking, so nothing is pickled but the batches and the results.
+    process by forking, so nothing is pickled but the batches and the results. What this
+    process holds is frozen out of the garbage collector's reach first: a collection in a
+    worker would otherwise touch every inherited object and copy the memory it shares.
     """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     global _FORKED_WORK
     _FORKED_WORK = work
     pending: deque[Future[list[R]]] = deque()
     context = multiprocessing.get_context("fork")
+    gc.freeze()
     try:
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_one_blas_thread) as pool:
             for batch in batches:
@@ -50,6 +80,7 @@ def in_workers(work: Callable[[list[T]], list[R]], batches: Iterator[list[T]], j
                 yield from pending.popleft().result()
     finally:
         _FORKED_WORK = None
+        gc.unfreeze()
 
 
 def _one_blas_thread() -> None:

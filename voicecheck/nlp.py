@@ -12,7 +12,9 @@ import math
 import os
 import re
 import sys
+import threading
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import TYPE_CHECKING
@@ -37,6 +39,9 @@ PipelineMode = str
 PIPELINE_MODES = ("auto", "blank", "trained")
 
 _identifier: LanguageIdentifier | None = None
+#: Held while the character model loads, so that a thread asking for it waits for a prefetch.
+_loading = threading.Lock()
+_prefetching: threading.Thread | None = None
 #: Patterns longer than this are not compiled while spaCy's French data is imported (see below).
 _HUGE_PATTERN = 100_000
 
@@ -78,9 +83,15 @@ def detect_languages(texts: Sequence[str], default: str = "en", prior: float = 0
     Most posts give themselves away by how common their words are in ordinary English and
     in ordinary French (the frequencies of the shipped background model): a naive Bayes
     sum over a batch costs next to nothing. The rest go to py3langid's character n-gram
-    model, loaded (0.7 s) only if one is needed. `prior` is the log-odds of English before
+    model, loaded (0.5 s) only if one is needed. `prior` is the log-odds of English before
     a text is read (see `language_prior`); it is added to the evidence of both.
     """
+    decided = _by_words(texts, prior)
+    return [lang or _character_model(text, default, prior) for text, lang in zip(texts, decided, strict=True)]
+
+
+def _by_words(texts: Sequence[str], prior: float) -> list[str | None]:
+    """The language each text's words tell with LANGUAGE_MARGIN to spare, None where they do not."""
     from voicecheck.features.hashing import feature_indices  # with SciPy: not needed for --help
 
     words = [_LATIN_WORD.findall(text[:1000].lower()) for text in texts]
@@ -91,10 +102,7 @@ def detect_languages(texts: Sequence[str], default: str = "en", prior: float = 0
         post_of_word = np.repeat(np.arange(len(texts)), [len(w) for w in words])
         np.add.at(evidence, post_of_word, per_word)
     evidence += prior
-    return [
-        ("en" if score > 0 else "fr") if abs(score) >= LANGUAGE_MARGIN else _character_model(text, default, prior)
-        for text, score in zip(texts, evidence.tolist(), strict=True)
-    ]
+    return [("en" if score > 0 else "fr") if abs(score) >= LANGUAGE_MARGIN else None for score in evidence.tolist()]
 
 
 def language_prior(langs: Sequence[str]) -> float:
@@ -117,11 +125,9 @@ def _english_over_french() -> np.ndarray:
     """log P(word | English) - log P(word | French), over hashed words."""
     global _word_evidence
     if _word_evidence is None:
-        from voicecheck.features.background import load_background  # it needs this module
+        from voicecheck.features.background import load_word_background  # it needs this module
 
-        _, english = load_background("en")
-        _, french = load_background("fr")
-        _word_evidence = np.log(english) - np.log(french)
+        _word_evidence = np.log(load_word_background("en")) - np.log(load_word_background("fr"))
     return _word_evidence
 
 
@@ -139,14 +145,34 @@ def _character_model(text: str, default: str, prior: float) -> str:
 
 
 def load_character_model() -> LanguageIdentifier:
-    """py3langid's model, restricted to our languages: loaded once per process (0.7 s)."""
+    """py3langid's model, restricted to our languages: loaded once per process (0.5 s)."""
     global _identifier
-    if _identifier is None:
-        from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+    with _loading:  # a prefetch under way finishes first
+        if _identifier is None:
+            from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-        _identifier = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
-        _identifier.set_languages(list(LANGUAGES))
+            identifier = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
+            identifier.set_languages(list(LANGUAGES))
+            _identifier = identifier
     return _identifier
+
+
+def prefetch_character_model() -> None:
+    """Start loading the character model in a thread, to be ready when `load_character_model` asks.
+
+    Most of the load is decompressing the model, which lets other threads run: begun before
+    spaCy is imported and its pipelines made, it is mostly done by the time they are.
+    """
+    global _prefetching
+    if _identifier is None and _prefetching is None:
+        _prefetching = threading.Thread(target=_load_quietly, name="voicecheck-langid", daemon=True)
+        _prefetching.start()
+
+
+def _load_quietly() -> None:
+    """Load in a thread; a failure is raised where the model is asked for, not printed here."""
+    with suppress(Exception):
+        load_character_model()
 
 
 def pipeline_mode_from_env() -> PipelineMode:
@@ -242,8 +268,14 @@ def parse(
 
 def _parse_batch(batch: list[Post], pipelines: Pipelines, default_lang: str, prior: float) -> Iterator[Parsed]:
     unknown = [i for i, post in enumerate(batch) if post.lang not in LANGUAGES]
-    detected = iter(detect_languages([batch[i].text for i in unknown], default_lang, prior))
-    langs = [post.lang if post.lang in LANGUAGES else next(detected) for post in batch]
+    decided = iter(_by_words([batch[i].text for i in unknown], prior))
+    told: list[str | None] = [post.lang if post.lang in LANGUAGES else next(decided) for post in batch]
+    if None in told and _identifier is None:
+        # Words leave some posts undecided: load the character model while spaCy's pipelines load.
+        prefetch_character_model()
+        for lang in sorted({lang for lang in told if lang is not None}):
+            pipelines.get(lang)
+    langs = [lang or _character_model(post.text, default_lang, prior) for post, lang in zip(batch, told, strict=True)]
     docs: list[Doc | None] = [None] * len(batch)
     for lang in set(langs):
         indices = [i for i, other in enumerate(langs) if other == lang]

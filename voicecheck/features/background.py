@@ -34,6 +34,14 @@ def load_background(lang: str) -> tuple[np.ndarray, np.ndarray]:
         return arrays["chars"], arrays["words"]
 
 
+def load_word_background(lang: str) -> np.ndarray:
+    """The word probabilities of `load_background` alone: the n-grams are left unread."""
+    source = resources.files("voicecheck.data").joinpath(_file(lang))
+    with source.open("rb") as handle, np.load(handle, allow_pickle=False) as arrays:
+        words: np.ndarray = arrays["words"]
+        return words
+
+
 def build_background(lang: str) -> tuple[np.ndarray, np.ndarray]:
     """Compute the background from wordfreq (needs `pip install wordfreq`)."""
     from wordfreq import get_frequency_dict
