@@ -568,9 +568,10 @@ def report(posts: tuple[str, ...], model_dir: str, fmt: str, output: str | None,
 def serve(model_dir: str, host: str, port: int, token: str | None, insecure_no_token: bool, **limits: Any) -> None:
     """Serve the model over HTTP so a CMS can check posts before publishing them.
 
-    GET /health; POST /v1/check and /v1/tone with {"posts": [{"id", "text", "channel"}]};
-    GET /openapi.json. The model loads once; requests are judged off the event loop, so
-    /health answers while a large request is judged.
+    GET / is the draft page, where a writer pastes a draft and sees the verdict as they type;
+    GET /report the consistency report. GET /health; POST /v1/check and /v1/tone with
+    {"posts": [{"id", "text", "channel"}]}; GET /openapi.json. The model loads once; requests
+    are judged off the event loop, so /health answers while a large request is judged.
 
     \b
     Examples:
