@@ -42,7 +42,7 @@ def test_every_reason_of_every_flagged_sample_post_carries_a_suggestion(sample_m
         ("preferred_term", {"term": "maid", "preferred": "cleaning team"}, "Maid service, done right.",
          "Cleaning team service, done right."),
         ("avoided_term", {"term": "pas chère"}, "Besoin d'une aide pas chère? Écrivez-nous.", "Besoin d'une aide?"),
-        ("avoided_term", {"term": "cheap"}, "Cheap and cheerful.", "and cheerful."),
+        ("avoided_term", {"term": "cheap"}, "Cheap and cheerful.", "And cheerful."),
         ("brand_term", {"term": "Maison Claire", "found": "maison claire"}, "Merci de choisir maison claire!",
          "Merci de choisir Maison Claire!"),
     ],

@@ -112,4 +112,7 @@ def _rewrite(
             start -= 1
         elif end < sentence_end and text[end].isspace():
             end += 1
-    return (text[sentence_start:start] + replacement + text[end:sentence_end]).strip()
+    rewritten = (text[sentence_start:start] + replacement + text[end:sentence_end]).strip()
+    if not replacement and start == sentence_start and written[:1].isupper():  # the sentence's first word went
+        rewritten = rewritten[:1].upper() + rewritten[1:]
+    return rewritten
