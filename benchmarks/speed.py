@@ -180,7 +180,7 @@ class Speed:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--eval-dir", type=Path, required=True, help="folder with twcs_support_en.csv")
-    parser.add_argument("--proselint", help="how to run proselint, e.g. /tmp/proselint-venv/bin/proselint")
+    parser.add_argument("--proselint", help="how to run proselint: its command, or its path in another environment")
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (cold start: at least 7)")
     parser.add_argument("--skip", default="", help="comma-separated: fit, cold, throughput, memory")
     args = parser.parse_args()
