@@ -15,28 +15,18 @@ from __future__ import annotations
 
 import argparse
 import csv
-import socket
 import statistics
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
-import httpx
 from playwright.sync_api import sync_playwright
+from served import served
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync"]  # fmt: skip
 GOAL_MS = 150
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def drafts(count: int) -> list[tuple[str, str]]:
@@ -49,18 +39,6 @@ def drafts(count: int) -> list[tuple[str, str]]:
                 for row in csv.DictReader(handle)
             ]
     return [(text, channel) for text, channel in rows if text[:-1].strip()][:count]
-
-
-def wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            httpx.get(f"{url}/health", timeout=1)
-            return
-        except httpx.TransportError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                sys.exit("the service did not start")
-            time.sleep(0.2)
 
 
 def measure(url: str, posts: list[tuple[str, str]]) -> list[dict[str, float]]:
@@ -98,16 +76,8 @@ def main() -> None:
     parser.add_argument("--drafts", type=int, default=30)
     args = parser.parse_args()
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "voicecheck", "serve", "--model", args.model, "--port", str(port)]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_until_up(url, server)
+    with served(args.model) as url:
         timings = measure(url, drafts(args.drafts))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     answered = [t["rendered"] - t["requested"] for t in timings]
     typed = [t["rendered"] - t["typed"] for t in timings]
     median = statistics.median(answered)

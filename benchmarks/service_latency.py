@@ -11,23 +11,15 @@ from __future__ import annotations
 
 import argparse
 import csv
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import httpx
+from served import served
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def sample_posts() -> list[dict[str, str]]:
@@ -43,22 +35,7 @@ def main() -> None:
     parser.add_argument("--max-seconds", type=float, default=120.0)
     args = parser.parse_args()
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        ["voicecheck", "serve", "--model", args.model, "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{url}/health", timeout=1)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    sys.exit("the service did not start")
-                time.sleep(0.1)
+    with served(args.model, ("voicecheck",), start_within=60.0) as url:
         posts = sample_posts()
         with httpx.Client() as warm:
             for post in posts:
@@ -91,9 +68,6 @@ def main() -> None:
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - began
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
     cuts = statistics.quantiles(latencies, n=100)
     print(

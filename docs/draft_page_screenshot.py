@@ -10,25 +10,18 @@ the end of the verdict.
 from __future__ import annotations
 
 import argparse
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))  # the scripts' shared start of a service
+from served import served  # noqa: E402
+
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync"]  # fmt: skip
 DRAFT = "Our maids are back this spring!!! Cheap prices, book now 🔥"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def main() -> None:
@@ -36,39 +29,22 @@ def main() -> None:
     parser.add_argument("--model", default=str(ROOT / "models" / "maison-claire"))
     parser.add_argument("--out", default=str(ROOT / "docs" / "draft-page.png"))
     args = parser.parse_args()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "voicecheck", "serve", "--model", args.model, "--port", str(port)]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                httpx.get(f"{url}/health", timeout=1)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    sys.exit("the service did not start")
-                time.sleep(0.2)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            page = browser.new_page(locale="en-US", viewport={"width": 900, "height": 900})
-            page.goto(url)
-            page.wait_for_selector("body[data-ready=true]")
-            page.select_option("#channel", "instagram")
-            page.fill("#draft", DRAFT)
-            page.click("#check")
-            page.wait_for_selector("#verdict[data-state=done]")
-            page.locator("#draft").blur()
-            box = page.locator("#verdict").bounding_box()
-            assert box is not None
-            height = int(box["y"] + box["height"] + 16)
-            page.set_viewport_size({"width": 900, "height": height})
-            page.screenshot(path=args.out, clip={"x": 0, "y": 0, "width": 900, "height": height})
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with served(args.model) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(locale="en-US", viewport={"width": 900, "height": 900})
+        page.goto(url)
+        page.wait_for_selector("body[data-ready=true]")
+        page.select_option("#channel", "instagram")
+        page.fill("#draft", DRAFT)
+        page.click("#check")
+        page.wait_for_selector("#verdict[data-state=done]")
+        page.locator("#draft").blur()
+        box = page.locator("#verdict").bounding_box()
+        assert box is not None
+        height = int(box["y"] + box["height"] + 16)
+        page.set_viewport_size({"width": 900, "height": height})
+        page.screenshot(path=args.out, clip={"x": 0, "y": 0, "width": 900, "height": height})
+        browser.close()
     print(f"wrote {args.out}")
 
 
