@@ -101,13 +101,6 @@ class CheckResult:
     tone: dict[str, float]
     notes: list[Note] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
-        """Deprecated: use `voicecheck.messages.result_dict`, which renders the words in a language."""
-        from voicecheck.i18n import active
-        from voicecheck.messages import result_dict
-
-        return result_dict(self, active())
-
 
 @dataclass
 class ToneResult:
