@@ -28,7 +28,6 @@ class Feature:
     label: str  # what a reader calls it: "emoji", "'we'"
     unit: Unit
     examples: str = ""  # the words it counts, for explanations: "English / French" where they differ
-    label_fr: str = ""  # the label in French, for reports written in the brand's language
 
     def described(self, lang: str, words: Sequence[str] = ()) -> str:
         """The label with `words` (a post's own) or else examples in `lang`: "formal words (hereby)"."""
@@ -43,32 +42,32 @@ class Feature:
 
 
 STYLE_FEATURES: tuple[Feature, ...] = (
-    Feature("words", "words", "count", "", "mots"),
-    Feature("sentence_length", "words per sentence", "mean", "", "mots par phrase"),
-    Feature("word_length", "letters per word", "mean", "", "lettres par mot"),
-    Feature("we", "'we'", "per100", "we, us, our / nous, notre, on", "« nous »"),
-    Feature("you", "'you'", "per100", "you, your / vous, tu", "« vous »"),
-    Feature("i", "'I'", "per100", "I, me, my / je, moi, mon", "« je »"),
-    Feature("you_familiar", "familiar 'tu'", "per100", "tu, te, ton", "« tu »"),
-    Feature("function_words", "function words", "per100", "", "mots grammaticaux"),
-    Feature("formal_words", "formal words", "per100", "therefore, kindly / toutefois, veuillez", "mots soutenus"),
-    Feature("casual_words", "casual words and slang", "per100", "lol, gonna / genre, ouf", "mots familiers et d'argot"),
-    Feature("contractions", "contractions", "per100", "we're, can't / j'suis", "contractions"),
-    Feature("exclamations", "exclamation marks", "count", "", "points d'exclamation"),
-    Feature("questions", "question marks", "count", "", "points d'interrogation"),
-    Feature("emoji", "emoji", "count", "", "emoji"),
-    Feature("hashtags", "hashtags", "count", "", "mots-clics"),
-    Feature("mentions", "@mentions", "count", "", "mentions @"),
-    Feature("urls", "links", "count", "", "liens"),
-    Feature("caps_words", "ALL-CAPS words", "count", "", "mots en MAJUSCULES"),
-    Feature("ellipses", "ellipses", "count", "...", "points de suspension"),
-    Feature("commas", "commas", "per100", "", "virgules"),
-    Feature("starts_lowercase", "posts starting in lower case", "flag", "", "débuts en minuscule"),
-    Feature("no_end_punct", "posts ending without punctuation", "flag", "", "publications sans ponctuation finale"),
-    Feature("nouns", "nouns", "per100", "", "noms"),
-    Feature("verbs", "verbs", "per100", "", "verbes"),
-    Feature("adjectives", "adjectives", "per100", "", "adjectifs"),
-    Feature("imperatives", "imperatives", "per100", "Book now / Réservez", "impératifs"),
+    Feature("words", "words", "count", ""),
+    Feature("sentence_length", "words per sentence", "mean", ""),
+    Feature("word_length", "letters per word", "mean", ""),
+    Feature("we", "'we'", "per100", "we, us, our / nous, notre, on"),
+    Feature("you", "'you'", "per100", "you, your / vous, tu"),
+    Feature("i", "'I'", "per100", "I, me, my / je, moi, mon"),
+    Feature("you_familiar", "familiar 'tu'", "per100", "tu, te, ton"),
+    Feature("function_words", "function words", "per100", ""),
+    Feature("formal_words", "formal words", "per100", "therefore, kindly / toutefois, veuillez"),
+    Feature("casual_words", "casual words and slang", "per100", "lol, gonna / genre, ouf"),
+    Feature("contractions", "contractions", "per100", "we're, can't / j'suis"),
+    Feature("exclamations", "exclamation marks", "count", ""),
+    Feature("questions", "question marks", "count", ""),
+    Feature("emoji", "emoji", "count", ""),
+    Feature("hashtags", "hashtags", "count", ""),
+    Feature("mentions", "@mentions", "count", ""),
+    Feature("urls", "links", "count", ""),
+    Feature("caps_words", "ALL-CAPS words", "count", ""),
+    Feature("ellipses", "ellipses", "count", "..."),
+    Feature("commas", "commas", "per100", ""),
+    Feature("starts_lowercase", "posts starting in lower case", "flag", ""),
+    Feature("no_end_punct", "posts ending without punctuation", "flag", ""),
+    Feature("nouns", "nouns", "per100", ""),
+    Feature("verbs", "verbs", "per100", ""),
+    Feature("adjectives", "adjectives", "per100", ""),
+    Feature("imperatives", "imperatives", "per100", "Book now / Réservez"),
 )
 INDEX = {feature.name: i for i, feature in enumerate(STYLE_FEATURES)}
 #: The features a tagger gives, in the order of `TokenCounts.tags`.
