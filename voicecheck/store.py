@@ -57,12 +57,13 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
-from voicecheck import MODEL_FORMAT, __version__
+from voicecheck import MODEL_FORMAT, __version__, i18n
 from voicecheck.errors import ModelError, ProfileError, VoicecheckError
 from voicecheck.features.hashing import N_FEATURES
 from voicecheck.features.style import INDEX, STYLE_FEATURES, TAGGER_FEATURES
 from voicecheck.features.table import FeatureTable
 from voicecheck.features.tone import TONE_DIMENSIONS
+from voicecheck.i18n import _, ngettext
 from voicecheck.model import COMPONENTS, LEXICAL, Background, VoiceModel
 from voicecheck.nlp import LANGUAGES, PIPELINE_MODES
 from voicecheck.profile import BrandProfile, parse_profile
@@ -148,7 +149,8 @@ def save(saved: SavedModel, directory: str | Path) -> None:
             _point_to(directory, live)
             _remove_stale(directory, live)
     except OSError as exc:
-        raise ModelError(f"{directory}: could not save the model ({exc.strerror or exc})") from exc
+        message = _("{path}: could not save the model ({reason})")
+        raise ModelError(message.format(path=directory, reason=exc.strerror or exc)) from exc
 
 
 def check_target(directory: str | Path) -> None:
@@ -158,25 +160,25 @@ def check_target(directory: str | Path) -> None:
     """
     directory = Path(directory)
     if _pointed_version(directory.parent) == directory.name:
-        raise ModelError(
-            f"{directory}: the live version of the model in {directory.parent}: replace that model instead"
-        )
+        message = _("{path}: the live version of the model in {model}: replace that model instead")
+        raise ModelError(message.format(path=directory, model=directory.parent))
     if not directory.exists() or _pointed_version(directory) or _holds_flat_model(directory):
         return
     if not directory.is_dir():
-        raise ModelError(f"{directory}: not a folder; give the model a folder of its own")
+        raise ModelError(_("{path}: not a folder; give the model a folder of its own").format(path=directory))
     foreign = sorted(entry.name for entry in directory.iterdir() if not _is_leftover(entry.name))
     if not foreign:
         return
     why = (
-        f"its {META_FILE} is not a voicecheck model's"
+        _("its {file} is not a voicecheck model's").format(file=META_FILE)
         if META_FILE in foreign
-        else f"it holds {', '.join(foreign[:3])}{', …' if len(foreign) > 3 else ''}"
+        else _("it holds {names}").format(names=", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else ""))
     )
-    raise ModelError(
-        f"{directory}: not empty and not a voicecheck model ({why}); "
+    message = _(
+        "{path}: not empty and not a voicecheck model ({why}); "
         "write the model to a new or empty folder, or to the folder of a model it replaces"
     )
+    raise ModelError(message.format(path=directory, why=why))
 
 
 def _meta_to_write(saved: SavedModel) -> dict[str, Any]:
@@ -207,7 +209,8 @@ def _now() -> str:
     if epoch is None:
         return datetime.now(UTC).isoformat(timespec="seconds")
     if not epoch.isdigit():
-        raise VoicecheckError(f"SOURCE_DATE_EPOCH must be a number of seconds since 1970, not {epoch!r}")
+        message = _("SOURCE_DATE_EPOCH must be a number of seconds since 1970, not {value}")
+        raise VoicecheckError(message.format(value=repr(epoch)))
     return datetime.fromtimestamp(int(epoch), UTC).isoformat(timespec="seconds")
 
 
@@ -256,7 +259,8 @@ def _make_folder(directory: Path) -> None:
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ModelError(f"{directory}: cannot make the model folder ({exc.strerror or exc})") from exc
+        message = _("{path}: cannot make the model folder ({reason})")
+        raise ModelError(message.format(path=directory, reason=exc.strerror or exc)) from exc
     _sync_folder(directory.parent)
 
 
@@ -273,7 +277,8 @@ def _locked(directory: Path) -> Iterator[None]:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise ModelError(f"{directory}: another fit is saving a model here; wait for it to finish") from None
+            message = _("{path}: another fit is saving a model here; wait for it to finish")
+            raise ModelError(message.format(path=directory)) from None
         yield
     finally:
         os.close(descriptor)
@@ -401,23 +406,27 @@ def model_folder(directory: str | Path) -> Path:
     """The folder that holds the files of the live model in `directory` (see the layout above)."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise ModelError(f"{directory}: no such model directory (make one with `voicecheck fit`)")
+        raise ModelError(_("{path}: no such model directory (make one with `voicecheck fit`)").format(path=directory))
     pointer = directory / POINTER_FILE
     if not pointer.exists():
         if not (directory / META_FILE).exists():
-            raise ModelError(f"{directory}: not a voicecheck model (no {META_FILE}; make one with `voicecheck fit`)")
+            message = _("{path}: not a voicecheck model (no {file}; make one with `voicecheck fit`)")
+            raise ModelError(message.format(path=directory, file=META_FILE))
         return directory
     name = _pointed_version(directory)
     if name is None:
-        raise ModelError(f"{pointer}: corrupt model pointer (it must name a version folder beside it)")
+        raise ModelError(
+            _("{path}: corrupt model pointer (it must name a version folder beside it)").format(path=pointer)
+        )
     if not (directory / name).is_dir():
-        raise ModelError(f"{pointer}: names {name}, which is not in {directory}: fit the model again")
+        message = _("{path}: names {name}, which is not in {folder}: fit the model again")
+        raise ModelError(message.format(path=pointer, name=name, folder=directory))
     return directory / name
 
 
 def read_meta(directory: str | Path) -> dict[str, Any]:
     """The live model's model.json, checked field by field (not against the other files)."""
-    meta, _ = _read_meta(model_folder(directory) / META_FILE)
+    meta, _profile = _read_meta(model_folder(directory) / META_FILE)
     return meta
 
 
@@ -446,7 +455,7 @@ def _load_folder(folder: Path) -> SavedModel:
     _check_arrays(_ArrayFields(arrays_path, arrays), meta, meta_path)
     peer_posts: list[Post] = []
     if peer_counts:
-        peer_posts, _ = _read_posts(folder / PEERS_FILE, sum(peer_counts))
+        peer_posts, _peer_langs = _read_posts(folder / PEERS_FILE, sum(peer_counts))
         _check_peer_arrays(_ArrayFields(arrays_path, arrays), peer_counts)
         _check_posts_match(meta, posts, langs, folder, _by_peer(meta, peer_posts, arrays["peer_of_row"]))
     table = FeatureTable(
@@ -473,7 +482,7 @@ def _load_folder(folder: Path) -> SavedModel:
     try:
         model.build_references(table)
     except (ValueError, IndexError, FloatingPointError) as exc:  # the checks above should leave none
-        raise ModelError(f"{folder}: corrupt or incomplete model ({type(exc).__name__}: {exc})") from exc
+        raise _incomplete(folder, f"{type(exc).__name__}: {exc}") from exc
     return SavedModel(model, table, profile, meta)
 
 
@@ -541,23 +550,25 @@ class _Fields:
         self.path = path
 
     def fail(self, name: str, problem: str) -> ModelError:
-        return ModelError(f"{self.path}: {name}: {problem}" if name else f"{self.path}: {problem}")
+        """The error of the field `name` (of the file when empty); `problem` is a translated message."""
+        return _field_error(self.path, name, problem)
 
     def table(self, value: Any, name: str, keys: Collection[str] | None = None) -> dict[str, Any]:
         if not isinstance(value, dict):
-            raise self.fail(name, f"must be an object, not {_shown(value)}")
+            raise self.fail(name, _("must be an object, not {value}").format(value=_shown(value)))
         if keys is not None:
             if missing := sorted(set(keys) - set(value)):
-                raise self.fail(name, f"missing {', '.join(missing)}")
+                raise self.fail(name, _("missing {fields}").format(fields=", ".join(missing)))
             if unknown := sorted(set(value) - set(keys)):
-                raise self.fail(f"{name}.{unknown[0]}" if name else unknown[0], "unknown field")
+                raise self.fail(f"{name}.{unknown[0]}" if name else unknown[0], _("unknown field"))
         return value
 
     def integer(self, value: Any, name: str, low: int, high: int) -> int:
         if not _is_int(value):
-            raise self.fail(name, f"must be a whole number, not {_shown(value)}")
+            raise self.fail(name, _("must be a whole number, not {value}").format(value=_shown(value)))
         if not low <= value <= high:
-            raise self.fail(name, f"must be from {low:,} to {high:,}, not {value:,}")
+            message = _("must be from {low} to {high}, not {value}")
+            raise self.fail(name, message.format(low=_whole(low), high=_whole(high), value=_whole(value)))
         return int(value)
 
     def number(
@@ -565,34 +576,68 @@ class _Fields:
     ) -> float:
         """A finite number in [low, high] (in (low, high) when `open_`)."""
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.fail(name, f"must be a number, not {_shown(value)}")
+            raise self.fail(name, _("must be a number, not {value}").format(value=_shown(value)))
         number = float(value) if isinstance(value, float) or abs(value) < 2**1000 else math.inf
         if not math.isfinite(number):
-            raise self.fail(name, f"must be a finite number, not {_shown(value)}")
+            raise self.fail(name, _("must be a finite number, not {value}").format(value=_shown(value)))
         inside = low < number < high if open_ else low <= number <= high
         if not inside:
-            bounds = f"between {low:g} and {high:g}" if open_ else f"from {low:g} to {high:g}"
-            raise self.fail(name, f"must be {bounds}, not {number:g}")
+            bounds = (
+                _("must be between {low} and {high}, not {value}")
+                if open_
+                else _("must be from {low} to {high}, not {value}")
+            )
+            raise self.fail(name, bounds.format(low=_figure(low), high=_figure(high), value=_figure(number)))
         return number
 
     def text(self, value: Any, name: str, max_chars: int = 1000, pattern: re.Pattern[str] | None = None) -> str:
         if not isinstance(value, str):
-            raise self.fail(name, f"must be a string, not {_shown(value)}")
+            raise self.fail(name, _("must be a string, not {value}").format(value=_shown(value)))
         if len(value) > max_chars:
-            raise self.fail(name, f"longer than {max_chars:,} characters")
+            raise self.fail(name, _("longer than {count} characters").format(count=_whole(max_chars)))
         if pattern is not None and not pattern.fullmatch(value):
-            raise self.fail(name, f"malformed: {value[:80]!r}")
+            raise self.fail(name, _("malformed: {value}").format(value=repr(value[:80])))
         return value
 
     def counts(self, value: Any, name: str, total: int) -> dict[str, int]:
         """Posts per key: positive whole numbers adding up to `total`."""
         table = self.table(value, name)
         for key, count in table.items():
-            self.text(key, f"{name} key", max_chars=200)
+            self.text(key, _("a key of {field}").format(field=name), max_chars=200)
             self.integer(count, f"{name}.{key}", 1, total)
-        if sum(table.values()) != total:
-            raise self.fail(name, f"adds up to {sum(table.values()):,} posts, not the model's {total:,}")
+        if (added := sum(table.values())) != total:
+            message = ngettext(
+                "adds up to {count} post, not the model's {total}",
+                "adds up to {count} posts, not the model's {total}",
+                added,
+            )
+            raise self.fail(name, message.format(count=_whole(added), total=_whole(total)))
         return table
+
+
+def _field_error(path: Path, name: str, problem: str) -> ModelError:
+    """A ModelError naming the file, the field (unless empty) and the problem (a translated message)."""
+    if name:
+        return ModelError(_("{path}: {field}: {problem}").format(path=path, field=name, problem=problem))
+    return ModelError(_("{path}: {problem}").format(path=path, problem=problem))
+
+
+def _incomplete(path: Path, problem: str) -> ModelError:
+    return ModelError(_("{path}: corrupt or incomplete model ({problem})").format(path=path, problem=problem))
+
+
+def _whole(value: int) -> str:
+    """A count or bound as the language writes it, grouped (12,345 / 12 345)."""
+    return i18n.number(value, grouping=True)
+
+
+def _figure(value: float) -> str:
+    """`value` as `:g` writes it (0.5, 1e+12), with the language's decimal mark."""
+    text = f"{value:g}"
+    if i18n.active() == i18n.DEFAULT or not math.isfinite(value):
+        return text
+    mantissa, mark, exponent = text.partition("e")
+    return i18n.number(float(mantissa), decimals=len(mantissa.partition(".")[2])) + mark + exponent
 
 
 def _is_int(value: Any) -> bool:
@@ -603,9 +648,9 @@ def _shown(value: Any) -> str:
     if value is None or isinstance(value, bool):
         return json.dumps(value)
     if isinstance(value, str):
-        return f"the string {value[:40]!r}"
+        return _("the string {text}").format(text=repr(value[:40]))
     if isinstance(value, list | dict):
-        return "a list" if isinstance(value, list) else "an object"
+        return _("a list") if isinstance(value, list) else _("an object")
     return repr(value)[:40]
 
 
@@ -614,34 +659,43 @@ def _read_json_file(path: Path) -> Any:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_META_BYTES + 1)
     except FileNotFoundError:
-        raise ModelError(f"{path.parent}: not a voicecheck model (no {path.name})") from None
+        raise ModelError(
+            _("{path}: not a voicecheck model (no {file})").format(path=path.parent, file=path.name)
+        ) from None
     except OSError as exc:
-        raise ModelError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+        raise ModelError(_("{path}: cannot read ({reason})").format(path=path, reason=exc.strerror or exc)) from exc
     if len(raw) > MAX_META_BYTES:
-        raise ModelError(f"{path}: corrupt model metadata (over {MAX_META_BYTES // 2**20} MiB)")
+        message = _("{path}: corrupt model metadata (over {size} MiB)")
+        raise ModelError(message.format(path=path, size=_whole(MAX_META_BYTES // 2**20)))
     try:
         return json.loads(raw.decode("utf-8"), object_pairs_hook=_no_repeats)
     except (ValueError, RecursionError) as exc:  # JSON, UTF-8, repeated keys, absurd nesting
-        raise ModelError(f"{path}: corrupt model metadata ({str(exc)[:200]})") from exc
+        raise ModelError(
+            _("{path}: corrupt model metadata ({problem})").format(path=path, problem=str(exc)[:200])
+        ) from exc
 
 
 def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     table = dict(pairs)
     if len(table) != len(pairs):
-        repeated = next(key for key, count in Counter(key for key, _ in pairs).items() if count > 1)
-        raise ValueError(f"the key {repeated!r} is given twice")
+        repeated = next(key for key, count in Counter(key for key, _value in pairs).items() if count > 1)
+        raise ValueError(_("the key {key} is given twice").format(key=repr(repeated)))
     return table
 
 
 def _read_meta(path: Path) -> tuple[dict[str, Any], BrandProfile]:
     meta = _read_json_file(path)
     if not isinstance(meta, dict) or "format" not in meta:
-        raise ModelError(f"{path}: not a voicecheck model (no format version)")
+        raise ModelError(_("{path}: not a voicecheck model (no format version)").format(path=path))
     if meta["format"] != MODEL_FORMAT or not _is_int(meta["format"]):
         made_by = str(meta.get("voicecheck", "?"))[:20]
+        message = _(
+            "{path}: model format {format} (voicecheck {made_by}); "
+            "this voicecheck {version} reads format {expected}: fit the model again"
+        )
+        shown = _shown(meta["format"])
         raise ModelError(
-            f"{path.parent}: model format {_shown(meta['format'])} (voicecheck {made_by}); "
-            f"this voicecheck {__version__} reads format {MODEL_FORMAT}: fit the model again"
+            message.format(path=path.parent, format=shown, made_by=made_by, version=__version__, expected=MODEL_FORMAT)
         )
     return meta, _check_meta(meta, path)
 
@@ -653,36 +707,41 @@ def _check_meta(meta: dict[str, Any], path: Path) -> BrandProfile:
     if "peers" in meta:
         _check_peers(fields, meta["peers"])
     if meta["style_features"] != [f.name for f in STYLE_FEATURES]:
-        raise fields.fail("style_features", "differ from this version's: fit the model again")
+        raise fields.fail("style_features", _("differ from this version's: fit the model again"))
     for name in ("voicecheck", "spacy", "scikit_learn"):
         fields.text(meta[name], name, max_chars=100)
     try:
         datetime.fromisoformat(fields.text(meta["created"], "created", max_chars=100))
     except ValueError:
-        raise fields.fail("created", f"not a date and time: {meta['created'][:40]!r}") from None
+        raise fields.fail(
+            "created", _("not a date and time: {value}").format(value=repr(meta["created"][:40]))
+        ) from None
     posts = fields.integer(meta["posts"], "posts", 1, MAX_POSTS)
     _check_params(fields, meta, posts)
     fields.number(meta["threshold"], "threshold")
     languages = meta["languages"]
     if not isinstance(languages, list) or not languages or not set(map(str, languages)) <= set(LANGUAGES):
-        raise fields.fail("languages", f"must be a non-empty list of {', '.join(LANGUAGES)}")
+        raise fields.fail(
+            "languages", _("must be a non-empty list of {languages}").format(languages=", ".join(LANGUAGES))
+        )
     if languages != sorted(set(languages)):
-        raise fields.fail("languages", "must be sorted, each once")
+        raise fields.fail("languages", _("must be sorted, each once"))
     per_language = fields.counts(meta["posts_per_language"], "posts_per_language", posts)
     if sorted(per_language) != languages:
-        raise fields.fail("posts_per_language", f"must count the posts in {', '.join(languages)}")
+        message = _("must count the posts in {languages}")
+        raise fields.fail("posts_per_language", message.format(languages=", ".join(languages)))
     fields.counts(meta["posts_per_channel"], "posts_per_channel", posts)
     fields.text(meta["training_hash"], "training_hash", pattern=_HASH)
     fields.text(meta["pipeline_mode"], "pipeline_mode")
     if meta["pipeline_mode"] not in PIPELINE_MODES:
-        raise fields.fail("pipeline_mode", f"must be one of {', '.join(PIPELINE_MODES)}")
+        raise fields.fail("pipeline_mode", _("must be one of {values}").format(values=", ".join(PIPELINE_MODES)))
     for lang, described in fields.table(meta["pipelines"], "pipelines").items():
         if lang not in LANGUAGES:
-            raise fields.fail(f"pipelines.{str(lang)[:20]}", "not a language voicecheck reads")
+            raise fields.fail(f"pipelines.{str(lang)[:20]}", _("not a language voicecheck reads"))
         fields.text(described, f"pipelines.{lang}", max_chars=200)
     profile = _parse_profile(fields, meta["profile"])
     if fields.text(meta["brand"], "brand") != profile.name:
-        raise fields.fail("brand", "differs from the profile's name")
+        raise fields.fail("brand", _("differs from the profile's name"))
     return profile
 
 
@@ -695,7 +754,7 @@ def _check_peers(fields: _Fields, peers: Any) -> None:
     from voicecheck.peers import check_name, unique_names
 
     if not isinstance(peers, list) or not 1 <= len(peers) <= MAX_PEERS:
-        raise fields.fail("peers", f"must be a list of 1 to {MAX_PEERS} peers")
+        raise fields.fail("peers", _("must be a list of 1 to {count} peers").format(count=_whole(MAX_PEERS)))
     for index, peer in enumerate(peers):
         fields.table(peer, f"peers[{index}]", PEER_FIELDS)
         fields.integer(peer["posts"], f"peers[{index}].posts", 1, MAX_POSTS)
@@ -717,7 +776,7 @@ def _check_params(fields: _Fields, meta: dict[str, Any], posts: int) -> None:
     fields.integer(params["random_state"], "params.random_state", 0, 2**32 - 1)
     calibration = fields.table(meta["calibration"], "calibration", CALIBRATION_FIELDS)
     if fields.number(calibration["false_flag_rate"], "calibration.false_flag_rate") != rate:
-        raise fields.fail("calibration.false_flag_rate", "differs from params.false_flag_rate")
+        raise fields.fail("calibration.false_flag_rate", _("differs from params.false_flag_rate"))
     fields.integer(calibration["heldout_posts"], "calibration.heldout_posts", posts, posts)
     fields.integer(calibration["folds"], "calibration.folds", folds, folds)
     fields.number(calibration["threshold_score"], "calibration.threshold_score", 0.0, 100.0)
@@ -728,9 +787,9 @@ def _parse_profile(fields: _Fields, value: Any) -> BrandProfile:
     try:
         return parse_profile(table, fields.path)
     except ProfileError as exc:
-        raise ModelError(f"{exc} (in the model's brand profile)") from exc
+        raise ModelError(_("{error} (in the model's brand profile)").format(error=exc)) from exc
     except (TypeError, ValueError, AttributeError) as exc:
-        raise fields.fail("profile", f"malformed ({exc})") from exc
+        raise fields.fail("profile", _("malformed ({error})").format(error=exc)) from exc
 
 
 # -- posts.jsonl --------------------------------------------------------------------------------
@@ -745,20 +804,23 @@ def _read_posts(path: Path, expected: int) -> tuple[list[Post], list[str]]:
             while line := handle.readline(MAX_POST_LINE_CHARS + 1):
                 number = len(posts) + 1
                 if number > expected:
-                    raise ModelError(f"{path}: more posts than the {expected:,} of {META_FILE}: corrupt model")
+                    message = _("{path}: more posts than the {count} of {file}: corrupt model")
+                    raise ModelError(message.format(path=path, count=_whole(expected), file=META_FILE))
                 if len(line) > MAX_POST_LINE_CHARS:
-                    raise ModelError(
-                        f"{path}:{number}: corrupt training post (over {MAX_POST_LINE_CHARS:,} characters)"
-                    )
+                    message = _("{path}:{line}: corrupt training post (over {count} characters)")
+                    raise ModelError(message.format(path=path, line=number, count=_whole(MAX_POST_LINE_CHARS)))
                 posts.append(_post_of(line, path, number))
     except FileNotFoundError:
-        raise ModelError(f"{path}: corrupt or incomplete model (the file is missing)") from None
+        raise _incomplete(path, _("the file is missing")) from None
     except UnicodeDecodeError as exc:
-        raise ModelError(f"{path}: corrupt training posts (not UTF-8: {exc.reason})") from exc
+        raise ModelError(
+            _("{path}: corrupt training posts (not UTF-8: {reason})").format(path=path, reason=exc.reason)
+        ) from exc
     except OSError as exc:
-        raise ModelError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+        raise ModelError(_("{path}: cannot read ({reason})").format(path=path, reason=exc.strerror or exc)) from exc
     if len(posts) != expected:
-        raise ModelError(f"{path}: corrupt or incomplete model ({len(posts):,} posts, {META_FILE} says {expected:,})")
+        counted = ngettext("{count} post, {file} says {expected}", "{count} posts, {file} says {expected}", len(posts))
+        raise _incomplete(path, counted.format(count=_whole(len(posts)), file=META_FILE, expected=_whole(expected)))
     return posts, [str(post.lang) for post in posts]
 
 
@@ -767,17 +829,20 @@ def _post_of(line: str, path: Path, number: int) -> Post:
     try:
         record = json.loads(line, object_pairs_hook=_no_repeats)
     except (ValueError, RecursionError) as exc:
-        raise ModelError(f"{fields.path}: corrupt training post ({str(exc)[:200]})") from exc
+        raise ModelError(
+            _("{path}: corrupt training post ({problem})").format(path=fields.path, problem=str(exc)[:200])
+        ) from exc
     if not isinstance(record, dict):
-        raise ModelError(f"{fields.path}: corrupt training post ({_shown(record)}, not an object)")
+        message = _("{path}: corrupt training post ({value}, not an object)")
+        raise ModelError(message.format(path=fields.path, value=_shown(record)))
     fields.table(record, "", POST_FIELDS)
     text = fields.text(record["text"], "text", max_chars=MAX_POST_LINE_CHARS)
     try:
         text.encode()
     except UnicodeEncodeError:
-        raise fields.fail("text", "not valid Unicode (a lone surrogate)") from None
+        raise fields.fail("text", _("not valid Unicode (a lone surrogate)")) from None
     if record["lang"] not in LANGUAGES:
-        raise fields.fail("lang", f"unknown language {_shown(record['lang'])}")
+        raise fields.fail("lang", _("unknown language {value}").format(value=_shown(record["lang"])))
     optional = {key: None if record[key] is None else fields.text(record[key], key, 200) for key in ("channel", "date")}
     return Post(
         id=fields.text(record["id"], "id", max_chars=4096),
@@ -795,14 +860,16 @@ def _check_posts_match(
     """The training posts (and the peers') are the ones model.json describes: same hash, channels and languages."""
     meta_path, posts_path = folder / META_FILE, folder / POSTS_FILE
     if training_hash(posts, peers) != meta["training_hash"]:
-        raise ModelError(
-            f"{posts_path}: the training posts differ from those the model was fitted on "
-            f"(training_hash in {META_FILE}): they were edited after fitting; fit the model again"
+        message = _(
+            "{path}: the training posts differ from those the model was fitted on "
+            "(training_hash in {file}): they were edited after fitting; fit the model again"
         )
+        raise ModelError(message.format(path=posts_path, file=META_FILE))
+    mismatch = _("does not match {file}").format(file=POSTS_FILE)
     if dict(Counter(post.channel or "(none)" for post in posts)) != meta["posts_per_channel"]:
-        raise ModelError(f"{meta_path}: posts_per_channel: does not match {POSTS_FILE}")
+        raise _field_error(meta_path, "posts_per_channel", mismatch)
     if dict(Counter(langs)) != meta["posts_per_language"]:
-        raise ModelError(f"{meta_path}: posts_per_language: does not match {POSTS_FILE}")
+        raise _field_error(meta_path, "posts_per_language", mismatch)
 
 
 # -- arrays.npz ---------------------------------------------------------------------------------
@@ -852,16 +919,20 @@ def _read_arrays(path: Path, posts: int, peers: Sequence[int] = ()) -> dict[str,
     try:
         archive = zipfile.ZipFile(path)
     except FileNotFoundError:
-        raise ModelError(f"{path}: corrupt or incomplete model (the file is missing)") from None
+        raise _incomplete(path, _("the file is missing")) from None
     except (OSError, zipfile.BadZipFile, ValueError, EOFError) as exc:
-        raise ModelError(f"{path}: corrupt or incomplete model (not a NumPy archive: {exc})") from exc
+        raise _incomplete(path, _("not a NumPy archive: {error}").format(error=exc)) from exc
     with archive:
         members = archive.infolist()
         names = [info.filename for info in members]
         if sorted(names) != sorted(f"{name}.npy" for name in specs):
             missing = sorted(set(specs) - {name.removesuffix(".npy") for name in names})
-            problem = f"missing {', '.join(missing)}" if missing else "unexpected or repeated members"
-            raise ModelError(f"{path}: corrupt or incomplete model ({problem})")
+            problem = (
+                _("missing {fields}").format(fields=", ".join(missing))
+                if missing
+                else _("unexpected or repeated members")
+            )
+            raise _incomplete(path, problem)
         arrays = {}
         for info in members:
             name = info.filename.removesuffix(".npy")
@@ -881,22 +952,28 @@ def _read_member(
     free_length = posts * MAX_ENTRIES_PER_POST
     limit = NPY_HEADER_BYTES + math.prod(free_length if d is None else d for d in shape) * dtype.itemsize
     if info.file_size > limit:
-        raise fields.fail(name, f"unpacks to {info.file_size:,} bytes, more than a model of {posts:,} posts holds")
+        message = ngettext(
+            "unpacks to {size} bytes, more than a model of {count} post holds",
+            "unpacks to {size} bytes, more than a model of {count} posts holds",
+            posts,
+        )
+        raise fields.fail(name, message.format(size=_whole(info.file_size), count=_whole(posts)))
     try:
         with archive.open(info) as member:
-            stored_shape, _, stored_dtype, header_end = _npy_header(member)
+            stored_shape, _fortran, stored_dtype, header_end = _npy_header(member)
         if stored_dtype.str[1:] != dtype.str[1:] or stored_dtype.fields is not None:
-            raise fields.fail(name, f"has dtype {stored_dtype}, expected {dtype}")
+            raise fields.fail(name, _("has dtype {stored}, expected {dtype}").format(stored=stored_dtype, dtype=dtype))
         if not _shape_fits(stored_shape, shape, free_length):
             expected = ", ".join("n" if d is None else str(d) for d in shape)
-            raise fields.fail(name, f"has shape {stored_shape}, expected ({expected})")
+            message = _("has shape {stored}, expected ({expected})")
+            raise fields.fail(name, message.format(stored=stored_shape, expected=expected))
         if header_end + math.prod(stored_shape) * dtype.itemsize != info.file_size:
-            raise fields.fail(name, "its size does not match its shape")
+            raise fields.fail(name, _("its size does not match its shape"))
         with archive.open(info) as member:
             array = np.lib.format.read_array(member, allow_pickle=False)
             member.read(1)  # to its end, where the CRC is checked
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error) as exc:
-        raise fields.fail(name, f"unreadable ({str(exc)[:200]})") from exc
+        raise fields.fail(name, _("unreadable ({error})").format(error=str(exc)[:200])) from exc
     return np.asarray(array)
 
 
@@ -914,7 +991,8 @@ def _npy_header(member: IO[bytes]) -> tuple[tuple[int, ...], bool, np.dtype[Any]
     elif (major, minor) == (2, 0):
         shape, fortran, dtype = np.lib.format.read_array_header_2_0(member)
     else:
-        raise ValueError(f".npy format version {major}.{minor} is not one NumPy writes for these arrays")
+        message = _(".npy format version {version} is not one NumPy writes for these arrays")
+        raise ValueError(message.format(version=f"{major}.{minor}"))
     return shape, fortran, dtype, member.tell()
 
 
@@ -925,7 +1003,7 @@ class _ArrayFields:
         self.path, self.arrays = path, arrays
 
     def fail(self, name: str, problem: str) -> ModelError:
-        return ModelError(f"{self.path}: {name}: {problem}")
+        return _field_error(self.path, name, problem)
 
     def require(self, name: str, holds: Callable[[np.ndarray], Any], problem: str) -> np.ndarray:
         array = self.arrays[name]
@@ -934,12 +1012,12 @@ class _ArrayFields:
         return array
 
     def finite(self, name: str, low: float = -math.inf, high: float = math.inf) -> np.ndarray:
-        self.require(name, lambda a: np.all(np.isfinite(a)), "holds values that are not finite numbers")
+        self.require(name, lambda a: np.all(np.isfinite(a)), _("holds values that are not finite numbers"))
         return self.require(name, lambda a: a.size == 0 or (a.min() >= low and a.max() <= high), _range(low, high))
 
 
 def _range(low: float, high: float) -> str:
-    return f"holds values outside {low:g}–{high:g}"
+    return _("holds values outside {low}–{high}").format(low=_figure(low), high=_figure(high))
 
 
 def _check_arrays(arrays: _ArrayFields, meta: dict[str, Any], meta_path: Path) -> None:
@@ -948,63 +1026,70 @@ def _check_arrays(arrays: _ArrayFields, meta: dict[str, Any], meta_path: Path) -
     arrays.finite("tone", 0.0, 100.0)
     heldout = arrays.finite("heldout_scores", 0.0, 100.0)
     calibration = arrays.finite("calibration")
-    arrays.require("calibration", lambda a: np.all(np.diff(a) >= 0), "is not sorted")
+    arrays.require("calibration", lambda a: np.all(np.diff(a) >= 0), _("is not sorted"))
     ranks = 100.0 * np.searchsorted(calibration, calibration, side="right") / len(calibration)
-    arrays.require("heldout_scores", lambda a: np.array_equal(np.sort(a), ranks), "do not match the calibration")
+    arrays.require("heldout_scores", lambda a: np.array_equal(np.sort(a), ranks), _("do not match the calibration"))
     for name in ("typical_value", "component_mean"):
         arrays.finite(name)
     arrays.finite("typical_size", 1.0)
     arrays.finite("component_std", 1e-6)
     params = meta["params"]
     arrays.require("fold_of_row", lambda a: np.array_equal(np.unique(a), np.arange(params["folds"])),
-                   f"must hold each fold from 0 to {params['folds'] - 1}")  # fmt: skip
+                   _("must hold each fold from 0 to {last}").format(last=params["folds"] - 1))  # fmt: skip
     for name in ("background_chars", "background_words"):
         arrays.finite(name, 1e-30, 1.0)
         arrays.require(name, lambda a: np.all(np.abs(a.sum(axis=1, dtype=np.float64) - 1) < 0.1),
-                       "rows are not probabilities (they must add up to 1)")  # fmt: skip
+                       _("rows are not probabilities (they must add up to 1)"))  # fmt: skip
     for name in ("chars", "words"):
         _check_sparse(arrays, name)
     rate = params["false_flag_rate"]
     if not math.isclose(meta["threshold"], float(np.quantile(calibration, rate)), rel_tol=1e-9, abs_tol=1e-9):
-        raise ModelError(f"{meta_path}: threshold: does not match the calibration in {ARRAYS_FILE}")
+        raise _field_error(
+            meta_path, "threshold", _("does not match the calibration in {file}").format(file=ARRAYS_FILE)
+        )
     threshold_score = float(np.percentile(heldout, 100 * rate))
     if abs(meta["calibration"]["threshold_score"] - threshold_score) > 0.05 + 1e-9:
-        raise ModelError(f"{meta_path}: calibration.threshold_score: does not match the held-out scores")
+        raise _field_error(meta_path, "calibration.threshold_score", _("does not match the held-out scores"))
 
 
 def _check_style(arrays: _ArrayFields) -> None:
     """Style features: counts, rates and flags, not negative; NaN only where no tagger ran."""
     tagger = np.array([f.name in TAGGER_FEATURES for f in STYLE_FEATURES])
     arrays.require("style", lambda a: np.all(np.isfinite(a) | (np.isnan(a) & tagger)),
-                   "holds values that are not finite numbers")  # fmt: skip
-    arrays.require("style", lambda a: np.all(np.nan_to_num(a) >= 0), "holds negative values")
+                   _("holds values that are not finite numbers"))  # fmt: skip
+    arrays.require("style", lambda a: np.all(np.nan_to_num(a) >= 0), _("holds negative values"))
     counts = [INDEX[f.name] for f in STYLE_FEATURES if f.unit == "count"]
     flags = [INDEX[f.name] for f in STYLE_FEATURES if f.unit == "flag"]
-    arrays.require("style", lambda a: np.all(a[:, counts] == np.floor(a[:, counts])), "holds counts that are not whole")
-    arrays.require("style", lambda a: np.all(np.isin(a[:, flags], (0.0, 1.0))), "holds flags other than 0 and 1")
+    not_whole = _("holds counts that are not whole")
+    arrays.require("style", lambda a: np.all(a[:, counts] == np.floor(a[:, counts])), not_whole)
+    arrays.require("style", lambda a: np.all(np.isin(a[:, flags], (0.0, 1.0))), _("holds flags other than 0 and 1"))
 
 
 def _check_peer_arrays(arrays: _ArrayFields, counts: Sequence[int]) -> None:
     """The peer view's coefficients, scale and peers' posts: in range, and as model.json counts them."""
     columns = arrays.finite("peer_columns", 0, 2 * N_FEATURES - 1)
-    arrays.require("peer_columns", lambda a: np.all(np.diff(a) > 0), "is not sorted, each column once")
+    arrays.require("peer_columns", lambda a: np.all(np.diff(a) > 0), _("is not sorted, each column once"))
     arrays.finite("peer_coef", -1e6, 1e6)
-    arrays.require("peer_coef", lambda a: a.shape[1] == len(columns), "has a column count other than peer_columns'")
+    arrays.require("peer_coef", lambda a: a.shape[1] == len(columns), _("has a column count other than peer_columns'"))
     arrays.finite("peer_intercept", -1e6, 1e6)
     arrays.finite("peer_scale", -1e6, 1e6)
-    arrays.require("peer_scale", lambda a: a[1] >= 1e-6 and a[2] > 0, "has a spread or weight that is not positive")
+    arrays.require("peer_scale", lambda a: a[1] >= 1e-6 and a[2] > 0, _("has a spread or weight that is not positive"))
     arrays.require("peer_of_row", lambda a: len(a) == 0 or (a.min() >= 0 and a.max() < len(counts)),
-                   "names peers model.json does not list")  # fmt: skip
+                   _("names peers model.json does not list"))  # fmt: skip
     arrays.require("peer_of_row", lambda a: np.array_equal(np.bincount(a, minlength=len(counts)), counts),
-                   "does not count each peer's posts as model.json does")  # fmt: skip
+                   _("does not count each peer's posts as model.json does"))  # fmt: skip
     _check_sparse(arrays, "peer_chars")
 
 
 def _check_sparse(arrays: _ArrayFields, name: str) -> None:
     """A CSR matrix of feature counts: whole positive counts, columns in range, rows in order."""
     data = arrays.finite(f"{name}_data", 1.0)
-    arrays.require(f"{name}_data", lambda a: np.all(a == np.floor(a)), "holds counts that are not whole")
+    arrays.require(f"{name}_data", lambda a: np.all(a == np.floor(a)), _("holds counts that are not whole"))
     indices = arrays.finite(f"{name}_indices", 0, N_FEATURES - 1)
-    arrays.require(f"{name}_indices", lambda a: len(a) == len(data), f"has a length other than {name}_data's")
+    arrays.require(
+        f"{name}_indices",
+        lambda a: len(a) == len(data),
+        _("has a length other than {other}'s").format(other=f"{name}_data"),
+    )
     arrays.require(f"{name}_indptr", lambda a: a[0] == 0 and a[-1] == len(indices) and np.all(np.diff(a) >= 0),
-                   f"is not a row index into {name}_data")  # fmt: skip
+                   _("is not a row index into {other}").format(other=f"{name}_data"))  # fmt: skip
