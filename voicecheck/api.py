@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache, partial
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -37,6 +37,8 @@ MIN_POSTS = 20
 FEW_POSTS = 50
 #: A report lists at most this many flagged posts, the furthest from the voice first.
 REPORT_FLAGGED = 20
+
+R = TypeVar("R")
 
 
 @cache
@@ -160,6 +162,26 @@ def check(saved: SavedModel, posts: Iterable[Post], chunk_size: int = 2000, jobs
     With `jobs` > 1, chunks of posts are judged in that many forked worker processes (where
     the platform can fork), which share the loaded model and pipelines with this one.
     """
+    return check_rendered(saved, posts, _as_judged, chunk_size, jobs)
+
+
+def _as_judged(result: CheckResult) -> CheckResult:
+    return result
+
+
+def check_rendered(
+    saved: SavedModel,
+    posts: Iterable[Post],
+    render: Callable[[CheckResult], R],
+    chunk_size: int = 2000,
+    jobs: int = 1,
+) -> Iterator[R]:
+    """`check`, each result handed back as `render` makes it (for instance, an output line).
+
+    `render` runs where the result is judged: in the worker processes with `jobs` > 1, so
+    that what comes back is small and ready to write, and this process is not left to turn
+    every result into output alone. Workers inherit `render` by forking: it is not pickled.
+    """
     # Similarities to every training post are held for a chunk at a time: keep them bounded.
     chunk_size = max(100, min(chunk_size, 4_000_000 // len(saved.table)))
     parts = batches.chunks(posts, chunk_size if jobs == 1 else min(chunk_size, batches.PARALLEL_CHUNK))
@@ -169,7 +191,7 @@ def check(saved: SavedModel, posts: Iterable[Post], chunk_size: int = 2000, jobs
     forking = jobs > 1 and batches.can_fork()
     if forking:
         prefetch_character_model()  # in a thread, while the first chunk loads spaCy
-    yield from _check_chunk(saved, first)  # also loads the pipelines and explainer once, before any fork
+    yield from _check_chunk(saved, render, first)  # also loads the pipelines and explainer once, before any fork
     second = next(parts, None)
     if second is None:
         return
@@ -178,16 +200,17 @@ def check(saved: SavedModel, posts: Iterable[Post], chunk_size: int = 2000, jobs
             # Loaded once, here, rather than once in each worker; the first chunk loaded the
             # pipelines of the languages it met, and a worker loads another one if it meets it.
             load_character_model()
-            yield from batches.in_workers(partial(_check_chunk, saved), chain([second], parts), jobs)
+            yield from batches.in_workers(partial(_check_chunk, saved, render), chain([second], parts), jobs)
         else:
             for chunk in chain([second], parts):
-                yield from _check_chunk(saved, chunk)
+                yield from _check_chunk(saved, render, chunk)
 
 
-def _check_chunk(saved: SavedModel, chunk: list[Post]) -> list[CheckResult]:
+def _check_chunk(saved: SavedModel, render: Callable[[CheckResult], R], chunk: list[Post]) -> list[R]:
     table = build_table(_parse_against(saved, chunk))
     scores, below = saved.model.score(table)
-    return judge(saved, table, np.arange(len(table)), scores, below, notes=_pipeline_notes(saved))
+    results = judge(saved, table, np.arange(len(table)), scores, below, notes=_pipeline_notes(saved))
+    return [render(result) for result in results]
 
 
 def _pipeline_notes(saved: SavedModel) -> dict[str, list[Note]]:

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -23,6 +23,9 @@ from voicecheck.i18n import _, ngettext, number
 from voicecheck.nlp import PIPELINE_MODES, pipeline_mode_from_env
 from voicecheck.profile import STARTER_PROFILE, BrandProfile, load_profile
 from voicecheck.readers import FORMATS, Columns, Post, ReadStats, parse_source, read_posts
+
+if TYPE_CHECKING:
+    from voicecheck.core import CheckResult, Note
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -373,9 +376,8 @@ def check(
 
     def action() -> int:
         from voicecheck import api
-        from voicecheck.core import Note
         from voicecheck.i18n import active
-        from voicecheck.messages import note_message, result_dict
+        from voicecheck.messages import note_message
         from voicecheck.store import load
 
         files = list(posts)
@@ -403,14 +405,17 @@ def check(
         with atomic_output(output) as out:  # replaces -o only once every result is written
             writer = formatter(fmt, out)
             posts_read = _posts(files, opts, stats, raise_at_end=False)
-            results = api.check(saved, _progress(posts_read, opts["quiet"], "checked"), jobs=jobs)
+            render = _check_rendering(writer, active())
+            results = api.check_rendered(saved, _progress(posts_read, opts["quiet"], "checked"), render, jobs=jobs)
             typos: dict[str, Note] = {}  # a channel name that looks misspelt, said once on stderr
-            for result in results:
-                verdicts[result.verdict] += 1
-                writer.write(result_dict(result, active()))
-                for note in result.notes:
-                    if note.code == "new_channel_typo":
-                        typos.setdefault(note.figures["channel"], note)
+            for verdict, notes, rendered in results:
+                verdicts[verdict] += 1
+                if isinstance(rendered, str):
+                    writer.write_line(rendered)  # type: ignore[attr-defined]
+                else:
+                    writer.write(rendered)
+                for note in notes:
+                    typos.setdefault(note.figures["channel"], note)
             for note in typos.values():
                 _say(_("warning: {message}").format(message=note_message(note, active())), opts["quiet"])
             checked = sum(verdicts.values())
@@ -432,6 +437,24 @@ def check(
         return Exit.FINDINGS if verdicts["drift"] and fail_on == "drift" else Exit.CLEAN
 
     _run(action)
+
+
+def _check_rendering(writer: Any, lang: str) -> Callable[[CheckResult], tuple[str, list[Note], Any]]:
+    """What each checked post comes back as: its verdict, its channel-typo notes and its output.
+
+    It runs where the post is judged (in a worker with --jobs): a format that writes a line
+    per post (`line`) gets the line made there, others the result's fields.
+    """
+    from voicecheck.messages import result_dict
+
+    line = getattr(writer, "line", None)
+
+    def render(result: CheckResult) -> tuple[str, list[Note], Any]:
+        fields = result_dict(result, lang)
+        typos = [note for note in result.notes if note.code == "new_channel_typo"]
+        return result.verdict, typos, line(fields) if line else fields
+
+    return render
 
 
 @main.command()

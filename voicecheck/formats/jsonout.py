@@ -13,8 +13,16 @@ class JsonLinesFormatter:
     def __init__(self, out: TextIO) -> None:
         self.out = out
 
+    @staticmethod
+    def line(result: dict[str, Any]) -> str:
+        """The line `write` writes for one post: made where the post is judged, so `--jobs` makes it in its workers."""
+        return to_json(result) + "\n"
+
     def write(self, result: dict[str, Any]) -> None:
-        self.out.write(to_json(result) + "\n")
+        self.out.write(self.line(result))
+
+    def write_line(self, line: str) -> None:
+        self.out.write(line)
 
     def close(self, summary: dict[str, Any]) -> None:
         del summary  # counts go to stderr; every stdout line is a post
