@@ -587,8 +587,12 @@ def report(posts: tuple[str, ...], model_dir: str, fmt: str, output: str | None,
               help="Connections (and requests) at once; a request over it gets 503.")  # fmt: skip
 @click.option("--threads", default=2, show_default=True, type=click.IntRange(1),
               help="Requests judged at once, each in a thread; more wait their turn.")  # fmt: skip
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1),
+              help="Processes serving requests, forked once the model is loaded (one per core).")  # fmt: skip
 @lang_option
-def serve(model_dir: str, host: str, port: int, token: str | None, insecure_no_token: bool, **limits: Any) -> None:
+def serve(
+    model_dir: str, host: str, port: int, token: str | None, insecure_no_token: bool, workers: int, **limits: Any
+) -> None:
     """Serve the model over HTTP so a CMS can check posts before publishing them.
 
     GET / is the draft page, where a writer pastes a draft and sees the verdict as they type;
@@ -616,7 +620,7 @@ def serve(model_dir: str, host: str, port: int, token: str | None, insecure_no_t
         saved = load(model_dir)
         address = f"[{host}]" if ":" in host and not host.startswith("[") else host
         click.echo(f"serving {model_dir} on http://{address}:{port} (Ctrl-C to stop)", err=True)
-        run_server(saved, host, port, token, Limits(**limits), insecure_no_token)
+        run_server(saved, host, port, token, Limits(**limits), insecure_no_token, workers)
         return Exit.CLEAN
 
     _run(action)

@@ -21,11 +21,13 @@ import logging
 import math
 import re
 import socket
+import tempfile
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -39,7 +41,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from voicecheck import MODEL_FORMAT, __version__, api
 from voicecheck.errors import VoicecheckError
-from voicecheck.i18n import active
+from voicecheck.i18n import DEFAULT, N_, active, gettext, number
 from voicecheck.messages import result_dict, tone_dict
 from voicecheck.readers.base import Post, clean_text
 from voicecheck.store import SavedModel
@@ -55,6 +57,13 @@ VISIBLE = r"[^\u0000-\u0020\u007f-\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u
 LANG = r"^(?:[Ee][Nn]|[Ff][Rr])(?:[-_][A-Za-z0-9]{1,8})*$"
 #: Query parameters that look like a credential: a token in a URL ends up in logs and histories.
 TOKEN_PARAMETERS = frozenset({"token", "access_token", "api_key", "apikey", "key", "auth", "authorization"})
+#: The query parameters the service reads; any other is refused, as an unknown key of brand.toml is.
+QUERY_PARAMETERS = frozenset({"lang"})
+#: What a request body looks like, as error messages show it (outside the message ids: no braces to escape).
+EXAMPLE = '{"posts": [{"id": ..., "text": ...}]}'
+EXAMPLE_WITH_CHANNEL = '{"posts": [{"id": ..., "text": ..., "channel": ...}]}'
+_VISIBLE = re.compile(VISIBLE)
+_LANG = re.compile(LANG)
 
 
 @dataclass(frozen=True)
@@ -70,15 +79,45 @@ class Limits:
 
 
 class RequestError(Exception):
-    """A request refused: its HTTP status and the message the client reads."""
+    """A request refused: its HTTP status and the message the client reads, in the client's language.
 
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
+    `message` is a message id (`N_("...")`) whose named placeholders `params` fill; `str()` is the
+    English text (for logs), `text(lang)` the text in the language the request asks for.
+    """
+
+    def __init__(self, status: int, message: str, **params: Any) -> None:
+        super().__init__(translated(message, DEFAULT, params))
         self.status = status
+        self.message = message
+        self.params = params
+
+    def text(self, lang: str | None = None) -> str:
+        return translated(self.message, lang, self.params)
 
 
-def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status, headers=headers)
+def translated(message: str, lang: str | None, params: dict[str, Any] | None = None) -> str:
+    """A message id in `lang` (the service's language if None), its placeholders filled for that language.
+
+    A message without params is not formatted, so a text already put together passes through as it is.
+    """
+    text = gettext(message, lang or active())
+    if not params:
+        return text
+    return text.format(**{name: _for(value, lang) for name, value in params.items()})
+
+
+def _for(value: Any, lang: str | None) -> Any:
+    """A number of seconds (a float) written as the language writes numbers: 0.5 / 0,5."""
+    if isinstance(value, float):
+        return number(value, lang, decimals=len(f"{value:g}".partition(".")[2]))
+    return value
+
+
+def _error(
+    status: int, message: str, headers: dict[str, str] | None = None, lang: str | None = None, **params: Any
+) -> JSONResponse:
+    """`{"error": message}` with this status, the message id in `lang` with its placeholders filled."""
+    return JSONResponse({"error": translated(message, lang, params)}, status_code=status, headers=headers)
 
 
 def is_loopback(host: str) -> bool:
@@ -108,7 +147,7 @@ def check_exposure(host: str, token: str | None, insecure_no_token: bool = False
 # Reading a request: the body, its JSON, its posts.
 async def read_body(request: Request, limits: Limits) -> bytes:
     """The whole body, within `max_body` bytes and `read_timeout` seconds."""
-    too_large = RequestError(413, f"the request body is over the limit of {limits.max_body} bytes")
+    too_large = RequestError(413, N_("the request body is over the limit of {limit} bytes"), limit=limits.max_body)
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limits.max_body:
         raise too_large
@@ -120,7 +159,8 @@ async def read_body(request: Request, limits: Limits) -> bytes:
                 if len(body) > limits.max_body:
                     raise too_large
     except TimeoutError:
-        raise RequestError(408, f"the request body was not received within {limits.read_timeout:g} s") from None
+        message = N_("the request body was not received within {seconds} s")
+        raise RequestError(408, message, seconds=float(limits.read_timeout)) from None
     return bytes(body)
 
 
@@ -138,26 +178,28 @@ def _finite(text: str) -> float:
 def parse_json(body: bytes) -> Any:
     """The body as JSON, strictly: UTF-8, no NaN or Infinity, numbers in range, bounded nesting."""
     if not body.strip():
-        raise RequestError(400, 'the body is empty: send {"posts": [{"id": ..., "text": ...}]}')
+        raise RequestError(400, N_("the body is empty: send {example}"), example=EXAMPLE)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise RequestError(400, f"the body is not UTF-8 (byte {exc.start} is {body[exc.start]:#04x})") from None
+        message = N_("the body is not UTF-8 (byte {position} is {byte})")
+        raise RequestError(400, message, position=exc.start, byte=f"{body[exc.start]:#04x}") from None
     try:
         return json.loads(text.removeprefix("\ufeff"), parse_constant=_no_constant, parse_float=_finite)
     except RecursionError:
-        raise RequestError(400, "the body is not valid JSON (nested too deeply)") from None
+        raise RequestError(400, N_("the body is not valid JSON (nested too deeply)")) from None
     except ValueError as exc:  # JSONDecodeError, or a number refused above or too long to read
-        raise RequestError(400, f"the body is not valid JSON ({exc})") from None
+        raise RequestError(400, N_("the body is not valid JSON ({reason})"), reason=str(exc)) from None
 
 
 def _string(value: Any, where: str) -> str:
     if not isinstance(value, str):
-        raise RequestError(422, f"{where} must be a string")
+        raise RequestError(422, N_("{field} must be a string"), field=where)
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise RequestError(422, f"{where} holds a lone surrogate ({value[exc.start]!a}), not a character") from None
+        message = N_("{field} holds a lone surrogate ({character}), not a character")
+        raise RequestError(422, message, field=where, character=ascii(value[exc.start])) from None
     return value
 
 
@@ -166,37 +208,38 @@ def _optional(item: dict[str, Any], key: str, where: str) -> str | None:
     return None if value is None else _string(value, f"{where}.{key}")
 
 
-def _post_id(item: dict[str, Any], number: int, where: str) -> str:
+def _post_id(item: dict[str, Any], place: int, where: str) -> str:
     """The id as given (a CMS may number its posts), or the post's place when it gives none."""
     value = item.get("id")
     if value is None:
-        return f"post-{number + 1}"
+        return f"post-{place + 1}"
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str):
-        raise RequestError(422, f"{where}.id must be a string or an integer")
+        raise RequestError(422, N_("{field} must be a string or an integer"), field=f"{where}.id")
     return _string(value, f"{where}.id")
 
 
-def _post(item: Any, number: int) -> Post:
-    where = f"posts[{number}]"
+def _post(item: Any, place: int) -> Post:
+    where = f"posts[{place}]"
     if not isinstance(item, dict):
-        raise RequestError(422, f"{where} is not an object")
+        raise RequestError(422, N_("{field} is not an object"), field=where)
     if item.get("text") is None:
-        raise RequestError(422, f"{where} has no text")
+        raise RequestError(422, N_("{field} has no text"), field=where)
     text = _string(item["text"], f"{where}.text")
-    if not re.search(VISIBLE, text):
-        raise RequestError(422, f"{where} has no text (not one visible character)")
+    if not _VISIBLE.search(text):
+        raise RequestError(422, N_("{field} has no text (not one visible character)"), field=where)
     channel = (_optional(item, "channel", where) or "").strip().lower()
     lang = _optional(item, "lang", where)
-    if lang is not None and not re.search(LANG, lang):
-        raise RequestError(422, f"{where}.lang must be en or fr (a regional form such as fr-CA will do), not {lang!r}")
+    if lang is not None and not _LANG.search(lang):
+        message = N_("{field} must be en or fr (a regional form such as fr-CA will do), not {value}")
+        raise RequestError(422, message, field=f"{where}.lang", value=repr(lang))
     return Post(
-        id=_post_id(item, number, where),
+        id=_post_id(item, place, where),
         text=clean_text(text),
         channel=channel or None,
         lang=lang[:2].lower() if lang else None,
-        where=f"request#{number + 1}",
+        where=f"request#{place + 1}",
     )
 
 
@@ -207,16 +250,18 @@ def posts_from(document: Any, limits: Limits = Limits()) -> list[Post]:
     `maxItems`, and the characters in its words); 413 is kept for a body over `max_body` bytes.
     """
     if not isinstance(document, dict) or "posts" not in document:
-        raise RequestError(422, 'expected an object {"posts": [{"id": ..., "text": ..., "channel": ...}]}')
+        raise RequestError(422, N_("expected an object {example}"), example=EXAMPLE_WITH_CHANNEL)
     items = document["posts"]
     if not isinstance(items, list):
-        raise RequestError(422, "posts must be a list of posts")
+        raise RequestError(422, N_("posts must be a list of posts"))
     if len(items) > limits.max_posts:
-        raise RequestError(422, f"{len(items)} posts is over the limit of {limits.max_posts} posts per request")
-    posts = [_post(item, number) for number, item in enumerate(items)]
+        message = N_("{count} posts is over the limit of {limit} posts per request")
+        raise RequestError(422, message, count=len(items), limit=limits.max_posts)
+    posts = [_post(item, place) for place, item in enumerate(items)]
     characters = sum(len(post.text) for post in posts)
     if characters > limits.max_chars:
-        raise RequestError(422, f"{characters} characters of text is over the limit of {limits.max_chars} per request")
+        message = N_("{count} characters of text is over the limit of {limit} per request")
+        raise RequestError(422, message, count=characters, limit=limits.max_chars)
     return posts
 
 
@@ -292,26 +337,57 @@ class LoopbackNamesOnly:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not names_this_machine(Headers(scope=scope).get("host", "")):
-            message = "the Host header must name this machine (localhost, 127.0.0.1 or ::1)"
-            await _error(400, message)(scope, receive, send)
+            message = N_("the Host header must name this machine (localhost, 127.0.0.1 or ::1)")
+            await _error(400, message, lang=language_of(Request(scope)))(scope, receive, send)
             return
         await self.app(scope, receive, send)
 
 
+def _query_refusal(request: Request) -> Response | None:
+    """A 400 for a token in the URL (it would end up in logs and histories) or a parameter the service does not read."""
+    names = set(request.query_params)
+    if TOKEN_PARAMETERS & {name.lower() for name in names}:
+        return _error(
+            400, N_("the token goes in the Authorization header, never in the URL"), lang=language_of(request)
+        )
+    unknown = sorted(names - QUERY_PARAMETERS)
+    if unknown:
+        message = N_("unknown query parameter {name}: the service reads only lang")
+        return _error(400, message, lang=language_of(request), name=repr(unknown[0]))
+    return None
+
+
+def language_of(request: Request) -> str:
+    """The language the request asks its messages in (`?lang=`, else Accept-Language, else the service's)."""
+    from voicecheck.webpage import request_language
+
+    return request_language(request)
+
+
 def create_app(
-    saved: SavedModel, token: str | None = None, limits: Limits = Limits(), loopback_names_only: bool = False
+    saved: SavedModel,
+    token: str | None = None,
+    limits: Limits = Limits(),
+    loopback_names_only: bool = False,
+    sessions_at: Path | None = None,
 ) -> Starlette:
-    """The service for one loaded model; with `loopback_names_only`, see `LoopbackNamesOnly`."""
+    """The service for one loaded model; with `loopback_names_only`, see `LoopbackNamesOnly`.
+
+    The draft page's sessions are kept in memory, or in the SQLite file `sessions_at` when
+    several processes serve the same app and must know each other's sessions.
+    """
     from voicecheck.webpage import Sessions, page_routes, request_language
 
     judges = Judges(limits.threads)
     expected = _digest(token or "")
-    sessions = Sessions(token)  # the draft page's: a cookie and its CSRF token stand for the Bearer token
+    sessions = Sessions(token, path=sessions_at)  # the draft page's: a cookie and its CSRF token stand for the Bearer token
 
     def refusal(request: Request) -> Response | None:
-        """Why the request may not go on (a token in the URL, or a missing or wrong token), if it may not."""
-        if TOKEN_PARAMETERS & {name.lower() for name in request.query_params}:
-            return _error(400, "the token goes in the Authorization header, never in the URL")
+        """Why the request may not go on (a token in the URL, an unknown parameter, a missing or wrong token)."""
+        if request.scope["query_string"]:
+            refused = _query_refusal(request)
+            if refused is not None:
+                return refused
         if token is None:
             return None
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
@@ -319,26 +395,29 @@ def create_app(
             return None
         if sessions.admits(request):
             return None
-        return _error(401, "missing or wrong Authorization: Bearer token", {"WWW-Authenticate": "Bearer"})
+        message = N_("missing or wrong Authorization: Bearer token")
+        return _error(401, message, {"WWW-Authenticate": "Bearer"}, lang=language_of(request))
 
     async def judge(request: Request, work: str) -> Response:
         refused = refusal(request)
         if refused is not None:
             return refused
+        lang = request_language(request)
         media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if media_type != "application/json":
-            return _error(415, f"send the posts as JSON, with Content-Type: application/json (not {media_type!r})")
+            message = N_("send the posts as JSON, with Content-Type: application/json (not {media_type})")
+            return _error(415, message, lang=lang, media_type=repr(media_type))
         try:
             posts = posts_from(parse_json(await read_body(request, limits)), limits)
         except RequestError as exc:
             close = {"Connection": "close"} if exc.status == 408 else None
-            return _error(exc.status, str(exc), close)
+            return _error(exc.status, exc.text(lang), close)
         except ClientDisconnect:
             client = f"{request.client.host}:{request.client.port}" if request.client else "a client"
             log.warning("%s %s: %s went away before sending the whole body", request.method, request.url.path, client)
             return Response(status_code=400)  # nobody reads it
         try:
-            results = await judges.run(partial(_judged, saved, work, posts, request_language(request)))
+            results = await judges.run(partial(_judged, saved, work, posts, lang))
         except VoicecheckError as exc:
             return _error(422, str(exc))
         return JSONResponse({"results": results})
@@ -383,20 +462,20 @@ def create_app(
 async def _http_error(request: Request, exc: Exception) -> Response:
     """Starlette's own refusals (no such path, a method the path does not take), in JSON."""
     assert isinstance(exc, HTTPException)
+    lang, headers = language_of(request), dict(exc.headers or {})
     if exc.status_code == 404:
-        message = f"no endpoint {request.url.path}: see /openapi.json"
-    elif exc.status_code == 405:
-        allowed = (exc.headers or {}).get("Allow", "")
-        message = f"{request.method} is not allowed on {request.url.path}; it takes {allowed}"
-    else:
-        message = str(exc.detail)
-    return _error(exc.status_code, message, dict(exc.headers or {}))
+        return _error(404, N_("no endpoint {path}: see /openapi.json"), headers, lang, path=request.url.path)
+    if exc.status_code == 405:
+        message = N_("{method} is not allowed on {path}; it takes {allowed}")
+        allowed = headers.get("Allow", "")
+        return _error(405, message, headers, lang, method=request.method, path=request.url.path, allowed=allowed)
+    return _error(exc.status_code, str(exc.detail), headers)
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     """A fault of the service itself: JSON like every other answer (uvicorn logs the traceback)."""
-    del request, exc
-    return _error(500, "internal error in the service; its log says more")
+    del exc
+    return _error(500, N_("internal error in the service; its log says more"), lang=language_of(request))
 
 
 def openapi_document(limits: Limits = Limits()) -> dict[str, Any]:
@@ -446,6 +525,22 @@ def openapi_document(limits: Limits = Limits()) -> dict[str, Any]:
             "properties": {"results": {"type": "array", "items": {"type": "object"}}},
         }}}}, **errors}  # fmt: skip
 
+    lang = {
+        "name": "lang", "in": "query", "required": False, "schema": {"type": "string"},
+        "description": "the language of the reasons and error messages: en or fr (fr-CA will do); "
+                       "else Accept-Language, else the service's own",
+    }  # fmt: skip
+    file_name = {
+        "name": "X-File-Name", "in": "header", "required": True, "schema": {"type": "string", "pattern": VISIBLE},
+        "description": "the file's name, percent-encoded; its suffix tells its format (.csv, .json, .md, ...), "
+                       "as it does for check",
+    }  # fmt: skip
+    file_body = {
+        "required": True,
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        "description": f"the export file as it is, at most {limits.max_body} bytes, {limits.max_posts} posts and "
+                       f"{limits.max_chars} characters of text",
+    }  # fmt: skip
     health = {"type": "object", "required": ["status"], "properties": {"status": {"const": "ok"}}}
     return {
         "openapi": "3.1.0",
@@ -459,11 +554,17 @@ def openapi_document(limits: Limits = Limits()) -> dict[str, Any]:
             }},
             "/v1/check": {"post": {
                 "summary": "Judge posts against the brand voice (same fields as check --format jsonl)",
-                "requestBody": request_body, "responses": answer("one result per post, in order"),
+                "parameters": [lang], "requestBody": request_body, "responses": answer("one result per post, in order"),
+            }},
+            "/v1/check-file": {"post": {
+                "summary": "Judge the posts of an export file, read as check reads a file (what the draft page sends)",
+                "parameters": [lang, file_name], "requestBody": file_body,
+                "responses": answer("one result per post of the file, in order"),
             }},
             "/v1/tone": {"post": {
                 "summary": "Formality, humor, irreverence and enthusiasm of each post, 0-100",
-                "requestBody": request_body, "responses": answer("one tone reading per post, in order"),
+                "parameters": [lang], "requestBody": request_body,
+                "responses": answer("one tone reading per post, in order"),
             }},
         },
         "components": {
@@ -490,21 +591,43 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 
 def serve(
-    saved: SavedModel, host: str, port: int, token: str | None, limits: Limits = Limits(), insecure: bool = False
+    saved: SavedModel,
+    host: str,
+    port: int,
+    token: str | None,
+    limits: Limits = Limits(),
+    insecure: bool = False,
+    workers: int = 1,
 ) -> None:
-    """Serve until interrupted. Refuses a non-loopback `host` without a token (see `check_exposure`)."""
+    """Serve until interrupted, in `workers` processes. Refuses a non-loopback `host` without a token.
+
+    With more than one worker, the model is loaded and warmed here once and the workers are
+    forked from this process (see `voicecheck.prefork`); the draft page's sessions are then kept
+    in a file of a private folder that all of them read, removed when the service stops.
+    """
     import uvicorn
 
     from voicecheck.http11 import MAX_HEADER_BYTES, guarded_protocol
+    from voicecheck.prefork import Workers, can_fork
 
     check_exposure(host, token, insecure)
     sock = listening_socket(host, port)  # before warming up: a port in use is said at once
+    forked = workers > 1 and can_fork()
     warm_up(saved)
-    app = create_app(saved, token, limits, loopback_names_only=token is None and is_loopback(host))
-    config = uvicorn.Config(
-        app, log_level="warning", access_log=False,
-        http=guarded_protocol(limits.read_timeout, limits.max_connections), ws="none", lifespan="on",
-        timeout_keep_alive=max(1, min(5, math.ceil(limits.read_timeout))),
-        h11_max_incomplete_event_size=MAX_HEADER_BYTES, timeout_graceful_shutdown=math.ceil(limits.read_timeout),
-    )  # fmt: skip
-    uvicorn.Server(config).run(sockets=[sock])
+    with tempfile.TemporaryDirectory(prefix="voicecheck-serve-") as private:
+        sessions_at = Path(private) / "sessions.sqlite3" if forked else None
+        app = create_app(saved, token, limits, token is None and is_loopback(host), sessions_at)
+        config = uvicorn.Config(
+            app, log_level="warning", access_log=False,
+            http=guarded_protocol(limits.read_timeout, limits.max_connections), ws="none", lifespan="on",
+            timeout_keep_alive=max(1, min(5, math.ceil(limits.read_timeout))),
+            h11_max_incomplete_event_size=MAX_HEADER_BYTES, timeout_graceful_shutdown=math.ceil(limits.read_timeout),
+        )  # fmt: skip
+        if not forked:
+            if workers > 1:
+                log.warning("--workers %d needs fork(), which this platform lacks: serving in one process", workers)
+            uvicorn.Server(config).run(sockets=[sock])
+            return
+        sock.listen(config.backlog)  # connections queue while a worker starts or is replaced
+        grace = math.ceil(limits.read_timeout) + 5.0  # uvicorn's graceful shutdown, and some
+        Workers(lambda: uvicorn.Server(config).run(sockets=[sock]), workers, grace).run()

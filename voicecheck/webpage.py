@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import re
 import secrets
+import sqlite3
 import tempfile
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache, partial
@@ -107,19 +108,36 @@ class Session:
 
 
 class Sessions:
-    """The page's sessions, in memory: a restart logs everyone out, which is what a restart should do.
+    """The page's sessions: a restart logs everyone out, which is what a restart should do.
 
-    Sessions are kept by the digest of their id, so nothing held here could be replayed as a cookie.
+    Sessions are kept by the digest of their id, so nothing held here could be replayed as a
+    cookie. They live in SQLite: in memory for one process, or in the file `path` when the
+    workers of `serve --workers` share them, so that a session opened on one worker is known,
+    and closed, on every other (each process opens its own connection).
     """
 
-    def __init__(self, token: str | None, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, token: str | None, clock: Callable[[], float] = time.monotonic, path: Path | None = None
+    ) -> None:
         self.token = token
         self.clock = clock
-        self._sessions: OrderedDict[bytes, Session] = OrderedDict()
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
 
     @property
     def needed(self) -> bool:
         return self.token is not None
+
+    def _sql(self) -> sqlite3.Connection:
+        """This process's connection: a forked worker opens its own, as SQLite asks."""
+        if self._db is None or self._pid != os.getpid():
+            db = sqlite3.connect(self.path or ":memory:", timeout=10, isolation_level=None, check_same_thread=False)
+            if self.path is not None:
+                db.execute("PRAGMA journal_mode = WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS session (id BLOB PRIMARY KEY, csrf TEXT, expires REAL)")
+            self._db, self._pid = db, os.getpid()
+        return self._db
 
     def open(self, given: str) -> tuple[str, Session] | None:
         """A new session for the right token: its id (the cookie) and record; None for a wrong one."""
@@ -127,9 +145,13 @@ class Sessions:
             return None
         session_id = secrets.token_urlsafe(32)
         session = Session(secrets.token_urlsafe(32), self.clock() + SESSION_SECONDS)
-        self._sessions[_digest(session_id)] = session
-        while len(self._sessions) > MAX_SESSIONS:
-            self._sessions.popitem(last=False)
+        with self._sql() as db:  # one transaction: the oldest give way past MAX_SESSIONS
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("INSERT INTO session VALUES (?, ?, ?)", (_digest(session_id), session.csrf, session.expires))
+            db.execute(
+                "DELETE FROM session WHERE rowid NOT IN (SELECT rowid FROM session ORDER BY rowid DESC LIMIT ?)",
+                (MAX_SESSIONS,),
+            )
         return session_id, session
 
     def of(self, request: Request) -> Session | None:
@@ -138,11 +160,12 @@ class Sessions:
         if not cookie:
             return None
         key = _digest(cookie)
-        session = self._sessions.get(key)
-        if session is None:
+        row = self._sql().execute("SELECT csrf, expires FROM session WHERE id = ?", (key,)).fetchone()
+        if row is None:
             return None
+        session = Session(*row)
         if session.expires < self.clock():
-            del self._sessions[key]
+            self._sql().execute("DELETE FROM session WHERE id = ?", (key,))
             return None
         return session
 
@@ -155,7 +178,7 @@ class Sessions:
     def close(self, request: Request) -> None:
         cookie = request.cookies.get(COOKIE)
         if cookie:
-            self._sessions.pop(_digest(cookie), None)
+            self._sql().execute("DELETE FROM session WHERE id = ?", (_digest(cookie),))
 
 
 @cache
