@@ -6,6 +6,9 @@ from voicecheck.errors import InputError
 from voicecheck.readers import ReadStats, read_posts, sniff_format
 from voicecheck.readers.base import open_text
 
+from ..conftest import SAMPLE_MODEL
+from ..french import english_words, run_in_french, spaced
+
 
 def test_empty_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "posts.csv"
@@ -98,3 +101,26 @@ def test_stats_summary_names_reasons_and_first_place() -> None:
     stats.skip("empty text", "a.csv:4")
     stats.skip("empty text", "a.csv:9")
     assert stats.summary() == "read 3 posts from 1 file; skipped 2 (empty text, first at a.csv:4)"
+
+
+@pytest.mark.parametrize("by_locale", [False, True], ids=["--lang fr", "LANG=fr_CA.UTF-8"])
+def test_the_read_summary_of_a_windows_1252_file_is_in_french(tmp_path: Path, by_locale: bool) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes("id,text\n1,Un café crème pour toute l'équipe ce matin à Verdun\n".encode("cp1252"))
+    result = run_in_french("check", "--model", SAMPLE_MODEL, "--fail-on", "never", path, by_locale=by_locale)
+    said = spaced(result.stdout + result.stderr)
+    assert result.returncode == 0, said
+    assert "1 publication lue dans 1 fichier" in said
+    assert f"{path} n'est pas en UTF-8 (ligne 2) : lu comme du Windows-1252" in said
+    assert not english_words(said, path), said
+
+
+def test_an_empty_file_and_a_missing_one_are_refused_in_french(tmp_path: Path) -> None:
+    empty, missing = tmp_path / "empty.csv", tmp_path / "missing.csv"
+    empty.write_bytes(b"")
+    result = run_in_french("check", "--model", SAMPLE_MODEL, empty, missing)
+    said = spaced(result.stderr)
+    assert result.returncode == 2, said
+    assert "2 fichiers n'ont pas pu être lus :" in said
+    assert f"{empty} : le fichier est vide" in said and f"{missing} : fichier ou dossier introuvable" in said
+    assert not english_words(said, empty, missing), said

@@ -5,6 +5,9 @@ import pytest
 from voicecheck.errors import InputError
 from voicecheck.readers import Columns, ReadStats, read_posts
 
+from ..conftest import SAMPLE_MODEL
+from ..french import english_words, run_in_french, spaced
+
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
@@ -112,3 +115,22 @@ def test_the_delimiter_is_found_in_a_header_read_as_the_rows_are(tmp_path: Path)
     path.write_bytes("numéro;libellé\n1;Été à Montréal, on vous attend\n".encode("cp1252"))
     posts = list(read_posts([path], ReadStats(), Columns(text="libellé")))
     assert [p.text for p in posts] == ["Été à Montréal, on vous attend"]
+
+
+def test_a_quote_never_closed_is_named_with_its_file_and_line_in_french(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", 'id,text\n1,Bonjour Montréal\n2,"Une citation jamais fermée\n3,Au revoir\n')
+    result = run_in_french("check", "--model", SAMPLE_MODEL, path)
+    assert result.returncode == 2, result.stderr
+    said = spaced(result.stderr)
+    assert f"erreur : {path}:3 : un champ entre guillemets ouvert sur cette ligne n'est jamais fermé" in said
+    assert "(1 ligne de plus)" in said
+    assert not english_words(result.stderr, path), result.stderr
+
+
+def test_a_row_with_too_many_fields_is_skipped_saying_why_in_french(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", 'id,text\n1,"Bonjour, Montréal! Une belle journée pour un ménage",x,y\n')
+    result = run_in_french("check", "--model", SAMPLE_MODEL, "--fail-on", "never", path)
+    said = spaced(result.stdout + result.stderr)
+    assert result.returncode == 0, said
+    assert f"1 écartée (4 champs alors que l'en-tête en compte 2, la première à {path}:2)" in said
+    assert not english_words(said, path), said

@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from voicecheck.errors import InputError
+from voicecheck.i18n import _
 from voicecheck.readers import feeds, guard, jsonfile, markdown, meta, plaintext, tabular, webpages, xarchive
-from voicecheck.readers.base import STDIN, Columns, Post, ReadStats, peek
+from voicecheck.readers.base import STDIN, Columns, Post, ReadStats, cannot_read, peek
 
 __all__ = [
     "FOLDER_SUFFIXES", "FORMATS", "Columns", "Post", "ReadStats", "Source",
@@ -94,7 +95,7 @@ class Source:
             return [self.path]
         mode = _mode(self.path)
         if mode is None:
-            raise InputError(f"{self.path}: no such file or folder")
+            raise InputError(_("{path}: no such file or folder").format(path=self.path))
         if not stat.S_ISDIR(mode):
             return [self.path]  # a pipe or device is refused when opened, saying what it is
         tweets = xarchive.tweet_files(self.path)
@@ -103,7 +104,9 @@ class Source:
         found, ignored = _folder_files(self.path, stats)
         stats.ignored_files += ignored
         if not found:
-            raise InputError(f"{self.path}: no web pages, Markdown posts or X archive in this folder")
+            raise InputError(
+                _("{path}: no web pages, Markdown posts or X archive in this folder").format(path=self.path)
+            )
         return found
 
 
@@ -114,7 +117,7 @@ def _mode(path: Path) -> int | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
-        raise InputError(f"{path}: cannot read ({getattr(exc, 'strerror', None) or exc})") from exc
+        raise cannot_read(path, exc) from exc
 
 
 def _folder_files(folder: Path, stats: ReadStats) -> tuple[list[Path], int]:
@@ -125,7 +128,8 @@ def _folder_files(folder: Path, stats: ReadStats) -> tuple[list[Path], int]:
     """
 
     def unreadable(exc: OSError) -> None:
-        stats.note(f"{exc.filename}: cannot read this folder ({exc.strerror}); its files were left out")
+        message = _("{path}: cannot read this folder ({reason}); its files were left out")
+        stats.note(message.format(path=exc.filename, reason=exc.strerror))
 
     found, ignored = [], 0
     for root, folders, names in os.walk(folder, onerror=unreadable):
@@ -205,7 +209,8 @@ def _read_file(
         name = input_format or sniff_format(path)
         source.format = name
         if name not in FORMATS:
-            raise InputError(f"{path}: unknown input format {name!r} (one of {', '.join(FORMATS)})")
+            message = _("{path}: unknown input format {name} (one of {formats})")
+            raise InputError(message.format(path=path, name=repr(name), formats=", ".join(FORMATS)))
         for post in FORMATS[name](path, columns, stats):
             post = guard.checked_post(post, stats)
             if forced:

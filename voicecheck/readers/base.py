@@ -44,7 +44,7 @@ class SourceStats:
     def line(self) -> str:
         parts = [f"{self.path} ({self.format}): {posts(self.read)}"]
         skipped = self.skipped.most_common(SUMMARY_REASONS)
-        parts += [_("skipped {count} ({reason})").format(count=count, reason=reason) for reason, count in skipped]
+        parts += [_skipped(count, reason) for reason, count in skipped]
         parts += _others(self.skipped)
         if self.error:
             parts.append(_("stopped: unreadable"))
@@ -117,24 +117,38 @@ class ReadStats:
         if len(errors) == 1:
             raise InputError(errors[0])
         if errors:
-            raise InputError(f"{len(errors)} files could not be read:\n  " + "\n  ".join(errors))
+            heading = ngettext("{count} file could not be read:", "{count} files could not be read:", len(errors))
+            raise InputError(heading.format(count=number(len(errors), grouping=True)) + "\n  " + "\n  ".join(errors))
 
     @property
     def total_skipped(self) -> int:
         return sum(self.skipped.values())
 
     def summary(self) -> str:
-        parts = [_("read {posts} from {files}").format(posts=posts(self.read), files=files(self.files))]
+        read = ngettext("read {posts} from {files}", "read {posts} from {files}", self.read)
+        parts = [read.format(posts=posts(self.read), files=files(self.files))]
         for reason, count in self.skipped.most_common(SUMMARY_REASONS):
             first = self.examples[reason]
             parts.append(
-                _("skipped {count} ({reason}, first at {where})").format(count=count, reason=reason, where=first)
+                ngettext(
+                    "skipped {count} ({reason}, first at {where})",
+                    "skipped {count} ({reason}, first at {where})",
+                    count,
+                ).format(count=count, reason=reason, where=first)
             )
         parts += _others(self.skipped)
         if self.errors:
-            parts.append(_("{files} could not be read to the end").format(files=files(len(self.errors))))
+            unread = ngettext(
+                "{files} could not be read to the end", "{files} could not be read to the end", len(self.errors)
+            )
+            parts.append(unread.format(files=files(len(self.errors))))
         if self.ignored_files:
-            parts.append(_("ignored {files} in folders that are not posts").format(files=files(self.ignored_files)))
+            ignored = ngettext(
+                "ignored {files} in folders that are not posts",
+                "ignored {files} in folders that are not posts",
+                self.ignored_files,
+            )
+            parts.append(ignored.format(files=files(self.ignored_files)))
         return "; ".join(parts + self.notes + self.remark_lines())
 
     def remark_lines(self) -> list[str]:
@@ -147,7 +161,11 @@ class ReadStats:
         ]
         shown = sum(count for _what, count in self.remarks.most_common(SUMMARY_REASONS))
         hidden = sum(self.remarks.values()) - shown
-        other = _("{records} read otherwise than written for other reasons").format(records=records(hidden))
+        other = ngettext(
+            "{records} read otherwise than written for other reasons",
+            "{records} read otherwise than written for other reasons",
+            hidden,
+        ).format(records=records(hidden))
         return lines + ([other] if hidden else [])
 
     def breakdown(self) -> list[str]:
@@ -172,7 +190,16 @@ def _shortened(message: str, keep: int = 300) -> str:
 def _others(skipped: Counter[str]) -> list[str]:
     """The skips beyond the reasons a summary names, counted together."""
     hidden = sum(skipped.values()) - sum(count for _reason, count in skipped.most_common(SUMMARY_REASONS))
-    return [_("skipped {count} for other reasons").format(count=number(hidden, grouping=True))] if hidden else []
+    if not hidden:
+        return []
+    other = ngettext("skipped {count} for other reasons", "skipped {count} for other reasons", hidden)
+    return [other.format(count=number(hidden, grouping=True))]
+
+
+def _skipped(count: int, reason: str) -> str:
+    return ngettext("skipped {count} ({reason})", "skipped {count} ({reason})", count).format(
+        count=count, reason=reason
+    )
 
 
 @dataclass(frozen=True)
@@ -206,11 +233,13 @@ def open_binary(path: Path) -> BinaryIO:
     if path != STDIN:
         try:
             if not stat.S_ISREG(os.stat(path).st_mode) and not path.is_dir():
-                kind = "not a regular file (a pipe, socket or device)"
-                raise InputError(f"{path}: {kind}; pipe it to standard input instead, as '-'")
+                message = _(
+                    "{path}: not a regular file (a pipe, socket or device); pipe it to standard input instead, as '-'"
+                )
+                raise InputError(message.format(path=path))
             return open(path, "rb")
         except OSError as exc:
-            raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+            raise cannot_read(path, exc) from exc
     if _stdin_bytes is None:
         _stdin_bytes = sys.stdin.buffer.read()
     return io.BytesIO(_stdin_bytes)
@@ -227,15 +256,38 @@ def _head(path: Path) -> bytes:
         with open_binary(path) as raw:
             head = raw.read(8192)
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+        raise cannot_read(path, exc) from exc
     if not head:
-        raise InputError("standard input is empty" if path == STDIN else f"{path}: the file is empty")
+        raise InputError(_("standard input is empty") if path == STDIN else empty_file(path))
     encoding = bom_encoding(head)
     if (b"\x00" in head) if encoding is None else ("\x00" in head.decode(encoding, errors="replace")):
         if encoding is None and _looks_like_utf16(head):
-            raise InputError(f"{path}: this looks like UTF-16 without a byte order mark; save the file as UTF-8")
-        raise InputError(f"{path}: this looks like a binary file, not posts (it has NUL bytes)")
+            message = _("{path}: this looks like UTF-16 without a byte order mark; save the file as UTF-8")
+            raise InputError(message.format(path=path))
+        raise InputError(_("{path}: this looks like a binary file, not posts (it has NUL bytes)").format(path=path))
     return head
+
+
+def cannot_read(path: object, exc: OSError | ValueError) -> InputError:
+    """The error of a file the system would not read, with the system's reason."""
+    reason = getattr(exc, "strerror", None) or exc
+    return InputError(_("{path}: cannot read ({reason})").format(path=path, reason=reason))
+
+
+def empty_file(path: object) -> str:
+    return _("{path}: the file is empty").format(path=path)
+
+
+def not_valid(path: object, encoding: str, reason: str) -> InputError:
+    """The error of text that its encoding cannot decode, with the codec's reason."""
+    return InputError(
+        _("{path}: not valid {encoding} ({reason})").format(path=path, encoding=encoding.upper(), reason=reason)
+    )
+
+
+def read_as_marked(path: object, encoding: str) -> str:
+    """The note of a file read in the encoding its byte order mark names."""
+    return _("{path} is {encoding} (by its byte order mark): read as such").format(path=path, encoding=encoding.upper())
 
 
 def _looks_like_utf16(head: bytes) -> bool:
@@ -269,7 +321,7 @@ def open_utf8(path: Path, stats: ReadStats | None = None) -> BinaryIO:
 
 def _say_encoding(path: Path, encoding: str, stats: ReadStats | None) -> None:
     if stats is not None:
-        stats.note(f"{path} is {encoding.upper()} (by its byte order mark): read as such")
+        stats.note(read_as_marked(path, encoding))
 
 
 class _Transcoded(io.RawIOBase):
@@ -289,7 +341,7 @@ class _Transcoded(io.RawIOBase):
             try:
                 self._pending, self._offset = self._text.read(65536).encode("utf-8"), 0
             except UnicodeDecodeError as exc:
-                raise InputError(f"{self._path}: not valid {self._text.encoding.upper()} ({exc.reason})") from exc
+                raise not_valid(self._path, self._text.encoding, exc.reason) from exc
         size = min(len(buffer), len(self._pending) - self._offset)
         buffer[:size] = self._pending[self._offset : self._offset + size]
         self._offset += size
@@ -322,9 +374,13 @@ class LineTooLong(InputError):
     """A line over MAX_RECORD_BYTES, read past in pieces: the lines after it can still be read."""
 
     def __init__(self, path: Path, line: int) -> None:
-        super().__init__(f"{path}:{line}: a line over {megabytes(MAX_RECORD_BYTES)}, not read")
+        super().__init__(
+            _("{path}:{line}: a line over {size}, not read").format(
+                path=path, line=line, size=megabytes(MAX_RECORD_BYTES)
+            )
+        )
         self.where = f"{path}:{line}"
-        self.reason = f"a line over {megabytes(MAX_RECORD_BYTES)}"
+        self.reason = _("a line over {size}").format(size=megabytes(MAX_RECORD_BYTES))
 
 
 class TextLines:
@@ -371,14 +427,15 @@ class TextLines:
         line = first_line + _line_ends(text[: undecoded.start()])
         if not self._fall_back or not self._ascii_so_far:
             # a file whose earlier lines were UTF-8 beyond ASCII is mixed: refuse it
-            raise InputError(
-                f"{self._path}: not valid UTF-8 at line {line} (byte 0x{ord(undecoded.group()) - 0xDC00:02x}); "
-                "save the file as UTF-8"
-            )
+            message = _("{path}: not valid UTF-8 at line {line} (byte {byte}); save the file as UTF-8")
+            byte = f"0x{ord(undecoded.group()) - 0xDC00:02x}"
+            raise InputError(message.format(path=self._path, line=line, byte=byte))
         self._encoding = FALLBACK_ENCODING
         decoded = self._as_fallback(text, first_line)
         if self._stats is not None:
-            self._stats.note(f"{self._path} is not UTF-8 (line {line}): read as Windows-1252")
+            self._stats.note(
+                _("{path} is not UTF-8 (line {line}): read as Windows-1252").format(path=self._path, line=line)
+            )
         return decoded
 
     def _as_fallback(self, text: str, first_line: int) -> str:
@@ -387,19 +444,16 @@ class TextLines:
             return raw.decode(FALLBACK_ENCODING)
         except UnicodeDecodeError as exc:
             line = first_line + raw[: exc.start].count(b"\n")
-            raise InputError(
-                f"{self._path}: neither UTF-8 nor Windows-1252 at line {line} (byte 0x{raw[exc.start]:02x}); "
-                "save the file as UTF-8"
-            ) from exc
+            message = _("{path}: neither UTF-8 nor Windows-1252 at line {line} (byte {byte}); save the file as UTF-8")
+            raise InputError(message.format(path=self._path, line=line, byte=f"0x{raw[exc.start]:02x}")) from exc
 
     def _readline(self, limit: int) -> str:
         try:
             return self._handle.readline(limit)
         except UnicodeDecodeError as exc:
-            where = f"{self._path}:{self._line + 1}"
-            raise InputError(f"{where}: not valid {self._encoding.upper()} ({exc.reason})") from exc
+            raise not_valid(f"{self._path}:{self._line + 1}", self._encoding, exc.reason) from exc
         except OSError as exc:
-            raise InputError(f"{self._path}:{self._line + 1}: cannot read ({exc.strerror or exc})") from exc
+            raise cannot_read(f"{self._path}:{self._line + 1}", exc) from exc
 
     def __next__(self) -> str:
         line = self._readline(MAX_RECORD_BYTES + 1)
@@ -417,9 +471,10 @@ class TextLines:
         try:
             text = self._handle.read(limit + 1)
         except UnicodeDecodeError as exc:
-            raise InputError(f"{self._path}: not valid {self._encoding.upper()} ({exc.reason})") from exc
+            raise not_valid(self._path, self._encoding, exc.reason) from exc
         if len(text) > limit:
-            raise InputError(f"{self._path}: over {megabytes(limit)}, too big for one document")
+            message = _("{path}: over {size}, too big for one document")
+            raise InputError(message.format(path=self._path, size=megabytes(limit)))
         decoded = self._decode(text, self._line + 1)
         self._line += _line_ends(text)
         return decoded
@@ -431,8 +486,9 @@ def _line_ends(text: str) -> int:
 
 
 def megabytes(size: int) -> str:
-    """'4 MB', for the limits in messages."""
-    return f"{size / 2**20:g} MB"
+    """'4 MB', for the limits in messages, in the user's language ('4 Mo')."""
+    size_mb = size / 2**20
+    return _("{size} MB").format(size=number(size_mb, decimals=0 if size_mb.is_integer() else 1))
 
 
 def excerpt(value: object, limit: int = EXCERPT_CHARS, one_line: bool = True) -> str:
@@ -447,12 +503,9 @@ def some(names: Iterable[object], shown: int = 8) -> str:
     quoted = [excerpt(name, 40) for name in names[:shown]]
     if len(names) <= shown:
         return ", ".join(quoted)
-    return f"{', '.join(quoted)} and {len(names) - shown:,} more ({len(names):,} in all)"
-
-
-def plural(count: int, noun: str) -> str:
-    """'1 post', '3 posts'."""
-    return f"{count:,} {noun}{'s' * (count != 1)}"
+    message = _("{names} and {count} more ({total} in all)")
+    more, total = number(len(names) - shown, grouping=True), number(len(names), grouping=True)
+    return message.format(names=", ".join(quoted), count=more, total=total)
 
 
 def posts(count: int) -> str:

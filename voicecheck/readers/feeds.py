@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from voicecheck.errors import InputError
+from voicecheck.i18n import _, number
 from voicecheck.readers.base import (
     Columns,
     Post,
@@ -28,6 +29,7 @@ from voicecheck.readers.base import (
     iso_date,
     open_binary,
     peek_bytes,
+    read_as_marked,
 )
 from voicecheck.readers.htmltext import html_to_text, web_library
 
@@ -51,7 +53,7 @@ def read_feed(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
     etree = web_library("lxml.etree")
     encoding = bom_encoding(peek_bytes(path))  # refuses empty and binary files with the usual messages
     if encoding:
-        stats.note(f"{path} is {encoding.upper()} (by its byte order mark): read as such")
+        stats.note(read_as_marked(path, encoding))
     described = False
     entities: _Entities | None = None
     with open_binary(path) as raw:
@@ -80,7 +82,8 @@ def read_feed(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
                     yield post
                 _forget(elem)
         except etree.XMLSyntaxError as exc:
-            raise InputError(f"{path}:{exc.lineno}: not well-formed XML ({excerpt(exc.msg, 200)})") from exc
+            message = _("{path}:{line}: not well-formed XML ({problem})")
+            raise InputError(message.format(path=path, line=exc.lineno, problem=excerpt(exc.msg, 200))) from exc
 
 
 def _forget(elem: Any) -> None:
@@ -140,12 +143,14 @@ class _Entities:
         """An entity's text, its own entities expanded; one declared outside the file is left out."""
         content = self._internal.get(name)
         if content is None or depth > 16:
-            self._stats.remark(f"an entity declared outside the file (&{excerpt(name, 30)};), left out", self._where)
+            remark = _("an entity declared outside the file ({entity}), left out")
+            self._stats.remark(remark.format(entity=f"&{excerpt(name, 30)};"), self._where)
             return ""
         expanded = _ENTITY_REFERENCE.sub(lambda m: self._nested(m, depth), content)
         self._spent += len(expanded)
         if self._spent > ENTITY_BUDGET:
-            raise InputError(f"{self._path}: its entities expand to over {ENTITY_BUDGET:,} characters")
+            message = _("{path}: its entities expand to over {count} characters")
+            raise InputError(message.format(path=self._path, count=number(ENTITY_BUDGET, grouping=True)))
         return html.unescape(expanded) if depth == 0 else expanded
 
     def _nested(self, match: re.Match[str], depth: int) -> str:
@@ -163,18 +168,18 @@ def _prefix(namespace: str) -> str | None:
 
 def _kind(fields: dict[str, str], namespace: str | None) -> str:
     if any(key.startswith("wp:") for key in fields):
-        return "WordPress export"
+        return _("WordPress export")
     return "Atom" if namespace == ATOM else "RSS"
 
 
 def _post(fields: dict[str, str], where: str, stats: ReadStats) -> Post | None:
     post_type = fields.get("wp:post_type", "post")
     if post_type not in WRITTEN_TYPES:
-        stats.skip(f"not writing (a WordPress {post_type})", where)
+        stats.skip(_("not writing (a WordPress {post_type})").format(post_type=post_type), where)
         return None
     status = fields.get("wp:status", "publish")
     if status != "publish":
-        stats.skip(f"not published ({status})", where)
+        stats.skip(_("not published ({status})").format(status=status), where)
         return None
     body = next((fields[k] for k in ("content:encoded", "content", "description", "summary") if k in fields), "")
     text = clean_text(html_to_text(body)) if body else ""

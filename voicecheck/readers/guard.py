@@ -16,7 +16,6 @@ in a traceback or in memory out of all proportion to the file. So:
 from __future__ import annotations
 
 import dataclasses
-import io
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -26,6 +25,7 @@ from typing import Any, BinaryIO, TypeVar
 import ijson
 
 from voicecheck.errors import InputError
+from voicecheck.i18n import N_, _, gettext, number
 from voicecheck.readers.base import MAX_RECORD_BYTES, Post, ReadStats, excerpt, megabytes, unix_time
 
 T = TypeVar("T")
@@ -39,15 +39,25 @@ _POST_TEXTS = tuple(field.name for field in dataclasses.fields(Post) if field.ty
 def kind_of(value: object) -> str:
     """What a value is, in the words of a message (bool before int: it is one)."""
     if value is None:
-        return "empty (null)"
+        return _("empty (null)")
     kinds: tuple[tuple[type | tuple[type, ...], str], ...] = (
-        (Mapping, "an object"), ((list, tuple), "a list"), (bool, "true or false"), ((int, float), "a number"),
-        (str, "text"),
+        (Mapping, N_("an object")), ((list, tuple), N_("a list")), (bool, N_("true or false")),
+        ((int, float), N_("a number")), (str, N_("text")),
     )  # fmt: skip
-    return next((name for types, name in kinds if isinstance(value, types)), type(value).__name__)
+    return next((gettext(name) for types, name in kinds if isinstance(value, types)), type(value).__name__)
 
 
-_TYPE_WORDS: dict[type, str] = {str: "text", int: "a number", float: "a number", list: "a list", Mapping: "an object"}
+_TYPE_WORDS: dict[type, str] = {
+    str: N_("text"), int: N_("a number"), float: N_("a number"), list: N_("a list"), Mapping: N_("an object"),
+}  # fmt: skip
+
+
+def _either(kinds: list[str]) -> str:
+    """'text or a number': the kinds a field may hold, as a message names them."""
+    named = kinds[0]
+    for kind in kinds[1:]:
+        named = _("{kind} or {other}").format(kind=named, other=kind)
+    return named
 
 
 def field(
@@ -63,8 +73,9 @@ def field(
     wanted = types if isinstance(types, tuple) else (types,)
     if isinstance(value, wanted) and not isinstance(value, bool):
         return value  # type: ignore[return-value]
-    expected = " or ".join(dict.fromkeys(_TYPE_WORDS.get(t, t.__name__) for t in wanted))
-    stats.remark(f"field '{excerpt(key, 30)}' is {kind_of(value)}, not {expected}, so it was ignored", where)
+    expected = _either([gettext(name) for name in dict.fromkeys(_TYPE_WORDS.get(t, t.__name__) for t in wanted)])
+    remark = _("field '{key}' is {kind}, not {expected}, so it was ignored")
+    stats.remark(remark.format(key=excerpt(key, 30), kind=kind_of(value), expected=expected), where)
     return None
 
 
@@ -82,7 +93,8 @@ def identifier(record: Mapping[str, Any], key: str, where: str, stats: ReadStats
     """An id field written as text or as a number."""
     value = field(record, key, (str, int, float), where, stats)
     if isinstance(value, int) and abs(value) >= 10**_ID_DIGITS:  # Python writes no int that long
-        stats.remark(f"field '{excerpt(key, 30)}' is a number of over {_ID_DIGITS:,} digits, so it was ignored", where)
+        remark = _("field '{key}' is a number of over {count} digits, so it was ignored")
+        stats.remark(remark.format(key=excerpt(key, 30), count=number(_ID_DIGITS, grouping=True)), where)
         return None
     return None if value is None or value == "" else excerpt(value, 200)
 
@@ -95,7 +107,7 @@ def unix_date(value: object, where: str, stats: ReadStats) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        stats.remark(f"a timestamp that is {kind_of(value)}, not a number, read as no date", where)
+        stats.remark(_("a timestamp that is {kind}, not a number, read as no date").format(kind=kind_of(value)), where)
         return None
     date = unix_time(value)
     if date is None:
@@ -125,11 +137,11 @@ class Skipped:
 
 
 def too_deep() -> str:
-    return f"nested deeper than {MAX_DEPTH} levels"
+    return _("nested deeper than {count} levels").format(count=MAX_DEPTH)
 
 
 def too_big() -> str:
-    return f"a record over {megabytes(MAX_RECORD_BYTES)}"
+    return _("a record over {size}").format(size=megabytes(MAX_RECORD_BYTES))
 
 
 def json_line(line: str, where: str, stats: ReadStats) -> Any | Skipped:
@@ -170,11 +182,12 @@ def _depth(value: Any) -> int:
 
 
 def json_records(
-    open_stream: Callable[[], BinaryIO], prefix: str, path: Path, stats: ReadStats, broken: str = "not valid JSON"
+    open_stream: Callable[[], BinaryIO], prefix: str, path: Path, stats: ReadStats, broken: str | None = None
 ) -> Iterator[tuple[str, Any]]:
     """(where, value) for each value at `prefix` (ijson's notation: "item", "posts.item"), streamed.
 
-    `broken` says what a file that is not JSON is, in the words of its format.
+    `broken` is the message of a file that is not JSON, in the words of its format (a message
+    id with {path}, {count} and {problem}); by default, that it is not valid JSON.
     Records over MAX_DEPTH or MAX_RECORD_BYTES are read past and skipped, saying so; nothing
     outside the records is built. ijson's C parser cannot read a lone surrogate escape
     ("\\ud800": it fails, or reads "?") nor an integer beyond 64 bits; a file with one is
@@ -190,11 +203,11 @@ def json_records(
         with open_stream() as raw:
             stream = _SurrogateWatch(raw) if backend == "yajl2_c" else raw
             try:
-                for number, value in enumerate(_values(parser.basic_parse(stream, use_float=True), prefix), start=1):
-                    if number <= done:
+                for record, value in enumerate(_values(parser.basic_parse(stream, use_float=True), prefix), start=1):
+                    if record <= done:
                         continue  # read by the first parser
-                    done = number
-                    where = f"{path}#{number}"
+                    done = record
+                    where = f"{path}#{record}"
                     if isinstance(value, Skipped):
                         stats.skip(value.reason, where)
                     else:
@@ -205,8 +218,11 @@ def json_records(
             except (ijson.JSONError, json.JSONDecodeError) as exc:  # the Python parser raises the second
                 if backend == "yajl2_c" and "integer overflow" in _first_line(exc):
                     continue  # a number beyond 64 bits, which the Python parser reads
-                raise InputError(f"{path}: {broken} after record {done:,} ({_first_line(exc)})") from exc
-    raise InputError(f"{path}: not valid UTF-8 after record {done:,}; save the file as UTF-8")
+                message = broken or _("{path}: not valid JSON after record {count} ({problem})")
+                problem = _first_line(exc)
+                raise InputError(message.format(path=path, count=number(done, grouping=True), problem=problem)) from exc
+    message = _("{path}: not valid UTF-8 after record {count}; save the file as UTF-8")
+    raise InputError(message.format(path=path, count=number(done, grouping=True)))
 
 
 class _LoneSurrogate(Exception):
@@ -285,7 +301,7 @@ def _values(events: Iterator[tuple[str, Any]], prefix: str) -> Iterator[Any]:
 def _skip(events: Iterator[tuple[str, Any]]) -> None:
     """Read past the rest of a container whose start was just read."""
     depth = 1
-    for event, _ in events:
+    for event, _value in events:
         if event in _START:
             depth += 1
         elif event in _END:
@@ -340,13 +356,5 @@ def _build(event: str, value: Any, events: Iterator[tuple[str, Any]]) -> Any:
 
 def _skip_to_end(events: Iterator[tuple[str, Any]], open_containers: int) -> None:
     """Read past the ends of `open_containers` containers (and all they hold)."""
-    for _ in range(open_containers):
+    for _container in range(open_containers):
         _skip(events)
-
-
-def bounded_read(raw: BinaryIO | io.TextIOBase, limit: int, path: Path, what: str) -> Any:
-    """The whole of a one-document file, refused past `limit` without reading further."""
-    content = raw.read(limit + 1)
-    if len(content) > limit:
-        raise InputError(f"{path}: over {megabytes(limit)}, too big for {what}")
-    return content

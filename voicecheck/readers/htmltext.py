@@ -7,6 +7,7 @@ import re
 from types import ModuleType
 
 from voicecheck.errors import InputError
+from voicecheck.i18n import _
 
 _BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -17,7 +18,9 @@ def web_library(name: str) -> ModuleType:
         return importlib.import_module(name)
     except ImportError as exc:
         raise InputError(
-            f"reading blog exports, feeds and web pages needs the web extra: pip install 'voicecheck[web]' ({exc})"
+            _(
+                "reading blog exports, feeds and web pages needs the web extra: pip install 'voicecheck[web]' ({error})"
+            ).format(error=exc)
         ) from exc
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from voicecheck.errors import InputError
+from voicecheck.i18n import N_, _, gettext
 from voicecheck.readers import guard
 from voicecheck.readers.base import (
     Columns,
@@ -41,18 +42,18 @@ def _key(record: Mapping[str, Any], chosen: str | None, names: tuple[str, ...]) 
 
 #: What a JSON value is, in the words of a skip reason (bool before int: it is one).
 _JSON_KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
-    (Mapping, "an object"), (list, "a list"), (bool, "true or false"), ((int, float), "a number"),
+    (Mapping, N_("an object")), (list, N_("a list")), (bool, N_("true or false")), ((int, float), N_("a number")),
 )  # fmt: skip
 
 
 def _why_no_text(value: Any) -> str:
     """The skip reason for a record's text field that holds no text."""
     if value is None:
-        return "no text"
+        return N_("no text")
     if isinstance(value, str):
-        return "empty text"
-    kind = next((name for types, name in _JSON_KINDS if isinstance(value, types)), "not a string")
-    return f"text is {kind}, not a string"
+        return N_("empty text")
+    kind = next((gettext(name) for types, name in _JSON_KINDS if isinstance(value, types)), type(value).__name__)
+    return _("text is {kind}, not a string").format(kind=kind)
 
 
 def _post(record: Any, columns: Columns, where: str, fallback_id: str, stats: ReadStats) -> Post | None:
@@ -103,7 +104,9 @@ def read_jsonl(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]
             try:
                 record = guard.json_line(line, where, stats)
             except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
+                raise InputError(
+                    _("{path}:{line}: not valid JSON ({problem})").format(path=path, line=number, problem=exc.msg)
+                ) from exc
             if isinstance(record, guard.Skipped):
                 stats.skip(record.reason, where)
                 continue
@@ -122,10 +125,8 @@ def read_json(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
                 prefix = f"{key}.item"
                 break
         else:
-            raise InputError(
-                f"{path}: expected a JSON array of posts or an object with a 'posts' array "
-                f"(it starts {excerpt(head, 30)!r})"
-            )
+            message = _("{path}: expected a JSON array of posts or an object with a 'posts' array (it starts {start})")
+            raise InputError(message.format(path=path, start=repr(excerpt(head, 30))))
     for where, record in guard.json_records(lambda: open_utf8(path, stats), prefix, path, stats):
         post = _post(record, columns, where, where, stats)
         if post is not None:

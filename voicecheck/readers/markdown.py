@@ -16,6 +16,7 @@ import frontmatter
 import yaml
 
 from voicecheck.errors import InputError
+from voicecheck.i18n import _
 from voicecheck.readers import guard
 from voicecheck.readers.base import Columns, Post, ReadStats, channel_name, clean_text, excerpt, lang_code, open_text
 
@@ -49,13 +50,11 @@ class _FrontMatterLoader(yaml.SafeLoader):
     def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not read here", event.start_mark)
+            raise yaml.composer.ComposerError(None, None, _("aliases (*name) are not read here"), event.start_mark)
         self._depth = getattr(self, "_depth", 0) + 1
         try:
             if self._depth > guard.MAX_DEPTH:
-                raise yaml.composer.ComposerError(
-                    None, None, f"nested deeper than {guard.MAX_DEPTH} levels", self.peek_event().start_mark
-                )
+                raise yaml.composer.ComposerError(None, None, guard.too_deep(), self.peek_event().start_mark)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -74,13 +73,20 @@ def _split(source: str, path: Path, stats: ReadStats) -> tuple[Mapping[str, Any]
         meta = yaml.load(matter, Loader=_FrontMatterLoader)
     except yaml.MarkedYAMLError as exc:
         line = f":{exc.problem_mark.line + 2}" if exc.problem_mark else ""  # the front matter starts on line 2
-        raise InputError(f"{path}{line}: unreadable front matter ({excerpt(exc.problem or exc, 200)})") from exc
+        raise _unreadable(f"{path}{line}", exc.problem or exc) from exc
     except (yaml.YAMLError, ValueError, OverflowError) as exc:  # ValueError: a date no calendar holds
-        raise InputError(f"{path}: unreadable front matter ({excerpt(exc, 200)})") from exc
+        raise _unreadable(path, exc) from exc
     if meta is not None and not isinstance(meta, Mapping):
-        stats.remark(f"front matter that is {guard.kind_of(meta)}, not keys and values, so it was ignored", str(path))
+        remark = _("front matter that is {kind}, not keys and values, so it was ignored")
+        stats.remark(remark.format(kind=guard.kind_of(meta)), str(path))
         meta = None
     return meta or {}, body.strip()
+
+
+def _unreadable(where: object, problem: object) -> InputError:
+    return InputError(
+        _("{where}: unreadable front matter ({problem})").format(where=where, problem=excerpt(problem, 200))
+    )
 
 
 def read_markdown(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from voicecheck.errors import InputError
+from voicecheck.i18n import _
 from voicecheck.readers import guard
 from voicecheck.readers.base import Columns, Post, ReadStats, clean_text, open_utf8, peek
 
@@ -86,7 +87,7 @@ def _items(path: Path, prefixes: tuple[str, ...], stats: ReadStats) -> Iterator[
     head = peek(path, 256).lstrip()
     prefix = prefixes[0] if head.startswith("[") else next((p for p in prefixes[1:] if p.split(".")[0] in head), None)
     if prefix is None:
-        raise InputError(f"{path}: not a posts file of this export (expected an array of posts)")
+        raise InputError(_("{path}: not a posts file of this export (expected an array of posts)").format(path=path))
     for where, item in guard.json_records(lambda: open_utf8(path, stats), prefix, path, stats):
         if isinstance(item, Mapping):
             yield where, item

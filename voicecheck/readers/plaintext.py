@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from voicecheck.i18n import _
 from voicecheck.readers.base import (
     MAX_RECORD_BYTES,
     Columns,
@@ -36,17 +37,18 @@ def paragraphs(lines: Iterator[str], path: Path, stats: ReadStats) -> Iterator[t
                 buffer = []  # over the limit: the rest is read past, then the paragraph skipped
             continue
         if size > MAX_RECORD_BYTES:
-            stats.skip(_TOO_LONG, f"{path}:{start}")
+            stats.skip(_too_long(), f"{path}:{start}")
         elif buffer:
             yield start, clean_text("".join(buffer))
         buffer, size = [], 0
     if size > MAX_RECORD_BYTES:
-        stats.skip(_TOO_LONG, f"{path}:{start}")
+        stats.skip(_too_long(), f"{path}:{start}")
     elif buffer:
         yield start, clean_text("".join(buffer))
 
 
-_TOO_LONG = f"a paragraph over {megabytes(MAX_RECORD_BYTES)}"
+def _too_long() -> str:
+    return _("a paragraph over {size}").format(size=megabytes(MAX_RECORD_BYTES))
 
 
 def _lines_skipping_long(lines: Iterator[str], stats: ReadStats) -> Iterator[str]:

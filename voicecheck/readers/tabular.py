@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from voicecheck.errors import InputError
+from voicecheck.i18n import _, ngettext, number
 from voicecheck.readers.base import (
     MAX_RECORD_BYTES,
     Columns,
@@ -19,11 +20,11 @@ from voicecheck.readers.base import (
     TextLines,
     channel_name,
     clean_text,
+    empty_file,
     excerpt,
     iso_date,
     lang_code,
     open_text,
-    plural,
     some,
 )
 from voicecheck.readers.layouts import Layout, recognise
@@ -57,7 +58,8 @@ csv.field_size_limit(MAX_RECORD_BYTES)  # a field as long as a record: TextLines
 def _pick(header: list[str], chosen: str | None, names: tuple[str, ...], path: Path) -> str | None:
     if chosen is not None:
         if chosen not in header:
-            raise InputError(f"{path}: no column {excerpt(chosen)!r}; the columns are {some(header)}")
+            message = _("{path}: no column {column}; the columns are {columns}")
+            raise InputError(message.format(path=path, column=repr(excerpt(chosen)), columns=some(header)))
         return chosen
     lowered = {name.strip().lower(): name for name in header}
     for name in names:
@@ -84,7 +86,8 @@ def read_csv(path: Path, columns: Columns, stats: ReadStats, delimiter: str | No
 
         text_index = column(columns.text, layout.text if layout else None, TEXT_NAMES)
         if text_index is None:
-            raise InputError(f"{path}: no text column found among {some(header)}; name it with --text-col")
+            message = _("{path}: no text column found among {columns}; name it with --text-col")
+            raise InputError(message.format(path=path, columns=some(header)))
         picked = {
             "channel": column(columns.channel, layout.channel_col if layout else None, CHANNEL_NAMES),
             "id": column(columns.id, layout.id if layout else None, ID_NAMES),
@@ -147,19 +150,20 @@ class _RowLines:
 def _header(reader: Any, columns: Columns, path: Path) -> tuple[list[str], Layout | None]:
     """The header row: the first row, or a later one when an export opens with a title line."""
     first: list[str] | None = None
-    for _ in range(HEADER_SEARCH_ROWS):
+    for _row in range(HEADER_SEARCH_ROWS):
         try:
             row = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
-            raise InputError(f"{path}:{reader.line_num}: unreadable header ({excerpt(exc, 200)})") from exc
+            message = _("{path}:{line}: unreadable header ({problem})")
+            raise InputError(message.format(path=path, line=reader.line_num, problem=excerpt(exc, 200))) from exc
         first = first if first is not None else row
         layout = None if columns.text else recognise(row)
         if layout or columns.text or _pick(row, None, TEXT_NAMES, path):
             return row, layout
     if first is None:
-        raise InputError(f"{path}: the file is empty")
+        raise InputError(empty_file(path))
     return first, None
 
 
@@ -193,19 +197,21 @@ def _rows(
         except StopIteration:
             return
         except csv.Error as exc:
-            raise InputError(f"{path}:{start}: malformed row ({excerpt(exc, 200)})") from exc
+            message = _("{path}:{line}: malformed row ({problem})")
+            raise InputError(message.format(path=path, line=start, problem=excerpt(exc, 200))) from exc
         if lines.ended and len(lines.row) > 1 and lines.never_closes_a_quote(reader.dialect.delimiter):
-            raise InputError(
-                f"{path}:{start}: a quoted field opened on this row is never closed, so the rest of the file "
-                f"({plural(len(lines.row) - 1, 'more line')}) would be read as its text; close the quote "
-                '(a quote inside a quoted field is written twice: "")'
-            )
+            raise InputError(_unclosed_quote(path, start, len(lines.row) - 1))
         line = reader.line_num
         where = f"{path}:{start}"
         if not any(cell.strip() for cell in row):
             continue  # a blank line is not a post
         if len(row) != len(header):
-            stats.skip(f"{len(row)} fields where the header has {len(header)}", where)
+            reason = ngettext(
+                "{count} field where the header has {expected}",
+                "{count} fields where the header has {expected}",
+                len(row),
+            )
+            stats.skip(reason.format(count=len(row), expected=len(header)), where)
             continue
         text = clean_text(row[text_index])
         if not text:
@@ -220,6 +226,20 @@ def _rows(
             date=iso_date(cell("date"), *layout.date_formats) if layout else cell("date"),
             where=where,
         )
+
+
+def _unclosed_quote(path: Path, line: int, more_lines: int) -> str:
+    """Why a row whose quoted field runs to the end of the file is refused."""
+    message = ngettext(
+        "{path}:{line}: a quoted field opened on this row is never closed, so the rest of the file "
+        "({count} more line) would be read as its text; close the quote "
+        '(a quote inside a quoted field is written twice: "")',
+        "{path}:{line}: a quoted field opened on this row is never closed, so the rest of the file "
+        "({count} more lines) would be read as its text; close the quote "
+        '(a quote inside a quoted field is written twice: "")',
+        more_lines,
+    )
+    return message.format(path=path, line=line, count=number(more_lines, grouping=True))
 
 
 def _cells(row: list[str], picked: dict[str, int | None]) -> Callable[[str], str | None]:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from voicecheck.errors import InputError
+from voicecheck.i18n import _, number
 from voicecheck.readers.base import (
     MAX_DOCUMENT_BYTES,
     Columns,
@@ -19,8 +20,10 @@ from voicecheck.readers.base import (
     bom_encoding,
     clean_text,
     megabytes,
+    not_valid,
     open_binary,
     peek_bytes,
+    read_as_marked,
 )
 from voicecheck.readers.htmltext import web_library
 
@@ -46,13 +49,16 @@ def read_page(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
     with open_binary(path) as raw:
         content = raw.read(MAX_PAGE_BYTES + 1)
     if len(content) > MAX_PAGE_BYTES:
-        raise InputError(f"{path}: over {megabytes(MAX_PAGE_BYTES)}, too big for a web page")
+        raise InputError(
+            _("{path}: over {size}, too big for a web page").format(path=path, size=megabytes(MAX_PAGE_BYTES))
+        )
     if content.count(b"<") > MAX_PAGE_TAGS:
-        raise InputError(f"{path}: over {MAX_PAGE_TAGS:,} tags, too many for a web page")
+        message = _("{path}: over {count} tags, too many for a web page")
+        raise InputError(message.format(path=path, count=number(MAX_PAGE_TAGS, grouping=True)))
     page: bytes | str = content  # as it is: trafilatura reads its charset
     if encoding:
         page = _decoded(content, encoding, path)
-        stats.note(f"{path} is {encoding.upper()} (by its byte order mark): read as such")
+        stats.note(read_as_marked(path, encoding))
     document = trafilatura.bare_extraction(
         page,
         with_metadata=True,
@@ -73,4 +79,4 @@ def _decoded(page: bytes, encoding: str, path: Path) -> str:
     try:
         return page.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not valid {encoding.upper()} ({exc.reason})") from exc
+        raise not_valid(path, encoding, exc.reason) from exc

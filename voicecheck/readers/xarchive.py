@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from voicecheck.errors import InputError
+from voicecheck.i18n import _
 from voicecheck.readers import guard
 from voicecheck.readers.base import Columns, Post, ReadStats, clean_text, iso_date, lang_code, open_utf8
 
@@ -34,7 +35,7 @@ def tweet_files(folder: Path) -> list[Path]:
     for data in (folder / "data", folder):
         numbered = [(int(m.group(1) or 0), p) for p in data.glob("tweet*.js") if (m := _TWEET_FILE.match(p.name))]
         if numbered:
-            return [path for _, path in sorted(numbered)]
+            return [path for _number, path in sorted(numbered)]
     return []
 
 
@@ -43,14 +44,16 @@ def read_tweets_js(path: Path, columns: Columns, stats: ReadStats) -> Iterator[P
     with open_utf8(path, stats) as raw:  # refuses empty and binary files with the usual messages
         match = _PREFIX.match(raw.read(_PREFIX_SIZE))
     if not match:
-        raise InputError(f"{path}: not an X archive tweets file (it should start with 'window.YTD.tweets.part0 =')")
+        message = _("{path}: not an X archive tweets file (it should start with 'window.YTD.tweets.part0 =')")
+        raise InputError(message.format(path=path))
 
     def after_prefix() -> BinaryIO:
         raw = open_utf8(path)
         raw.read(match.end())
         return raw
 
-    for where, item in guard.json_records(after_prefix, "item", path, stats, "the archive is cut short or damaged"):
+    broken = _("{path}: the archive is cut short or damaged after record {count} ({problem})")
+    for where, item in guard.json_records(after_prefix, "item", path, stats, broken):
         post = _tweet_post(item, where, stats)
         if post is not None:
             yield post
