@@ -57,6 +57,8 @@ VISIBLE = r"[^\u0000-\u0020\u007f-\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u
 LANG = r"^(?:[Ee][Nn]|[Ff][Rr])(?:[-_][A-Za-z0-9]{1,8})*$"
 #: Query parameters that look like a credential: a token in a URL ends up in logs and histories.
 TOKEN_PARAMETERS = frozenset({"token", "access_token", "api_key", "apikey", "key", "auth", "authorization"})
+#: A request of one post this short is judged on the event loop itself (a few milliseconds), not in a thread.
+INLINE_CHARS = 1000
 #: The query parameters the service reads; any other is refused, as an unknown key of brand.toml is.
 QUERY_PARAMETERS = frozenset({"lang"})
 #: What a request body looks like, as error messages show it (outside the message ids: no braces to escape).
@@ -380,7 +382,7 @@ def create_app(
 
     judges = Judges(limits.threads)
     expected = _digest(token or "")
-    sessions = Sessions(token, path=sessions_at)  # the draft page's: a cookie and its CSRF token stand for the Bearer token
+    sessions = Sessions(token, path=sessions_at)  # the draft page's: a cookie and a CSRF token for the Bearer token
 
     def refusal(request: Request) -> Response | None:
         """Why the request may not go on (a token in the URL, an unknown parameter, a missing or wrong token)."""
@@ -417,7 +419,10 @@ def create_app(
             log.warning("%s %s: %s went away before sending the whole body", request.method, request.url.path, client)
             return Response(status_code=400)  # nobody reads it
         try:
-            results = await judges.run(partial(_judged, saved, work, posts, lang))
+            if len(posts) == 1 and len(posts[0].text) <= INLINE_CHARS:
+                results = _judged(saved, work, posts, lang)  # quicker than the hop to a thread and back
+            else:
+                results = await judges.run(partial(_judged, saved, work, posts, lang))
         except VoicecheckError as exc:
             return _error(422, str(exc))
         return JSONResponse({"results": results})
