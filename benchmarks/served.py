@@ -22,10 +22,21 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(model: str, voicecheck: Sequence[str] = VOICECHECK, start_within: float = 120.0) -> Iterator[str]:
-    """The base URL of a service for `model`, answering /health; stopped when the block ends."""
+def served(
+    model: str, voicecheck: Sequence[str] = VOICECHECK, start_within: float = 120.0, options: Sequence[str] = ()
+) -> Iterator[str]:
+    """The base URL of a service for `model` (run with `options`), answering /health; stopped when the block ends."""
+    with serving(model, voicecheck, start_within, options) as (url, _):
+        yield url
+
+
+@contextmanager
+def serving(
+    model: str, voicecheck: Sequence[str] = VOICECHECK, start_within: float = 120.0, options: Sequence[str] = ()
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """As `served`, with the service's process beside its URL."""
     url = f"http://127.0.0.1:{(port := free_port())}"
-    command = [*voicecheck, "serve", "--model", model, "--port", str(port)]
+    command = [*voicecheck, "serve", "--model", model, "--port", str(port), *options]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + start_within
@@ -37,7 +48,7 @@ def served(model: str, voicecheck: Sequence[str] = VOICECHECK, start_within: flo
                 if time.monotonic() > deadline or server.poll() is not None:
                     sys.exit("the service did not start")
                 time.sleep(0.1)
-        yield url
+        yield url, server
     finally:
         server.terminate()
         server.wait(timeout=30)
