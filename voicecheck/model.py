@@ -30,15 +30,15 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
-from voicecheck.features.cosine import BrandVectors
 from voicecheck.features.lexical import mean_per_post, tfidf
 from voicecheck.features.style import STYLE_FEATURES, comparable
 from voicecheck.features.table import FeatureTable
 from voicecheck.nlp import LANGUAGES
 
 if TYPE_CHECKING:
+    from voicecheck.features.cosine import BrandVectors
+    from voicecheck.features.sparse import Counts
     from voicecheck.peers import PeerView
 
 COMPONENTS = ("words", "ngrams", "style")
@@ -172,7 +172,7 @@ class Ratios:
 
 
 def fold_ratios(
-    counts: sp.csr_matrix,
+    counts: Counts,
     lang_rows: np.ndarray,
     fold_of_row: np.ndarray,
     folds: int,
@@ -357,6 +357,8 @@ class VoiceModel:
     @cached_property
     def train_vectors_(self) -> BrandVectors:
         """The brand's posts as tf-idf rows: only a flagged post's nearest examples need them."""
+        from voicecheck.features.cosine import BrandVectors  # with SciPy: a check of on-voice posts never needs it
+
         table = self.table_
         return BrandVectors(tfidf(table.chars, table.lang_index, self.background_.char_idf))
 

@@ -28,14 +28,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from voicecheck.core import Example, Post
 from voicecheck.errors import VoicecheckError
 from voicecheck.features.lexical import tfidf
+from voicecheck.features.sparse import stack
 from voicecheck.features.table import FeatureTable
 
 if TYPE_CHECKING:
+    import scipy.sparse as sp
+
     from voicecheck.model import Background, VoiceModel
 
 #: How much the peer view weighs in the sum of views, against each one-class view's 1.
@@ -84,6 +86,8 @@ def without_brand_posts(peers: Mapping[str, list[Post]], brand: Iterable[Post]) 
 
 def _design(table: FeatureTable, char_idf: np.ndarray, word_idf: np.ndarray) -> sp.csr_matrix:
     """Posts as the regression reads them: character n-gram and word tf-idf rows, side by side."""
+    import scipy.sparse as sp  # here: judging posts without peers never needs SciPy
+
     chars = tfidf(table.chars, table.lang_index, char_idf)
     words = tfidf(table.words, table.lang_index, word_idf)
     return sp.hstack([chars, words], format="csr")
@@ -115,6 +119,8 @@ class PeerView:
     @cached_property
     def _weights(self) -> sp.csr_matrix:
         """The coefficients over every feature (features x classes), sparse: a post's logits are one product."""
+        import scipy.sparse as sp
+
         features = 2 * self.char_idf.shape[1]
         rows = np.repeat(self.columns, self.coef.shape[0])
         cols = np.tile(np.arange(self.coef.shape[0]), len(self.columns))
@@ -219,8 +225,8 @@ def concatenate(tables: Sequence[FeatureTable]) -> FeatureTable:
         posts=[post for table in tables for post in table.posts],
         langs=[lang for table in tables for lang in table.langs],
         tokens=[],
-        chars=sp.vstack([table.chars for table in tables], format="csr"),
-        words=sp.vstack([table.words for table in tables], format="csr"),
+        chars=stack([table.chars for table in tables]),
+        words=stack([table.words for table in tables]),
         style=np.vstack([table.style for table in tables]),
         tone=np.vstack([table.tone for table in tables]),
     )
@@ -238,6 +244,7 @@ def fit_peer_view(
     random_state: int = 0,
 ) -> tuple[PeerView, np.ndarray]:
     """The peer view, and its weighted value on each brand post held out from its fold's regression."""
+    import scipy.sparse as sp
     from sklearn.linear_model import LogisticRegression  # fitting only: checks never import it
 
     brand_x, peer_x = _design(brand, char_idf, word_idf), _design(peers, char_idf, word_idf)

@@ -55,11 +55,11 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from voicecheck import MODEL_FORMAT, __version__, i18n
 from voicecheck.errors import ModelError, ProfileError, VoicecheckError
 from voicecheck.features.hashing import N_FEATURES
+from voicecheck.features.sparse import Counts
 from voicecheck.features.style import INDEX, STYLE_FEATURES, TAGGER_FEATURES
 from voicecheck.features.table import FeatureTable
 from voicecheck.features.tone import TONE_DIMENSIONS
@@ -507,7 +507,7 @@ def _peer_view(
         langs=[str(post.lang) for post in posts],
         tokens=[],
         chars=chars,
-        words=sp.csr_matrix((rows, N_FEATURES), dtype=np.float32),
+        words=Counts.empty(rows, N_FEATURES, np.float32),
         style=np.zeros((rows, len(STYLE_FEATURES))),
         tone=np.zeros((rows, len(TONE_DIMENSIONS))),
     )
@@ -526,10 +526,9 @@ def _peer_view(
     )
 
 
-def _csr(arrays: dict[str, np.ndarray], name: str, rows: int) -> sp.csr_matrix:
-    return sp.csr_matrix(
-        (arrays[f"{name}_data"], arrays[f"{name}_indices"], arrays[f"{name}_indptr"]), shape=(rows, N_FEATURES)
-    )
+def _csr(arrays: dict[str, np.ndarray], name: str, rows: int) -> Counts:
+    """Rows of counts as saved (CSR arrays); SciPy is not needed to read them."""
+    return Counts(arrays[f"{name}_data"], arrays[f"{name}_indices"], arrays[f"{name}_indptr"], (rows, N_FEATURES))
 
 
 # -- model.json ---------------------------------------------------------------------------------

@@ -31,13 +31,13 @@ def test_char_counts_equal_scikit_learns_char_wb_hasher() -> None:
         preprocessor=normalise,
     )
     expected = reference.transform(TEXTS)
-    assert abs(char_counts(TEXTS) - expected).sum() == 0
+    assert abs(char_counts(TEXTS).tocsr() - expected).sum() == 0
 
 
 def test_word_counts_equal_scikit_learns_hasher() -> None:
     tokens = [text.lower().split() for text in TEXTS]
     reference = HashingVectorizer(analyzer=lambda words: words, n_features=N_FEATURES, alternate_sign=False, norm=None)
-    assert abs(word_counts(tokens) - reference.transform(tokens)).sum() == 0
+    assert abs(word_counts(tokens).tocsr() - reference.transform(tokens)).sum() == 0
 
 
 @pytest.mark.parametrize("feature", ["ménage", " 😀 ", "the", "x" * 100])
@@ -49,9 +49,9 @@ def test_counts_are_the_same_from_a_cold_or_a_warm_cache() -> None:
     hasher = WordHasher(lambda word: [word, word[:1]])
     cold = hasher.counts([["hello", "world"], ["hello"]])
     warm = hasher.counts([["hello", "world"], ["hello"]])
-    assert abs(cold - warm).sum() == 0
+    assert abs(cold.tocsr() - warm.tocsr()).sum() == 0
     assert cold.shape == (2, N_FEATURES)
-    assert cold[0].sum() == 4 and cold[1].sum() == 2
+    assert cold.sum(axis=1).tolist() == [4, 2]
 
 
 def test_no_documents_and_empty_documents_give_empty_rows() -> None:
@@ -67,4 +67,4 @@ def test_the_cache_is_cleared_past_its_size_so_memory_stays_flat(monkeypatch: py
     second = hasher.counts([[f"v{i}" for i in range(8)]])
     assert len(hasher._span) <= 10
     assert np.array_equal(np.sort(first.indices), np.sort([feature_index(f"w{i}") for i in range(8)]))
-    assert second.sum() == 8
+    assert second.sum(axis=1).tolist() == [8]

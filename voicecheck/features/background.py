@@ -48,7 +48,7 @@ def build_background(lang: str) -> tuple[np.ndarray, np.ndarray]:
 
     frequencies = get_frequency_dict(lang, wordlist="best")
     top = dict(sorted(frequencies.items(), key=lambda item: -item[1])[:BACKGROUND_WORDS])
-    chars = np.asarray(char_counts(list(top)).T @ np.array(list(top.values()))).ravel()
+    chars = np.asarray(char_counts(list(top)).tocsr().T @ np.array(list(top.values()))).ravel()
     return _floor(chars), _floor(hashed_word_frequencies(top, lang))
 
 
@@ -57,7 +57,7 @@ def hashed_word_frequencies(frequencies: dict[str, float], lang: str) -> np.ndar
     words = list(frequencies)
     tokenizer = Pipelines("blank").get(lang).tokenizer
     counts = word_counts([word_tokens(tokenizer(word)) for word in words])
-    return np.asarray(counts.T @ np.array([frequencies[word] for word in words])).ravel()
+    return np.asarray(counts.tocsr().T @ np.array([frequencies[word] for word in words])).ravel()
 
 
 def _floor(counts: np.ndarray) -> np.ndarray:

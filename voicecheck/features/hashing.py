@@ -4,6 +4,10 @@ Columns are those of scikit-learn's `HashingVectorizer` (MurmurHash3, seed 0, no
 the shipped background files stay valid. The work is done per distinct word rather than per
 post: a post's counts are the sum of its words' rows, and words repeat across posts, so each
 word is hashed once and a batch of posts becomes one sparse product.
+
+Counts are `sparse.Counts`, entries in the order SciPy's product leaves them: a small batch
+(a cold check of one post) is multiplied with NumPy alone, a large one with SciPy, whose
+import then costs less than the time its product saves.
 """
 
 from __future__ import annotations
@@ -12,10 +16,13 @@ from collections.abc import Callable, Sequence
 from itertools import chain
 
 import numpy as np
-import scipy.sparse as sp
 from murmurhash import hash as murmurhash3_32
 
+from voicecheck.features.sparse import Counts
+
 N_FEATURES = 2**18
+#: Batches of this many documents or more are multiplied by SciPy (see `WordHasher.counts`).
+SCIPY_FROM_DOCUMENTS = 64
 #: Distinct words remembered between batches; past this the memory is cleared, so it stays flat.
 CACHE_WORDS = 200_000
 _MIN_INT32 = -(2**31)
@@ -32,16 +39,41 @@ def feature_index(feature: str) -> int:
     return int(feature_indices([feature])[0])
 
 
-def occurrences(documents: Sequence[Sequence[str]]) -> tuple[sp.csr_matrix, list[str]]:
-    """How often each distinct word occurs in each document, and the distinct words (the columns)."""
+def occurrences(documents: Sequence[Sequence[str]]) -> tuple[Counts, list[str]]:
+    """Each document's words as columns (the distinct words), one entry per occurrence, in reading order."""
     flat = list(chain.from_iterable(documents))
     distinct = list(dict.fromkeys(flat))  # in order of first appearance
     column = {word: i for i, word in enumerate(distinct)}
     indptr = np.zeros(len(documents) + 1, dtype=np.int64)
     np.cumsum([len(words) for words in documents], out=indptr[1:])
     cells = np.fromiter(map(column.__getitem__, flat), np.int64, len(flat))
-    matrix = sp.csr_matrix((np.ones(len(flat)), cells, indptr), shape=(len(documents), len(distinct)))
-    return matrix, distinct
+    return Counts(np.ones(len(flat)), cells, indptr, (len(documents), len(distinct))), distinct
+
+
+def product(occurring: Counts, rows: Counts) -> Counts:
+    """`occurring @ rows` as SciPy's CSR product gives it, entries in the same order, with NumPy alone.
+
+    SciPy adds each row's terms into one sum per column and lists the columns from the last
+    to appear to the first (a column summing to 0 is left out); counts are whole numbers, so
+    the sums are exact whatever order they are added in.
+    """
+    words, features = occurring.indices, rows.shape[1]
+    lengths = np.diff(rows.indptr)[words]  # the entries each occurrence brings
+    ends = np.cumsum(lengths)
+    take = np.repeat(rows.indptr[words] - (ends - lengths), lengths) + np.arange(ends[-1] if len(ends) else 0)
+    cell = np.repeat(occurring.row_of_entry(), lengths) * features + rows.indices[take]
+    weights = np.repeat(occurring.data, lengths) * rows.data[take]
+    order = np.argsort(cell, kind="stable")
+    starts = np.flatnonzero(np.diff(cell[order], prepend=-1))
+    first = order[starts]  # where each (row, column) first appears
+    totals = np.add.reduceat(weights[order], starts) if len(starts) else np.zeros(0)
+    row = cell[first] // features
+    listed = np.lexsort((-first, row))  # row by row, the latest to first appear first
+    listed = listed[totals[listed] != 0]
+    indptr = np.zeros(occurring.shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row[listed], minlength=occurring.shape[0]), out=indptr[1:])
+    columns = (cell[first[listed]] % features).astype(np.int32)
+    return Counts(totals[listed], columns, indptr, (occurring.shape[0], features))
 
 
 class WordHasher:
@@ -59,12 +91,14 @@ class WordHasher:
         self._columns = np.zeros(4096, dtype=np.int32)
         self._counts = np.zeros(4096, dtype=np.float64)
 
-    def counts(self, documents: Sequence[Sequence[str]]) -> sp.csr_matrix:
-        per_document, distinct = occurrences(documents)
-        counts: sp.csr_matrix = per_document @ self._word_rows(distinct)
-        return counts
+    def counts(self, documents: Sequence[Sequence[str]]) -> Counts:
+        occurring, distinct = occurrences(documents)
+        rows = self._word_rows(distinct)
+        if len(documents) < SCIPY_FROM_DOCUMENTS:
+            return product(occurring, rows)
+        return Counts.of(occurring.tocsr() @ rows.tocsr())
 
-    def _word_rows(self, words: list[str]) -> sp.csr_matrix:
+    def _word_rows(self, words: list[str]) -> Counts:
         """One row per word: the count of each feature it has, columns ascending (as `sum_duplicates` leaves them)."""
         if len(self._span) + len(words) > CACHE_WORDS:
             self._span.clear()
@@ -77,7 +111,7 @@ class WordHasher:
         indptr = np.zeros(len(words) + 1, dtype=np.int64)
         np.cumsum(lengths, out=indptr[1:])
         take = np.repeat(spans[:, 0] - indptr[:-1], lengths) + np.arange(indptr[-1])
-        return sp.csr_matrix((self._counts[take], self._columns[take], indptr), shape=(len(words), N_FEATURES))
+        return Counts(self._counts[take], self._columns[take], indptr, (len(words), N_FEATURES))
 
     def _hash(self, words: list[str]) -> None:
         """Hash new words' features and add their rows to the pool."""

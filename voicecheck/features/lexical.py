@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import regex
-import scipy.sparse as sp
 
 from voicecheck.features.hashing import WordHasher
+from voicecheck.features.sparse import Counts
 from voicecheck.features.texts import TextBatch
 from voicecheck.features.tokens import lexical_word
 
@@ -25,6 +25,7 @@ _URL = regex.compile(r"https?://\S+|www\.\S+")
 _DIGITS = regex.compile(r"\d")
 
 if TYPE_CHECKING:
+    import scipy.sparse as sp
     from spacy.tokens import Doc
 
 
@@ -58,7 +59,7 @@ def word_tokens(doc: Doc) -> list[str]:
     return [word for token in doc if (word := lexical_word(token.text))]
 
 
-def char_counts(texts: Sequence[str] | TextBatch) -> sp.csr_matrix:
+def char_counts(texts: Sequence[str] | TextBatch) -> Counts:
     return _CHAR_HASHER.counts(normalised_words(texts.texts if isinstance(texts, TextBatch) else texts))
 
 
@@ -75,12 +76,12 @@ def normalised_words(texts: Sequence[str]) -> list[list[str]]:
     return [part.split() for part in normalise(joined).split(_TEXT_BREAK)] if texts else []
 
 
-def word_counts(tokens: Sequence[list[str]]) -> sp.csr_matrix:
+def word_counts(tokens: Sequence[list[str]]) -> Counts:
     return _WORD_HASHER.counts(tokens)
 
 
 def mean_per_post(
-    counts: sp.csr_matrix, lang_rows: np.ndarray, values: np.ndarray, counted: np.ndarray | None = None
+    counts: Counts, lang_rows: np.ndarray, values: np.ndarray, counted: np.ndarray | None = None
 ) -> np.ndarray:
     """Each post's mean of `values` (languages x features) over its feature occurrences, 0 if none.
 
@@ -95,9 +96,14 @@ def mean_per_post(
     return sums / np.maximum(sizes, 1.0)
 
 
-def tfidf(counts: sp.csr_matrix, lang_rows: np.ndarray, idf: np.ndarray) -> sp.csr_matrix:
-    """Sublinear tf times the idf of each row's language (`idf` is languages x features), L2-normed."""
-    weighted = sp.csr_matrix(counts, dtype=np.float64, copy=True)
+def tfidf(counts: Counts, lang_rows: np.ndarray, idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear tf times the idf of each row's language (`idf` is languages x features), L2-normed.
+
+    A SciPy matrix, for the sparse products of similarities (this imports SciPy).
+    """
+    import scipy.sparse as sp
+
+    weighted = sp.csr_matrix(counts.tocsr(), dtype=np.float64, copy=True)
     row_of_entry = np.repeat(np.arange(weighted.shape[0]), np.diff(weighted.indptr))
     weighted.data = np.log1p(weighted.data) * idf[lang_rows[row_of_entry], weighted.indices]
     norms = np.sqrt(np.bincount(row_of_entry, weights=weighted.data**2, minlength=weighted.shape[0]))

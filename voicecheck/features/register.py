@@ -23,11 +23,11 @@ from functools import cache
 from importlib import resources
 
 import numpy as np
-import scipy.sparse as sp
 
 from voicecheck.features.background import hashed_word_frequencies
 from voicecheck.features.hashing import N_FEATURES, feature_indices
 from voicecheck.features.lexical import mean_per_post
+from voicecheck.features.sparse import Counts
 from voicecheck.nlp import LANGUAGES
 
 #: Both lists hold the words used at least once per million words; rarer ones are unknown.
@@ -55,7 +55,7 @@ def load_register() -> tuple[np.ndarray, np.ndarray]:
     return registers, known
 
 
-def post_register(words: sp.csr_matrix, lang_rows: np.ndarray) -> np.ndarray:
+def post_register(words: Counts, lang_rows: np.ndarray) -> np.ndarray:
     """Each post's mean word register, -1 like a tweet to +1 like ordinary writing (0 if no word is known)."""
     registers, known = load_register()
     return mean_per_post(words, lang_rows, registers, counted=known)

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-import scipy.sparse as sp
 
 from voicecheck.features.lexical import char_counts, word_counts
 from voicecheck.features.register import post_register
+from voicecheck.features.sparse import Counts
 from voicecheck.features.style import INDEX, style_matrix
 from voicecheck.features.texts import TextBatch
 from voicecheck.features.tokens import TokenClassifier
@@ -26,8 +26,8 @@ class FeatureTable:
     posts: list[Post]
     langs: list[str]
     tokens: list[list[str]]
-    chars: sp.csr_matrix  # hashed character n-gram counts
-    words: sp.csr_matrix  # hashed word counts
+    chars: Counts  # hashed character n-gram counts
+    words: Counts  # hashed word counts
     style: np.ndarray  # STYLE_FEATURES
     tone: np.ndarray  # TONE_DIMENSIONS, 0-100
 

@@ -2,8 +2,8 @@
 
 Everything style and tone count per token (is it a word, its length, which word classes and
 tone markers it belongs to) depends only on the token's text and the post's language. So each
-distinct token is classified once, and a batch of posts is counted with one sparse product
-instead of a pass over every token of every post for every feature.
+distinct token is classified once, and a batch of posts is counted in one pass over its
+tokens' rows instead of a pass over every token of every post for every feature.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import numpy as np
 from voicecheck.features import lexicon
 
 if TYPE_CHECKING:
-    import scipy.sparse as sp
     from spacy.tokens import Doc
     from spacy.vocab import Vocab
 
@@ -135,7 +134,7 @@ class TokenClassifier:
             rows = [i for i, other in enumerate(langs) if other == lang]
             tokens = _Tokens.of([docs[i] for i in rows])
             table = self._classes.setdefault(lang, _ClassTable(lang)).rows(tokens.texts)
-            classes[rows] = tokens.per_post @ table
+            classes[rows] = tokens.per_post(table)
             word_of = np.array([self._lexical_word(text) for text in tokens.texts] or [""], dtype=object)
             flat = word_of[tokens.inverse].tolist()
             for k, row in enumerate(rows):
@@ -209,7 +208,6 @@ class _ClassTable:
 class _Tokens:
     """The tokens of a batch of docs of one language, read as spaCy ids."""
 
-    per_post: sp.csr_matrix  # posts x distinct tokens: how often each occurs
     texts: list[str]  # the distinct tokens
     inverse: np.ndarray  # each token's distinct token, in reading order
     indptr: np.ndarray  # where each post's tokens start and end
@@ -220,9 +218,16 @@ class _Tokens:
     def posts(self) -> int:
         return len(self.indptr) - 1
 
+    def per_post(self, rows: np.ndarray) -> np.ndarray:
+        """Each post's sum of its tokens' `rows` (one per distinct token): whole numbers, so exact."""
+        post_of_token = np.repeat(np.arange(self.posts), np.diff(self.indptr))
+        width = rows.shape[1]
+        cells = (post_of_token[:, None] * width + np.arange(width)).ravel()
+        sums = np.bincount(cells, weights=rows[self.inverse].ravel(), minlength=self.posts * width)
+        return sums.reshape(self.posts, width)
+
     @classmethod
     def of(cls, docs: Sequence[Doc]) -> _Tokens:
-        import scipy.sparse as sp  # here, so that `voicecheck --help` does not wait for it
         from spacy.attrs import MORPH, ORTH, POS  # spaCy is loaded by now: it made the docs
 
         ids = [doc.to_array([ORTH, POS, MORPH]) for doc in docs]
@@ -233,5 +238,4 @@ class _Tokens:
         inverse = inverse.ravel()
         strings = docs[0].vocab.strings  # one language, one pipeline: the same vocabulary for all
         texts = [strings[key] for key in distinct.tolist()]
-        per_post = sp.csr_matrix((np.ones(len(inverse)), inverse, indptr), shape=(len(docs), len(texts)))
-        return cls(per_post, texts, inverse, indptr, flat[:, 1], flat[:, 2])
+        return cls(texts, inverse, indptr, flat[:, 1], flat[:, 2])

@@ -1,0 +1,36 @@
+"""A check imports only what judging posts uses: not SciPy for on-voice posts, never scikit-learn."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import ROOT, SAMPLE_MODEL
+
+CHECK_ONE_POST = """
+import sys
+from voicecheck import api, store
+from voicecheck.readers import Post
+saved = store.load(sys.argv[1])
+(result,) = api.check(saved, [Post("p", sys.argv[2], "facebook")])
+print(result.verdict, *sorted({name.split(".")[0] for name in sys.modules} & {"scipy", "sklearn"}))
+"""
+
+
+def check_one(text: str) -> list[str]:
+    """The verdict of a post checked in a fresh process, then which of SciPy and scikit-learn it imported."""
+    done = subprocess.run(
+        [sys.executable, "-c", CHECK_ONE_POST, str(SAMPLE_MODEL), text],
+        capture_output=True, text=True, cwd=ROOT, timeout=300, check=True,
+    )  # fmt: skip
+    return done.stdout.split()
+
+
+def test_an_on_voice_post_is_checked_without_scipy_or_scikit_learn() -> None:
+    text = "Une question sur nos services? Écrivez-nous ici ou appelez-nous au 514 555-0199."
+    assert check_one(text) == ["on-voice"]
+
+
+def test_a_flagged_post_imports_scipy_for_its_examples_but_not_scikit_learn() -> None:
+    text = "omg lol our crew literally CRUSHED it today!!! 🔥🔥🔥 dm us if u want the same"
+    assert check_one(text) == ["drift", "scipy"]
