@@ -6,7 +6,8 @@ read the answers it asked for. Here a client has `read_timeout` seconds for each
 that never sends a request is closed, one that sends part of its headers gets a 408, one that
 stops reading is cut off. Headers over MAX_HEADER_BYTES or MAX_HEADERS get a 431; over
 `max_connections` connections or requests, a request gets a 503. Every answer given here is
-JSON, like the service's own.
+JSON, like the service's own, in the language the request asks for (in the service's own
+when there is no request to read it from).
 
 A connection closed while the client is still sending resets, and the client loses the answer;
 so a close then stops writing, drops what the client still sends for a moment, and only then
@@ -21,8 +22,12 @@ from collections.abc import Callable
 from typing import Any
 
 import h11
+from starlette.requests import Request
 from uvicorn._types import ASGIReceiveCallable, ASGISendCallable, Scope
 from uvicorn.protocols.http.h11_impl import STATUS_PHRASES, H11Protocol
+
+from voicecheck.i18n import N_
+from voicecheck.server import language_of, translated
 
 #: Largest request line and headers, in bytes (h11's own default); more gets a 431.
 MAX_HEADER_BYTES = 16 * 1024
@@ -172,9 +177,12 @@ class GuardedH11Protocol(H11Protocol):
         error = self._protocol_error
         status = error.error_status_hint if error is not None else 400
         if status == 431:
-            self._answer_and_close(431, f"request headers over {MAX_HEADER_BYTES} bytes")
+            self._answer_and_close(
+                431, translated(N_("request headers over {limit} bytes"), None, {"limit": MAX_HEADER_BYTES})
+            )
         else:
-            self._answer_and_close(status, f"malformed HTTP request ({error or 'unreadable'})")
+            message = translated(N_("malformed HTTP request ({reason})"), None, {"reason": error or "unreadable"})
+            self._answer_and_close(status, message)
 
     # Deadlines.
     def _phase(self) -> str | None:
@@ -206,7 +214,8 @@ class GuardedH11Protocol(H11Protocol):
         begun = self._waiting_for == "headers" and bool(self.conn.trailing_data[0])
         self._deadline, self._waiting_for = None, None
         if begun:
-            self._answer_and_close(408, f"request headers not received within {self.read_timeout:g} s")
+            message = N_("request headers not received within {seconds} s")
+            self._answer_and_close(408, translated(message, None, {"seconds": float(self.read_timeout)}))
         elif not self.transport.is_closing():
             self.transport.close()
 
@@ -246,11 +255,15 @@ class GuardedH11Protocol(H11Protocol):
             headers = list(scope["headers"])
             size = len(scope["raw_path"]) + len(scope["query_string"]) + sum(len(k) + len(v) for k, v in headers)
             if size > MAX_HEADER_BYTES or len(headers) > MAX_HEADERS:
-                message = f"request headers over {MAX_HEADER_BYTES} bytes or {MAX_HEADERS} fields"
-                await _send_error(send, 431, message)
+                message = N_("request headers over {limit} bytes or {fields} fields")
+                params = {"limit": MAX_HEADER_BYTES, "fields": MAX_HEADERS}
+                await _send_error(send, 431, translated(message, language_of(Request(dict(scope))), params))
             elif len(self.connections) > self.max_connections or len(self.tasks) > self.max_connections:
-                message = f"busy: over {self.max_connections} connections; retry shortly"
-                await _send_error(send, 503, message, [(b"retry-after", b"1")])
+                message = N_("busy: over {limit} connections; retry shortly")
+                params = {"limit": self.max_connections}
+                await _send_error(
+                    send, 503, translated(message, language_of(Request(dict(scope))), params), [(b"retry-after", b"1")]
+                )
             else:
                 await app(scope, receive, send)
 
