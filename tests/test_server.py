@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from voicecheck.errors import VoicecheckError
-from voicecheck.server import check_exposure, is_loopback, names_this_machine
+from voicecheck.server import EXAMPLE, check_exposure, is_loopback, names_this_machine, translated
 
 from .conftest import ROOT, SAMPLE_MODEL, run_cli
 
@@ -165,6 +165,52 @@ def test_the_bearer_scheme_is_read_in_any_case(server: str) -> None:
         assert response.status_code == 401, given
 
 
+FRENCH = {"Accept-Language": "fr-CA,fr;q=0.9,en;q=0.8"}
+
+
+@pytest.mark.parametrize(
+    ("asks", "headers", "body", "status", "message", "params"),
+    [
+        ("?lang=fr", {}, b'{"posts": []}', 401, "missing or wrong Authorization: Bearer token", {}),
+        ("", {**FRENCH, **AUTH, "Content-Type": "text/plain"}, b"{}", 415,
+         "send the posts as JSON, with Content-Type: application/json (not {media_type})",
+         {"media_type": "'text/plain'"}),
+        ("?lang=fr-CA", AUTH, _post("a" * 30000), 413, "the request body is over the limit of {limit} bytes",
+         {"limit": 20000}),
+        ("", {**FRENCH, **AUTH}, b"", 400, "the body is empty: send {example}", {"example": EXAMPLE}),
+        ("?lang=fr", AUTH, b'{"posts": [{"text": "ok then", "lang": "de"}]}', 422,
+         "{field} must be en or fr (a regional form such as fr-CA will do), not {value}",
+         {"field": "posts[0].lang", "value": "'de'"}),
+        ("?lang=fr", AUTH, b'{"posts": [' + b'{"text": "a"},' * 3 + b'{"text": "a"}]}', 422,
+         "{count} posts is over the limit of {limit} posts per request", {"count": 4, "limit": 3}),
+        ("?lang=fr&access_token=x", AUTH, b'{"posts": []}', 400,
+         "the token goes in the Authorization header, never in the URL", {}),
+        ("?lang=fr&verbose=1", AUTH, b'{"posts": []}', 400,
+         "unknown query parameter {name}: the service reads only lang", {"name": "'verbose'"}),
+    ],
+)  # fmt: skip
+def test_error_bodies_speak_the_language_the_request_asks(
+    server: str, asks: str, headers: dict[str, str], body: bytes, status: int, message: str, params: dict[str, object]
+) -> None:
+    response = httpx.post(f"{server}/v1/check{asks}", content=body, headers={**JSON, **headers})
+    assert response.status_code == status, response.text
+    french = translated(message, "fr", params)
+    assert response.json() == {"error": french} and french != translated(message, "en", params)
+    english = httpx.post(f"{server}/v1/check{asks.replace('lang=fr', 'lang=en')}", content=body,
+                         headers={**JSON, **headers, "Accept-Language": "en"})  # fmt: skip
+    assert english.json() == {"error": translated(message, "en", params)}
+
+
+def test_404_and_405_speak_french_when_asked(server: str) -> None:
+    missing = httpx.get(f"{server}/nowhere", headers=FRENCH)
+    assert missing.json() == {"error": translated("no endpoint {path}: see /openapi.json", "fr", {"path": "/nowhere"})}
+    wrong = httpx.get(f"{server}/v1/check?lang=fr").json()["error"]
+    assert wrong == translated(
+        "{method} is not allowed on {path}; it takes {allowed}", "fr", {"method": "GET", "path": "/v1/check",
+                                                                      "allowed": "POST"}
+    )  # fmt: skip
+
+
 def test_a_token_in_the_url_is_refused_even_with_the_header(server: str) -> None:
     for name in ("token", "access_token", "api_key"):
         response = httpx.post(f"{server}/v1/check?{name}={TOKEN}", json={"posts": []}, headers=AUTH)
@@ -199,7 +245,11 @@ def test_head_of_health_has_no_body(server: str) -> None:
 def test_openapi_document(server: str) -> None:
     assert httpx.get(f"{server}/openapi.json").status_code == 401
     document = httpx.get(f"{server}/openapi.json", headers=AUTH).json()
-    assert document["openapi"].startswith("3.") and {"/v1/check", "/v1/tone", "/health"} <= set(document["paths"])
+    paths = document["paths"]
+    assert document["openapi"].startswith("3.") and {"/v1/check", "/v1/check-file", "/v1/tone", "/health"} <= set(paths)
+    assert all(
+        "lang" in [p["name"] for p in paths[path]["post"]["parameters"]] for path in paths if path.startswith("/v1")
+    )
     posts = document["paths"]["/v1/check"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert posts["properties"]["posts"]["maxItems"] == 3  # the limits the service runs with
 

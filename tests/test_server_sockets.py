@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from voicecheck.server import translated
+
 from .test_server import JSON, running_server
 
 READ_TIMEOUT = "1"
@@ -273,10 +275,35 @@ def test_connections_over_the_limit_get_503(roomy: str) -> None:
     assert httpx.get(f"{roomy}/health").status_code == 200
 
 
-def read_until_closed_or_answered(url: str) -> bytes:
+def read_until_closed_or_answered(url: str, headers: bytes = b"") -> bytes:
     sock = connect(url)
-    sock.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    sock.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n" + headers + b"\r\n")
     return read_until_closed(sock)
+
+
+def test_a_busy_service_says_so_in_french_when_asked(roomy: str) -> None:
+    held = [connect(roomy) for _ in range(6)]
+    for sock in held:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: localhost\r\n")
+    try:
+        status, _, body = answer(read_until_closed_or_answered(roomy, b"Accept-Language: fr-CA,fr;q=0.9\r\n"))
+        assert status == 503
+        busy = "busy: over {limit} connections; retry shortly"
+        assert (
+            body == {"error": translated(busy, "fr", {"limit": 6})} != {"error": translated(busy, "en", {"limit": 6})}
+        )
+    finally:
+        for sock in held:
+            sock.close()
+
+
+def test_a_body_sent_too_slowly_gets_408_in_french_when_asked(strict: tuple[str, Path]) -> None:
+    url, _ = strict
+    sock = connect(url)
+    sock.sendall(post_head(1000).replace(b"\r\n\r\n", b"\r\nAccept-Language: fr\r\n\r\n") + b"{")
+    status, _, body = answer(read_until_closed(sock, reset_ok=True))
+    late = "the request body was not received within {seconds} s"
+    assert status == 408 and body == {"error": translated(late, "fr", {"seconds": 1.0})}
 
 
 @pytest.mark.parametrize(
