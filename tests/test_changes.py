@@ -9,6 +9,7 @@ from voicecheck.changes import changed_since
 from voicecheck.errors import InputError, VoicecheckError
 
 from .conftest import SAMPLE_MODEL, run_cli
+from .french import english_words, run_in_french, spaced
 
 OFF_VOICE = "omg lol our crew literally CRUSHED it today!!! 🔥🔥🔥 dm us if u want ur place done\n"
 #: Names git quotes in its plain output, or that a command line would take for something else.
@@ -191,3 +192,11 @@ def test_check_since_with_nothing_changed_still_replaces_the_output(repo: Path) 
     assert "no post files changed since HEAD: nothing to check" in result.stderr
     document = json.loads(stale.read_text(encoding="utf-8"))
     assert document["version"] == "2.1.0" and document["runs"][0]["results"] == []
+
+
+def test_a_revision_that_is_no_commit_is_refused_in_french(repo: Path) -> None:
+    result = run_in_french("check", "--model", SAMPLE_MODEL, "--since", "no-such-branch", cwd=repo)
+    said = spaced(result.stderr)
+    assert result.returncode == 2, said
+    assert "erreur : --since « no-such-branch » : ce n'est pas un commit de ce dépôt" in said
+    assert not english_words(said.replace("no-such-branch", "")), said

@@ -13,6 +13,7 @@ from voicecheck import __version__
 from voicecheck.store import model_folder
 
 from .conftest import SAMPLE_MODEL, SAMPLE_POSTS, SAMPLES, run_cli
+from .french import english_words, run_in_french, spaced
 from .readers.exports import ALL_SOURCES, LINKEDIN_SHARES, WEBSITE, X_ARCHIVE
 
 NEW_POSTS = SAMPLES / "new_posts.csv"
@@ -237,3 +238,25 @@ def test_check_reports_every_readable_file_then_fails_for_the_bad_one(cli_model:
     assert result.returncode == 2
     assert len(result.stdout.splitlines()) == 8  # every LinkedIn share was checked
     assert f"error: {bad}:1: not well-formed XML" in result.stderr
+
+
+def test_fit_says_what_it_fitted_in_french(tmp_path: Path) -> None:
+    out = tmp_path / "model"
+    result = run_in_french("fit", *SAMPLE_POSTS, "--brand", SAMPLES / "brand.toml", "--out", out, by_locale=True)
+    said = spaced(result.stderr)
+    assert result.returncode == 0, said
+    assert "188 publications lues dans 3 fichiers" in said
+    assert "modèle entraîné sur 188 publications (facebook 62, instagram 63, linkedin 63); pipelines " in said
+    assert (
+        "seuil de signalement : score sous " in said
+        and f"(environ 5 % des propres publications de la marque); modèle enregistré dans {out}" in said
+    )
+    pipelines = said.split("; pipelines ")[1].split("\n")[0]  # the pipelines' own names
+    assert not english_words(said.replace(pipelines, ""), out, *SAMPLE_POSTS), said
+
+
+def test_tone_heads_its_table_in_french() -> None:
+    result = run_in_french("tone", SAMPLES / "new_posts.csv")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].split() == ["FORMALITÉ", "HUMOUR", "IRRÉV", "ENTHOUS", "LANGUE", "ID"]
+    assert "22 publications lues dans 1 fichier" in spaced(result.stderr)

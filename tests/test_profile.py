@@ -9,6 +9,7 @@ from voicecheck.errors import ProfileError
 from voicecheck.profile import STARTER_PROFILE, load_profile, term_problem, tone_from_words
 
 from .conftest import SAMPLES
+from .french import english_words, run_in_french, spaced
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -97,3 +98,14 @@ def test_a_term_of_punctuation_and_spaces_alone_is_never_accepted(term: str) -> 
 def test_a_term_is_refused_exactly_when_it_has_no_word_in_it_or_loose_spaces(term: str) -> None:
     has_word = any(unicodedata.category(c)[0] in "LN" or unicodedata.category(c) == "So" for c in term)
     assert (term_problem(term) is None) == (has_word and term == term.strip())
+
+
+def test_an_unknown_key_of_brand_toml_is_named_in_french(tmp_path: Path) -> None:
+    brand = tmp_path / "brand.toml"
+    brand.write_text('name = "Maison Claire"\n[vocabulary]\navoid = ["pas cher"]\nprefered = {}\n', encoding="utf-8")
+    result = run_in_french("fit", SAMPLES / "posts", "--brand", brand, "--out", tmp_path / "model")
+    said = spaced(result.stderr)
+    assert result.returncode == 2, said
+    assert f"{brand} : vocabulary.prefered : clé inconnue (clés attendues : avoid, brand_terms, prefer)" in said
+    assert not english_words(said, brand), said
+    assert not (tmp_path / "model").exists()

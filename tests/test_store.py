@@ -24,7 +24,8 @@ from voicecheck.store import (
     save,
 )
 
-from .conftest import SAMPLE_MODEL
+from .conftest import SAMPLE_MODEL, SAMPLES
+from .french import english_words, run_in_french, spaced
 
 
 @pytest.fixture
@@ -241,3 +242,43 @@ def test_other_format_version_is_refused(saved_dir: Path) -> None:
 def test_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="no such model directory"):
         load(tmp_path / "nothing")
+
+
+def test_a_folder_that_is_no_model_is_refused_in_french(tmp_path: Path) -> None:
+    posts = tmp_path / "posts.csv"
+    posts.write_text("text\nBonjour Montréal, une belle journée pour faire le ménage!\n", encoding="utf-8")
+    result = run_in_french("check", "--model", tmp_path, posts)
+    said = spaced(result.stderr)
+    assert result.returncode == 2, said
+    message = (
+        f"erreur : {tmp_path} : ce n'est pas un modèle voicecheck (aucun model.json; créez-en un avec `voicecheck fit`)"
+    )
+    assert message in said
+    assert not english_words(said.replace("voicecheck fit", ""), tmp_path, posts), said
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "said"),
+    [
+        ("threshold", "high", "threshold : doit être un nombre, et non la chaîne 'high'"),
+        ("posts", 10**9, "posts : doit être de 1 à 50 000 000, et non 1 000 000 000"),
+        ("params.smoothing", -0.5, "params.smoothing : doit être strictement entre 0 et 1e+12, et non -0,5"),
+        ("colour", "blue", "colour : champ inconnu"),
+    ],
+)
+def test_a_tampered_model_json_is_refused_in_french(tmp_path: Path, field: str, value: object, said: str) -> None:
+    model = tmp_path / "model"
+    shutil.copytree(SAMPLE_MODEL, model)
+    meta_path = model_folder(model) / META_FILE
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    *parents, name = field.split(".")
+    table = meta
+    for parent in parents:
+        table = table[parent]
+    table[name] = value
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    result = run_in_french("check", "--model", model, SAMPLES / "new_posts.csv")
+    stderr = spaced(result.stderr).replace("\u202f", " ")
+    assert result.returncode == 2, stderr
+    assert f"erreur : {meta_path} : {said}" in stderr
+    assert not english_words(stderr, meta_path), stderr

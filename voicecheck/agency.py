@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voicecheck.errors import InputError
+from voicecheck.i18n import _
 from voicecheck.peers import check_name
 
 PROFILE_NAME = "brand.toml"
@@ -33,7 +34,7 @@ def brand_folders(root: str | Path) -> list[BrandFolder]:
     """The brand folders under `root` (those with a brand.toml), in name order."""
     root = Path(root)
     if not root.is_dir():
-        raise InputError(f"{root}: no such folder (give the folder holding one folder per brand)")
+        raise InputError(_("{path}: no such folder (give the folder holding one folder per brand)").format(path=root))
     brands = []
     for folder in sorted(entry for entry in root.iterdir() if entry.is_dir() and not entry.name.startswith(".")):
         profile = folder / PROFILE_NAME
@@ -43,8 +44,9 @@ def brand_folders(root: str | Path) -> list[BrandFolder]:
             sorted(entry for entry in folder.iterdir() if entry.name != PROFILE_NAME and not entry.name.startswith("."))
         )
         if not sources:
-            raise InputError(f"{folder}: a brand.toml but no posts beside it")
+            raise InputError(_("{path}: a brand.toml but no posts beside it").format(path=folder))
         brands.append(BrandFolder(check_name(folder.name), profile, sources))
     if not brands:
-        raise InputError(f"{root}: no brand folders (a brand folder holds a {PROFILE_NAME} and the brand's posts)")
+        message = _("{path}: no brand folders (a brand folder holds a {file} and the brand's posts)")
+        raise InputError(message.format(path=root, file=PROFILE_NAME))
     return brands

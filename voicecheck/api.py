@@ -17,6 +17,7 @@ from voicecheck.core import CheckResult, Note, Post, ToneResult
 from voicecheck.errors import VoicecheckError
 from voicecheck.features.background import load_background
 from voicecheck.features.table import FeatureTable, build_table
+from voicecheck.i18n import _, ngettext
 from voicecheck.judge import judge, judging, tone_of
 from voicecheck.messages import result_dict
 from voicecheck.model import Background, VoiceModel
@@ -76,17 +77,22 @@ def fit(
     """
     profile = profile or BrandProfile()
     if not 0 < false_flag_rate < 0.5:
-        raise VoicecheckError(f"the false-flag rate must be between 0 and 0.5, not {false_flag_rate}")
+        raise VoicecheckError(
+            _("the false-flag rate must be between 0 and 0.5, not {rate}").format(rate=false_flag_rate)
+        )
     mode: PipelineMode = pipeline or profile.pipeline
     pipelines = Pipelines(mode)
     default_lang = profile.languages[0] if profile.languages else "en"
     table = build_table(parse(posts, pipelines, default_lang))
     peer_tables = _peer_tables(peers or {}, table, pipelines, default_lang)
     if len(table) < MIN_POSTS:
-        raise VoicecheckError(f"a voice needs at least {MIN_POSTS} posts to learn from; got {len(table)}")
+        message = _("a voice needs at least {minimum} posts to learn from; got {count}")
+        raise VoicecheckError(message.format(minimum=MIN_POSTS, count=len(table)))
     if len(table) < FEW_POSTS:
         warnings.warn(
-            f"only {len(table)} posts: the voice will be rough; {FEW_POSTS} or more work much better",
+            _("only {count} posts: the voice will be rough; {enough} or more work much better").format(
+                count=len(table), enough=FEW_POSTS
+            ),
             stacklevel=2,
         )
     languages = sorted(set(table.langs))
@@ -135,9 +141,12 @@ def _peer_tables(
     tables = {}
     for name, posts in kept.items():
         if len(posts) < MIN_PEER_POSTS:
-            raise VoicecheckError(
-                f"peer {name!r} has {len(posts)} posts of its own; a peer needs at least {MIN_PEER_POSTS}"
+            message = ngettext(
+                "peer {name} has {count} posts of its own; a peer needs at least {minimum}",
+                "peer {name} has {count} posts of its own; a peer needs at least {minimum}",
+                len(posts),
             )
+            raise VoicecheckError(message.format(name=repr(name), count=len(posts), minimum=MIN_PEER_POSTS))
         tables[name] = build_table(parse(posts, pipelines, default_lang))
         tables[name].tokens = []
     return tables
@@ -243,7 +252,7 @@ def report(saved: SavedModel, posts: Iterable[Post] | None = None, lang: str | N
     else:
         table = build_table(_parse_against(saved, posts))
         if not len(table):
-            raise VoicecheckError("no posts to report on")
+            raise VoicecheckError(_("no posts to report on"))
         scores, below = saved.model.score(table)
         held_out = False
     flags, flagged = _flagged(saved, table, scores, below, held_out)

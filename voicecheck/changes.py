@@ -16,6 +16,7 @@ from pathlib import Path
 
 from voicecheck.errors import InputError, VoicecheckError
 from voicecheck.formats.escape import visible
+from voicecheck.i18n import _
 from voicecheck.readers import FOLDER_SUFFIXES, parse_source
 from voicecheck.readers.base import STDIN
 
@@ -30,15 +31,15 @@ def _git(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[byt
     try:
         return subprocess.run(["git", *args], capture_output=True, check=False, cwd=cwd)
     except FileNotFoundError:
-        raise VoicecheckError("--since needs git, which is not installed") from None
+        raise VoicecheckError(_("--since needs git, which is not installed")) from None
 
 
 def _output(*args: str, cwd: Path | None = None) -> bytes:
     """What git prints, or a VoicecheckError with what git said."""
     result = _git(*args, cwd=cwd)
     if result.returncode != 0:
-        said = visible(result.stderr.decode("utf-8", "replace").strip()) or "failed"
-        raise VoicecheckError(f"git {args[0]}: {said}")
+        said = visible(result.stderr.decode("utf-8", "replace").strip()) or _("failed")
+        raise VoicecheckError(_("git {command}: {said}").format(command=args[0], said=said))
     return result.stdout
 
 
@@ -51,23 +52,26 @@ def toplevel() -> Path:
     """The top folder of the git work tree we are in."""
     result = _git("rev-parse", "--show-toplevel")
     if result.returncode != 0:
-        said = visible(result.stderr.decode("utf-8", "replace").strip())
-        raise VoicecheckError(f"--since needs a git work tree: {said or 'git rev-parse failed'}")
+        said = visible(result.stderr.decode("utf-8", "replace").strip()) or _("git rev-parse failed")
+        raise VoicecheckError(_("--since needs a git work tree: {said}").format(said=said))
     return Path(os.fsdecode(result.stdout.removesuffix(b"\n")))  # the name may end in spaces
 
 
 def resolve_commit(revision: str) -> str:
     """The commit `revision` names; anything else (an option, a range, a tree, nothing) is refused."""
     if not revision.strip():
-        raise VoicecheckError("--since needs a git revision (a branch, tag or commit), not an empty one")
+        raise VoicecheckError(_("--since needs a git revision (a branch, tag or commit), not an empty one"))
     if "\0" in revision:
-        raise VoicecheckError(f"--since '{visible(revision)}': not a git revision")
+        raise VoicecheckError(_("--since '{revision}': not a git revision").format(revision=visible(revision)))
     result = _git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
     if result.returncode == 0:
         return result.stdout.decode("ascii").strip()
     empty = _git("rev-parse", "--verify", "--quiet", "HEAD").returncode != 0
-    why = " (the repository has no commits yet)" if empty else ""
-    raise VoicecheckError(f"--since '{visible(revision)}': not a commit in this repository{why}")
+    if empty:
+        message = _("--since '{revision}': not a commit in this repository (the repository has no commits yet)")
+    else:
+        message = _("--since '{revision}': not a commit in this repository")
+    raise VoicecheckError(message.format(revision=visible(revision)))
 
 
 def changed_files(revision: str) -> list[Path]:
@@ -108,10 +112,11 @@ def changed_since(revision: str, among: Iterable[str] = ()) -> list[str]:
     for argument in wanted:
         source = parse_source(argument)
         if source.path == STDIN:
-            raise InputError("--since picks changed files; standard input ('-') is not one")
+            raise InputError(_("--since picks changed files; standard input ('-') is not one"))
         given = _real(source.path)
         if not source.path.exists() and not _existed(top, commit, given):
-            raise InputError(f"{visible(str(source.path))}: no such file or folder, now or at --since")
+            message = _("{path}: no such file or folder, now or at --since")
+            raise InputError(message.format(path=visible(str(source.path))))
         if given.is_dir():
             inside = [(place, path) for place, path in by_place.items() if place.is_relative_to(given)]
             chosen = [path for place, path in inside if _read_in_folder(place.relative_to(given), path)]

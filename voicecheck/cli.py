@@ -19,7 +19,7 @@ from voicecheck.formats import FORMATTERS, formatter
 from voicecheck.formats.destination import atomic_output, refuse_overwriting_inputs
 from voicecheck.formats.escape import to_json, visible_lines
 from voicecheck.formats.report_text import write_report
-from voicecheck.i18n import _, ngettext, number
+from voicecheck.i18n import N_, _, gettext, ngettext, number, percent
 from voicecheck.nlp import PIPELINE_MODES, pipeline_mode_from_env
 from voicecheck.profile import STARTER_PROFILE, BrandProfile, load_profile
 from voicecheck.readers import FORMATS, Columns, Post, ReadStats, parse_source, read_posts
@@ -106,12 +106,15 @@ def _posts(
 
 
 def _progress(items: Iterable[Any], quiet: bool, label: str) -> Iterator[Any]:
-    """Count on stderr when it is a terminal, every 500 items; silent in pipes."""
+    """Count on stderr when it is a terminal, every 500 items; silent in pipes.
+
+    `label` is a message id with {count}: N_("read {count} posts…").
+    """
     show = not quiet and sys.stderr.isatty()
     count = 0
     for count, item in enumerate(items, start=1):
         if show and count % 500 == 0:
-            click.echo(f"\r{label} {count:,} posts…", err=True, nl=False)
+            click.echo("\r" + gettext(label).format(count=number(count, grouping=True)), err=True, nl=False)
         yield item
     if show and count >= 500:
         click.echo("\r" + " " * 40 + "\r", err=True, nl=False)
@@ -232,7 +235,7 @@ def fit(samples: tuple[str, ...], brand: str | None, out: str, false_flag_rate: 
         mode = pipeline or (profile.pipeline if brand and profile.pipeline != "auto" else pipeline_mode_from_env())
         stats = ReadStats()
         peers = _read_peers(peer_args, profile, opts)
-        posts = _progress(_posts(samples, opts, stats), opts["quiet"], "reading")
+        posts = _progress(_posts(samples, opts, stats), opts["quiet"], N_("reading {count} posts…"))
         try:
             saved = api.fit_to(out, posts, profile=profile, false_flag_rate=false_flag_rate, pipeline=mode, peers=peers)
         finally:
@@ -240,13 +243,14 @@ def fit(samples: tuple[str, ...], brand: str | None, out: str, false_flag_rate: 
         meta = saved.meta
         channels = ", ".join(f"{c} {n}" for c, n in sorted(meta["posts_per_channel"].items()))
         pipes = ", ".join(f"{k}: {v}" for k, v in meta["pipelines"].items())
-        _say(f"fitted {meta['posts']} posts ({channels}){_peers_said(meta)}; pipelines {pipes}", opts["quiet"])
+        fitted = ngettext("fitted {count} posts ({channels})", "fitted {count} posts ({channels})", meta["posts"])
+        said = [fitted.format(count=number(meta["posts"], grouping=True), channels=channels), *_peers_said(meta)]
+        _say("; ".join([*said, _("pipelines {pipelines}").format(pipelines=pipes)]), opts["quiet"])
         threshold = meta["calibration"]["threshold_score"]
-        _say(
-            f"flag threshold: score below {threshold:.0f} (about {false_flag_rate:.0%} of the brand's own posts); "
-            f"model saved to {out}",
-            opts["quiet"],
+        message = _(
+            "flag threshold: score below {score} (about {share} of the brand's own posts); model saved to {path}"
         )
+        _say(message.format(score=number(threshold), share=percent(false_flag_rate), path=out), opts["quiet"])
         return Exit.CLEAN
 
     _run(action)
@@ -266,14 +270,15 @@ def _read_peers(peer_args: Iterable[str], profile: BrandProfile, opts: dict[str,
         try:
             peers[name] = list(_posts(paths, opts, stats))
         finally:
-            _say(f"peer {name}: {stats.summary()}", opts["quiet"])
+            _say(_("peer {name}: {summary}").format(name=name, summary=stats.summary()), opts["quiet"])
     return peers
 
 
-def _peers_said(meta: dict[str, Any]) -> str:
-    """ "; peers: rival 100, sister 98" for the summary line of a model that knows peers."""
+def _peers_said(meta: dict[str, Any]) -> list[str]:
+    """["peers: rival 100, sister 98"] for the summary line of a model that knows peers, else none."""
     peers = meta.get("peers", [])
-    return "; peers: " + ", ".join(f"{p['name']} {p['posts']}" for p in peers) if peers else ""
+    named = ", ".join(f"{p['name']} {p['posts']}" for p in peers)
+    return [_("peers: {peers}").format(peers=named)] if peers else []
 
 
 @main.command("fit-all")
@@ -316,7 +321,7 @@ def fit_all(brands: str, out: str, false_flag_rate: float, pipeline: str | None,
             try:
                 posts[brand.name] = list(_posts([str(path) for path in brand.sources], opts, stats))
             finally:
-                _say(f"{brand.name}: {stats.summary()}", opts["quiet"])
+                _say(_("{brand}: {summary}").format(brand=brand.name, summary=stats.summary()), opts["quiet"])
         for brand in folders:
             profile = profiles[brand.name]
             peers = {name: brand_posts for name, brand_posts in posts.items() if name != brand.name}
@@ -326,8 +331,10 @@ def fit_all(brands: str, out: str, false_flag_rate: float, pipeline: str | None,
             saved = api.fit_to(
                 target, posts[brand.name], profile=profile, false_flag_rate=false_flag_rate, pipeline=mode, peers=peers
             )
-            _say(f"{brand.name}: fitted {saved.meta['posts']} posts{_peers_said(saved.meta)}; "
-                 f"model saved to {target}", opts["quiet"])  # fmt: skip
+            count = saved.meta["posts"]
+            fitted = ngettext("{brand}: fitted {count} posts", "{brand}: fitted {count} posts", count)
+            said = [fitted.format(brand=brand.name, count=number(count, grouping=True)), *_peers_said(saved.meta)]
+            _say("; ".join([*said, _("model saved to {path}").format(path=target)]), opts["quiet"])
         return Exit.CLEAN
 
     _run(action)
@@ -387,7 +394,7 @@ def check(
 
             files = changed_since(since, posts)
             if not files:
-                line = f"no post files changed since {visible(since)}: nothing to check"
+                line = _("no post files changed since {revision}: nothing to check").format(revision=visible(since))
                 _say(line, opts["quiet"])
                 if output or fmt in ("json", "sarif"):  # a document with no results, not a stale or empty file
                     if output:
@@ -396,7 +403,7 @@ def check(
                         formatter(fmt, out).close({"line": line, "verdicts": {}, "input": ReadStats().as_dict()})
                 return Exit.CLEAN
         elif not files:
-            raise click.UsageError("give the post files to check, or --since REF")
+            raise click.UsageError(_("give the post files to check, or --since REF"))
         if output:
             refuse_overwriting_inputs(output, files, model_dir)
         saved = load(model_dir)
@@ -406,7 +413,8 @@ def check(
             writer = formatter(fmt, out)
             posts_read = _posts(files, opts, stats, raise_at_end=False)
             render = _check_rendering(writer, active())
-            results = api.check_rendered(saved, _progress(posts_read, opts["quiet"], "checked"), render, jobs=jobs)
+            checking = _progress(posts_read, opts["quiet"], N_("checked {count} posts…"))
+            results = api.check_rendered(saved, checking, render, jobs=jobs)
             typos: dict[str, Note] = {}  # a channel name that looks misspelt, said once on stderr
             for verdict, notes, rendered in results:
                 verdicts[verdict] += 1
@@ -483,7 +491,7 @@ def tone(posts: tuple[str, ...], fmt: str, pipeline: str | None, **opts: Any) ->
         stats = ReadStats()
         out = sys.stdout
         mode = pipeline or pipeline_mode_from_env()
-        posts_read = _progress(_posts(posts, opts, stats, raise_at_end=False), opts["quiet"], "read")
+        posts_read = _progress(_posts(posts, opts, stats, raise_at_end=False), opts["quiet"], N_("read {count} posts…"))
         results = [tone_dict(r) for r in api.tone(posts_read, mode)]
         if fmt == "jsonl":
             for r in results:
@@ -501,16 +509,28 @@ def tone(posts: tuple[str, ...], fmt: str, pipeline: str | None, **opts: Any) ->
             for r in results:  # cells a spreadsheet would run as formulas are quoted
                 writer.writerow(csv_row([r["id"], r["channel"] or "", r["lang"], *r["tone"].values()]))
         else:
-            out.write(f"{'FORMALITY':>9} {'HUMOR':>5} {'IRREV':>5} {'ENTHUS':>6}  {'LANG':<4} ID\n")
-            for r in results:
-                t = r["tone"]
-                out.write(f"{t['formality']:>9.0f} {t['humor']:>5.0f} {t['irreverence']:>5.0f} "
-                          f"{t['enthusiasm']:>6.0f}  {r['lang']:<4} {r['id']}\n")  # fmt: skip
+            _write_tone_table(out, results)
         _say(stats.summary(), opts["quiet"])
         stats.raise_for_errors()  # after the readable files were processed
         return Exit.CLEAN
 
     _run(action)
+
+
+#: The tone table's columns: a result's tone field and the heading over it (the language, then the id, follow).
+TONE_COLUMNS = (("formality", N_("FORMALITY")), ("humor", N_("HUMOR")), ("irreverence", N_("IRREV")),
+                ("enthusiasm", N_("ENTHUS")))  # fmt: skip
+
+
+def _write_tone_table(out: Any, results: list[dict[str, Any]]) -> None:
+    """The tone of each post as `tone` prints it: one figure per dimension, under headings in the user's language."""
+    headings = [gettext(heading) for _field, heading in TONE_COLUMNS]
+    widths = [max(len(heading), 5) for heading in headings]
+    lang = gettext("LANG")
+    out.write(" ".join(f"{h:>{w}}" for h, w in zip(headings, widths, strict=True)) + f"  {lang:<4} {gettext('ID')}\n")
+    for r in results:
+        figures = (f"{r['tone'][name]:>{w}.0f}" for (name, _heading), w in zip(TONE_COLUMNS, widths, strict=True))
+        out.write(" ".join(figures) + f"  {r['lang']:<{max(len(lang), 4)}} {r['id']}\n")
 
 
 @main.command()
@@ -544,7 +564,9 @@ def report(posts: tuple[str, ...], model_dir: str, fmt: str, output: str | None,
         if posts:
             stats = ReadStats()
             try:
-                result = api.report(saved, _progress(_posts(posts, opts, stats), opts["quiet"], "read"), lang)
+                result = api.report(
+                    saved, _progress(_posts(posts, opts, stats), opts["quiet"], N_("read {count} posts…")), lang
+                )
             finally:
                 _say_read(stats, opts["quiet"])
         else:
@@ -613,13 +635,15 @@ def serve(
             from voicecheck.server import Limits, check_exposure
             from voicecheck.server import serve as run_server
         except ImportError as exc:
-            raise VoicecheckError(f"serve needs its extra: pip install 'voicecheck[serve]' ({exc})") from exc
+            message = _("serve needs its extra: pip install 'voicecheck[serve]' ({error})")
+            raise VoicecheckError(message.format(error=exc)) from exc
         from voicecheck.store import load
 
         check_exposure(host, token, insecure_no_token)  # before the model loads: a refusal is instant
         saved = load(model_dir)
         address = f"[{host}]" if ":" in host and not host.startswith("[") else host
-        click.echo(f"serving {model_dir} on http://{address}:{port} (Ctrl-C to stop)", err=True)
+        serving = _("serving {model} on {url} (Ctrl-C to stop)")
+        click.echo(serving.format(model=model_dir, url=f"http://{address}:{port}"), err=True)
         run_server(saved, host, port, token, Limits(**limits), insecure_no_token, workers)
         return Exit.CLEAN
 

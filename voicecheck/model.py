@@ -34,6 +34,7 @@ import numpy as np
 from voicecheck.features.lexical import mean_per_post, tfidf
 from voicecheck.features.style import STYLE_FEATURES, comparable
 from voicecheck.features.table import FeatureTable
+from voicecheck.i18n import gettext
 from voicecheck.nlp import LANGUAGES
 
 if TYPE_CHECKING:
@@ -276,7 +277,8 @@ class VoiceModel:
     # -- fitting ---------------------------------------------------------------------------
     def fit(self, table: FeatureTable, background: Background) -> VoiceModel:
         if len(table) < self.folds:
-            raise ValueError(f"need at least {self.folds} posts to fit, got {len(table)}")
+            message = gettext("need at least {folds} posts to fit, got {count}")
+            raise ValueError(message.format(folds=self.folds, count=len(table)))
         self.background_ = background
         channels = np.array(table.channels())
         self.fold_of_row_ = np.zeros(len(table), dtype=np.int64)

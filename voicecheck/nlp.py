@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from voicecheck.errors import VoicecheckError
+from voicecheck.i18n import gettext
 from voicecheck.readers.base import MAX_POST_CHARS, Post
 
 if TYPE_CHECKING:
@@ -176,7 +177,8 @@ def _load_quietly() -> None:
 def pipeline_mode_from_env() -> PipelineMode:
     value = os.environ.get("VOICECHECK_PIPELINE", "auto")
     if value not in PIPELINE_MODES:
-        raise VoicecheckError(f"VOICECHECK_PIPELINE must be one of {', '.join(PIPELINE_MODES)}, not {value!r}")
+        message = gettext("VOICECHECK_PIPELINE must be one of {modes}, not {value}")
+        raise VoicecheckError(message.format(modes=", ".join(PIPELINE_MODES), value=repr(value)))
     return value
 
 
@@ -211,9 +213,11 @@ class Pipelines:
             skip = ["tokenizer"] if lang == "fr" else []
             return spacy.load(TRAINED[lang], exclude=UNUSED_COMPONENTS + skip)
         if self.mode == "trained":
+            message = gettext(
+                "the trained {lang} pipeline {name} is not installed (pip install {package}), or use --pipeline blank"
+            )
             raise VoicecheckError(
-                f"the trained {lang} pipeline {TRAINED[lang]} is not installed "
-                f"(pip install {TRAINED[lang].replace('_', '-')}), or use --pipeline blank"
+                message.format(lang=lang, name=TRAINED[lang], package=TRAINED[lang].replace("_", "-"))
             )
         return spacy.blank(lang)
 

@@ -34,6 +34,7 @@ from voicecheck.errors import VoicecheckError
 from voicecheck.features.lexical import tfidf
 from voicecheck.features.sparse import stack
 from voicecheck.features.table import FeatureTable
+from voicecheck.i18n import _
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -65,7 +66,8 @@ def peer_spec(argument: str) -> tuple[str, str]:
 def check_name(name: str) -> str:
     """`name`, if it can name a peer: not blank, no slashes or '=', at most MAX_PEER_NAME characters."""
     if not _NAME.fullmatch(name) or name != name.strip():
-        raise VoicecheckError(f"{name!r} cannot name a peer: give a short name without '=', '/' or spaces around it")
+        message = _("{name} cannot name a peer: give a short name without '=', '/' or spaces around it")
+        raise VoicecheckError(message.format(name=repr(name)))
     return name
 
 
@@ -74,7 +76,9 @@ def unique_names(names: Sequence[str]) -> None:
     seen: set[str] = set()
     for name in names:
         if name.casefold() in seen:
-            raise VoicecheckError(f"two peers are named {name!r}: name them apart with NAME=PATH")
+            raise VoicecheckError(
+                _("two peers are named {name}: name them apart with NAME=PATH").format(name=repr(name))
+            )
         seen.add(name.casefold())
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from voicecheck.errors import ProfileError
 from voicecheck.features.tone import TONE_DIMENSIONS
-from voicecheck.i18n import N_
+from voicecheck.i18n import N_, _
 
 #: Words in a proposition that set a tone target when brand.toml gives none (en and fr).
 TONE_WORDS: dict[str, tuple[str, float]] = {
@@ -135,13 +135,16 @@ def term_problem(term: str) -> str | None:
     at the start or end of a post. A term needs a letter, a digit or an emoji (category So).
     """
     if not term.strip():
-        return f"{term!r} is blank: a term needs a letter, a digit or an emoji"
+        return _("{term} is blank: a term needs a letter, a digit or an emoji").format(term=repr(term))
     if any(unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") and char not in _JOINERS for char in term):
-        return f"{term!r} holds a control or invisible character"
+        return _("{term} holds a control or invisible character").format(term=repr(term))
     if not any(unicodedata.category(char)[0] in "LN" or unicodedata.category(char) == "So" for char in term):
-        return f"{term!r} has no letter, digit or emoji, so it would match punctuation, not a word"
+        return _("{term} has no letter, digit or emoji, so it would match punctuation, not a word").format(
+            term=repr(term)
+        )
     if term != term.strip():
-        return f"{term!r} has spaces around it, so it would miss the start and end of a post: write {term.strip()!r}"
+        message = _("{term} has spaces around it, so it would miss the start and end of a post: write {stripped}")
+        return message.format(term=repr(term), stripped=repr(term.strip()))
     return None
 
 
@@ -162,27 +165,30 @@ class _Reader:
         self.path = path
 
     def fail(self, key: str, message: str) -> ProfileError:
-        return ProfileError(f"{self.path}: {key}: {message}")
+        """The error of `key` in this file; `message` is a translated message."""
+        return ProfileError(_("{path}: {key}: {problem}").format(path=self.path, key=key, problem=message))
 
     def check_keys(self, table: dict[str, Any], allowed: set[str], prefix: str) -> None:
         for key in table:
             if key not in allowed:
                 name = f"{prefix}.{key}" if prefix else key
-                raise self.fail(name, f"unknown key (expected one of: {', '.join(sorted(allowed))})")
+                raise self.fail(
+                    name, _("unknown key (expected one of: {keys})").format(keys=", ".join(sorted(allowed)))
+                )
 
     def table(self, value: Any, key: str) -> dict[str, Any]:
         if not isinstance(value, dict):
-            raise self.fail(key, "must be a table")
+            raise self.fail(key, _("must be a table"))
         return value
 
     def text(self, value: Any, key: str) -> str:
         if not isinstance(value, str):
-            raise self.fail(key, "must be a string")
+            raise self.fail(key, _("must be a string"))
         return value
 
     def strings(self, value: Any, key: str) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(key, "must be a list of strings")
+            raise self.fail(key, _("must be a list of strings"))
         return tuple(value)
 
     def term(self, value: Any, key: str) -> str:
@@ -203,7 +209,7 @@ class _Reader:
             self.term(term, key)
             out[term] = self.term(preferred, entry)
             if term.casefold() == preferred.casefold():
-                raise self.fail(entry, f"{term!r} is preferred to itself")
+                raise self.fail(entry, _("{term} is preferred to itself").format(term=repr(term)))
         return out
 
     def vocabulary(self, table: dict[str, Any]) -> tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]:
@@ -215,17 +221,16 @@ class _Reader:
         for term in brand_terms:
             other = spellings.setdefault(term.casefold(), term)
             if other != term:
-                raise self.fail(
-                    "vocabulary.brand_terms", f"{other!r} and {term!r} differ only in case: keep the one spelling"
-                )
+                message = _("{term} and {other} differ only in case: keep the one spelling")
+                raise self.fail("vocabulary.brand_terms", message.format(term=repr(other), other=repr(term)))
         for term in avoid:
             if term.casefold() in spellings:
-                raise self.fail(
-                    "vocabulary.avoid", f"{term!r} is also a brand term: every post naming the brand would be flagged"
-                )
+                message = _("{term} is also a brand term: every post naming the brand would be flagged")
+                raise self.fail("vocabulary.avoid", message.format(term=repr(term)))
             for wrong, preferred in prefer.items():
                 if term.casefold() == preferred.casefold():
-                    raise self.fail("vocabulary.avoid", f"{term!r} is also what the brand says instead of {wrong!r}")
+                    message = _("{term} is also what the brand says instead of {wrong}")
+                    raise self.fail("vocabulary.avoid", message.format(term=repr(term), wrong=repr(wrong)))
         return prefer, avoid, brand_terms
 
     def tone(self, value: Any, key: str) -> dict[str, float]:
@@ -234,7 +239,7 @@ class _Reader:
         out = {}
         for dimension, target in table.items():
             if isinstance(target, bool) or not isinstance(target, int | float) or not 0 <= target <= 100:
-                raise self.fail(f"{key}.{dimension}", "must be a number from 0 to 100")
+                raise self.fail(f"{key}.{dimension}", _("must be a number from 0 to 100"))
             out[dimension] = float(target)
         return out
 
@@ -245,11 +250,11 @@ def load_profile(path: str | Path) -> BrandProfile:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
     except FileNotFoundError:
-        raise ProfileError(f"{path}: no such file") from None
+        raise ProfileError(_("{path}: no such file").format(path=path)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{path}: not valid TOML ({exc})") from exc
+        raise ProfileError(_("{path}: not valid TOML ({problem})").format(path=path, problem=exc)) from exc
     except UnicodeDecodeError as exc:
-        raise ProfileError(f"{path}: not valid UTF-8 ({exc.reason})") from exc
+        raise ProfileError(_("{path}: not valid UTF-8 ({reason})").format(path=path, reason=exc.reason)) from exc
     return parse_profile(data, path)
 
 
@@ -263,16 +268,16 @@ def parse_profile(data: dict[str, Any], path: Path) -> BrandProfile:
     read.check_keys(nlp, _ALLOWED["nlp"], "nlp")
     pipeline = read.text(nlp.get("pipeline", "auto"), "nlp.pipeline")
     if pipeline not in ("auto", "blank", "trained"):
-        raise read.fail("nlp.pipeline", "must be auto, blank or trained")
+        raise read.fail("nlp.pipeline", _("must be auto, blank or trained"))
     languages = read.strings(data.get("languages", []), "languages")
     for lang in languages:
         if lang not in ("en", "fr"):
-            raise read.fail("languages", f"{lang!r} is not supported (en, fr)")
+            raise read.fail("languages", _("{lang} is not supported (en, fr)").format(lang=repr(lang)))
     channels = {}
     for name, table in read.table(data.get("channels", {}), "channels").items():
         key = _key("channels", name)
         if not name.strip():
-            raise read.fail(key, "a channel needs a name")
+            raise read.fail(key, _("a channel needs a name"))
         read.check_keys(read.table(table, key), _ALLOWED["channel"], key)
         channels[name.lower()] = ChannelProfile(tone=read.tone(table.get("tone", {}), f"{key}.tone"))
     return BrandProfile(
@@ -295,10 +300,10 @@ def _peers(read: _Reader, value: Any, path: Path) -> dict[str, tuple[str, ...]]:
     for name, paths in read.table(value, "peers").items():
         key = _key("peers", name)
         if not name.strip() or "=" in name or "/" in name or "\\" in name:
-            raise read.fail(key, "a peer needs a name without '=', '/' or '\\'")
+            raise read.fail(key, _("a peer needs a name without '=', '/' or '\\'"))
         files = read.strings(paths, key)
         if not files:
-            raise read.fail(key, "must list at least one file or folder of the peer's posts")
+            raise read.fail(key, _("must list at least one file or folder of the peer's posts"))
         peers[name] = tuple(str(path.parent / file) for file in files)
     return peers
 

@@ -21,6 +21,7 @@ import os
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from voicecheck import api, i18n
 from voicecheck.core import LANGUAGES, CheckResult, Post
 from voicecheck.errors import InputError, ModelError, VoicecheckError
+from voicecheck.i18n import _, ngettext
 from voicecheck.messages import result_dict
 from voicecheck.nlp import pipeline_mode_from_env
 from voicecheck.profile import BrandProfile, load_profile
@@ -76,9 +78,8 @@ def _pyspark() -> Any:
         import pyarrow  # noqa: F401
         from pyspark.sql import functions
     except ImportError as exc:
-        raise VoicecheckError(
-            f"voicecheck.spark needs the spark extra: pip install 'voicecheck[spark]' ({exc})"
-        ) from exc
+        message = _("voicecheck.spark needs the spark extra: pip install 'voicecheck[spark]' ({error})")
+        raise VoicecheckError(message.format(error=exc)) from exc
     return functions
 
 
@@ -97,7 +98,8 @@ def check(posts: DataFrame, models: Models, language: str | None = None) -> Data
     _pyspark()
     places = _model_places(models)
     if language is not None and language not in LANGUAGES:
-        raise VoicecheckError(f"messages can be in {' or '.join(LANGUAGES)}, not {language!r}")
+        message = _("the language of messages must be one of {languages}, not {language}")
+        raise VoicecheckError(message.format(languages=", ".join(LANGUAGES), language=repr(language)))
     speak = i18n.language_from(language) or i18n.DEFAULT  # decided here, not by each executor's locale
     return _posts_columns(posts).mapInPandas(partial(_check_batches, places, speak), CHECK_SCHEMA)
 
@@ -131,9 +133,10 @@ def _posts_columns(posts: DataFrame) -> DataFrame:
     functions = _pyspark()
     missing = [name for name in REQUIRED_COLUMNS if name not in posts.columns]
     if missing:
+        message = _("the posts need the columns {required}; missing: {missing} (columns: {columns})")
+        present = ", ".join(posts.columns) or _("none")
         raise InputError(
-            f"the posts need the columns {', '.join(REQUIRED_COLUMNS)}; missing: {', '.join(missing)} "
-            f"(columns: {', '.join(posts.columns) or 'none'})"
+            message.format(required=", ".join(REQUIRED_COLUMNS), missing=", ".join(missing), columns=present)
         )
     columns = [functions.col(name).cast("string").alias(name) for name in REQUIRED_COLUMNS]
     for name in OPTIONAL_COLUMNS:
@@ -146,11 +149,11 @@ def _model_places(models: Models) -> dict[str, str] | str:
     """Where models are, checked as far as the driver can see: a mapping, or one folder."""
     if isinstance(models, Mapping):
         if not models:
-            raise ModelError("no models given: map each brand to its model directory")
+            raise ModelError(_("no models given: map each brand to its model directory"))
         return {str(brand): os.fspath(directory) for brand, directory in models.items()}
     folder = os.fspath(models)
     if not Path(folder).is_dir():
-        raise ModelError(f"{folder}: no such folder of models (one model folder per brand)")
+        raise ModelError(_("{path}: no such folder of models (one model folder per brand)").format(path=folder))
     return folder
 
 
@@ -178,22 +181,24 @@ def cached_model(directory: str | os.PathLike[str]) -> SavedModel:
 def folder_name(brand: str) -> str:
     """`brand` as the name of its model folder, refusing names that would leave the folder."""
     if brand in ("", ".", "..") or brand != brand.strip() or any(char in brand for char in "/\\\0"):
-        raise InputError(
-            f"brand {brand!r} cannot name a model folder (no slashes, not '.' or '..', no spaces at either end)"
-        )
+        message = _("brand {brand} cannot name a model folder (no slashes, not '.' or '..', no spaces at either end)")
+        raise InputError(message.format(brand=repr(brand)))
     return brand
 
 
 def _model_directory(places: dict[str, str] | str, brand: str | None) -> str:
     if brand is None:
-        raise InputError("the post has no brand")
+        raise InputError(_("the post has no brand"))
     if isinstance(places, dict):
         if brand not in places:
-            raise ModelError(f"no model for brand {brand!r}: it is not among the models given")
+            raise ModelError(
+                _("no model for brand {brand}: it is not among the models given").format(brand=repr(brand))
+            )
         return places[brand]
     directory = Path(places) / folder_name(brand)
     if not directory.is_dir():
-        raise ModelError(f"no model for brand {brand!r}: no folder {directory}")
+        message = _("no model for brand {brand}: no folder {path}")
+        raise ModelError(message.format(brand=repr(brand), path=directory))
     return str(directory)
 
 
@@ -209,8 +214,27 @@ def _check_batches(
 def check_records(
     places: dict[str, str] | str, records: list[dict[str, Any]], language: str = i18n.DEFAULT
 ) -> list[dict[str, Any]]:
-    """One result row per post record, in order: the brand's model judges its posts together."""
-    rows: list[dict[str, Any]] = [{} for _ in records]
+    """One result row per post record, in order: the brand's model judges its posts together.
+
+    The errors of the rows are in `language`, as their reasons are.
+    """
+    with _speaking(language):
+        return _check_records(places, records, language)
+
+
+@contextmanager
+def _speaking(language: str) -> Iterator[None]:
+    """Messages in `language` for the time of the block, then in the language spoken before."""
+    before = i18n.active()
+    i18n.set_language(language)
+    try:
+        yield
+    finally:
+        i18n.set_language(before)
+
+
+def _check_records(places: dict[str, str] | str, records: list[dict[str, Any]], language: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = [{} for _record in records]
     by_brand: dict[str | None, list[int]] = {}
     for index, record in enumerate(records):
         by_brand.setdefault(_text(record["brand"]), []).append(index)
@@ -230,7 +254,7 @@ def check_records(
 def _judge_brand(
     saved: SavedModel, brand: str | None, records: list[dict[str, Any]], language: str
 ) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = [{} for _ in records]
+    rows: list[dict[str, Any]] = [{} for _record in records]
     posts, judged = [], []
     for index, record in enumerate(records):
         try:
@@ -258,10 +282,10 @@ def _post(record: dict[str, Any]) -> Post:
     """A post record as the readers make it: text, channel and language normalised alike."""
     post_id = _text(record["id"])
     if post_id is None:
-        raise InputError("no id")
+        raise InputError(_("no id"))
     text = clean_text(_text(record["text"]) or "")
     if not text:
-        raise InputError("empty text")
+        raise InputError(_("empty text"))
     return Post(
         id=post_id,
         text=text,
@@ -323,10 +347,14 @@ def fit_records(
     brand = _text(records[0]["brand"])
     posts, skipped = _training_posts(records)
     row: dict[str, Any] = {"brand": brand, "model": None, "posts": len(posts), "threshold": None}
-    notes = [f"skipped {count} ({reason})" for reason, count in skipped.most_common()]
+    notes = [
+        ngettext("skipped {count} ({reason})", "skipped {count} ({reason})", count).format(count=count, reason=reason)
+        for reason, count in skipped.most_common()
+    ]
     try:
         if brand is None:
-            raise InputError(f"{len(records)} posts have no brand")
+            message = ngettext("{count} posts have no brand", "{count} posts have no brand", len(records))
+            raise InputError(message.format(count=len(records)))
         directory = Path(destination) / folder_name(brand)
         profile = profiles.get(brand)
         mode = pipeline or (profile.pipeline if profile is not None and profile.pipeline != "auto" else fallback)

@@ -606,7 +606,7 @@ class _Fields:
             self.integer(count, f"{name}.{key}", 1, total)
         if (added := sum(table.values())) != total:
             message = ngettext(
-                "adds up to {count} post, not the model's {total}",
+                "adds up to {count} posts, not the model's {total}",
                 "adds up to {count} posts, not the model's {total}",
                 added,
             )
@@ -818,7 +818,7 @@ def _read_posts(path: Path, expected: int) -> tuple[list[Post], list[str]]:
     except OSError as exc:
         raise ModelError(_("{path}: cannot read ({reason})").format(path=path, reason=exc.strerror or exc)) from exc
     if len(posts) != expected:
-        counted = ngettext("{count} post, {file} says {expected}", "{count} posts, {file} says {expected}", len(posts))
+        counted = ngettext("{count} posts, {file} says {expected}", "{count} posts, {file} says {expected}", len(posts))
         raise _incomplete(path, counted.format(count=_whole(len(posts)), file=META_FILE, expected=_whole(expected)))
     return posts, [str(post.lang) for post in posts]
 
@@ -952,7 +952,7 @@ def _read_member(
     limit = NPY_HEADER_BYTES + math.prod(free_length if d is None else d for d in shape) * dtype.itemsize
     if info.file_size > limit:
         message = ngettext(
-            "unpacks to {size} bytes, more than a model of {count} post holds",
+            "unpacks to {size} bytes, more than a model of {count} posts holds",
             "unpacks to {size} bytes, more than a model of {count} posts holds",
             posts,
         )

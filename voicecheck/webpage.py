@@ -36,7 +36,7 @@ from starlette.routing import BaseRoute, Route
 from voicecheck import api
 from voicecheck.errors import VoicecheckError
 from voicecheck.formats.escape import visible
-from voicecheck.i18n import SPOKEN, active
+from voicecheck.i18n import N_, SPOKEN, active
 from voicecheck.readers import ReadStats, read_posts
 from voicecheck.readers.base import Post
 from voicecheck.server import Judges, Limits, RequestError, _error, _judged, read_body
@@ -216,16 +216,15 @@ def read_upload(name: str, body: bytes, limits: Limits) -> list[Post]:
         except VoicecheckError as exc:
             raise RequestError(422, str(exc).replace(str(path), shown)) from None
     if not posts:
-        raise RequestError(422, f"{shown}: no posts in this file ({stats.summary().replace(str(path), shown)})")
+        summary = stats.summary().replace(str(path), shown)
+        raise RequestError(422, N_("{file}: no posts in this file ({summary})"), file=shown, summary=summary)
     if len(posts) > limits.max_posts:
-        raise RequestError(
-            422, f"{shown} holds {len(posts)} posts, over the limit of {limits.max_posts} posts per request"
-        )
+        message = N_("{file} holds {count} posts, over the limit of {limit} posts per request")
+        raise RequestError(422, message, file=shown, count=len(posts), limit=limits.max_posts)
     characters = sum(len(post.text) for post in posts)
     if characters > limits.max_chars:
-        raise RequestError(
-            422, f"{shown} holds {characters} characters of text, over the limit of {limits.max_chars} per request"
-        )
+        message = N_("{file} holds {count} characters of text, over the limit of {limit} per request")
+        raise RequestError(422, message, file=shown, count=characters, limit=limits.max_chars)
     return [replace(post, where=post.where.replace(str(path), shown)) for post in posts]
 
 
@@ -251,7 +250,9 @@ def page_routes(
     async def static(request: Request) -> Response:
         name = request.path_params["name"]
         if name not in STATIC:
-            return _error(404, f"no endpoint {request.url.path}: see /openapi.json")
+            return _error(
+                404, N_("no endpoint {path}: see /openapi.json"), lang=request_language(request), path=request.url.path
+            )
         headers = {"Cache-Control": "no-cache", **COMMON_HEADERS}
         return Response(asset(name), media_type=STATIC[name], headers=headers)
 
@@ -273,15 +274,17 @@ def page_routes(
             return facts(None)
         media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if media_type != "application/json":
-            return _error(415, "send the token as JSON, with Content-Type: application/json")
+            message = N_("send the token as JSON, with Content-Type: application/json")
+            return _error(415, message, lang=request_language(request))
         try:
             document = await request.json()
         except (ValueError, ClientDisconnect):
-            return _error(400, 'the body is not valid JSON: send {"token": "..."}')
+            message = N_("the body is not valid JSON: send {example}")
+            return _error(400, message, lang=request_language(request), example='{"token": "..."}')
         given = document.get("token") if isinstance(document, dict) else None
         opened = sessions.open(given) if isinstance(given, str) else None
         if opened is None:
-            return _error(401, "wrong token")
+            return _error(401, N_("wrong token"), lang=request_language(request))
         session_id, session = opened
         response = facts(session.csrf)
         response.set_cookie(
@@ -292,7 +295,7 @@ def page_routes(
 
     async def close_session(request: Request) -> Response:
         if sessions.needed and not sessions.admits(request):
-            return _error(403, "no session, or the CSRF token is missing or wrong")
+            return _error(403, N_("no session, or the CSRF token is missing or wrong"), lang=request_language(request))
         sessions.close(request)
         response = JSONResponse({"closed": True})
         response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
@@ -303,17 +306,18 @@ def page_routes(
         refused = refusal(request)
         if refused is not None:
             return refused
+        lang = request_language(request)
         name = unquote(request.headers.get("x-file-name", "")).strip()
         if not name:
-            return _error(400, "name the file in the X-File-Name header (its suffix tells its format)")
+            return _error(400, N_("name the file in the X-File-Name header (its suffix tells its format)"), lang=lang)
         try:
             body = await read_body(request, limits)
             if not body.strip():
-                raise RequestError(422, f"{visible(name)} is empty")
-            work = partial(_checked_file, saved, name, body, limits, request_language(request))
+                raise RequestError(422, N_("{file} is empty"), file=visible(name))
+            work = partial(_checked_file, saved, name, body, limits, lang)
             results = await judges.run(work)
         except RequestError as exc:
-            return _error(exc.status, str(exc), {"Connection": "close"} if exc.status == 408 else None)
+            return _error(exc.status, exc.text(lang), {"Connection": "close"} if exc.status == 408 else None)
         except ClientDisconnect:
             return Response(status_code=400)
         except VoicecheckError as exc:

@@ -28,6 +28,7 @@ from voicecheck.features.background import hashed_word_frequencies
 from voicecheck.features.hashing import N_FEATURES, feature_indices
 from voicecheck.features.lexical import mean_per_post
 from voicecheck.features.sparse import Counts
+from voicecheck.i18n import gettext
 from voicecheck.nlp import LANGUAGES
 
 #: Both lists hold the words used at least once per million words; rarer ones are unknown.
@@ -82,10 +83,12 @@ def read_cbpack(sdist: tarfile.TarFile, name: str) -> dict[str, float]:
     member = next((m for m in sdist.getmembers() if m.name.endswith(path)), None)
     extracted = sdist.extractfile(member) if member else None
     if extracted is None:
-        raise ValueError(f"no {name} word list in this archive: give wordfreq 1.7's source archive")
+        raise ValueError(
+            gettext("no {name} word list in this archive: give wordfreq 1.7's source archive").format(name=name)
+        )
     header, *buckets = srsly.msgpack_loads(gzip.decompress(extracted.read()))
     if header != {"format": "cB", "version": 1}:
-        raise ValueError(f"{name}: not a cBpack word list ({header})")
+        raise ValueError(gettext("{name}: not a cBpack word list ({header})").format(name=name, header=header))
     return {word: 10 ** (-centibels / 100) for centibels, bucket in enumerate(buckets) for word in bucket}
 
 
@@ -125,10 +128,9 @@ def main() -> None:
                 written_mean=arrays["written_mean"],
                 social_mean=arrays["social_mean"],
             )
-            print(
-                f"{path}: {int(arrays['known'].sum())} known words; mean register "
-                f"{arrays['written_mean']:.2f} written, {arrays['social_mean']:.2f} on Twitter"
-            )
+            summary = gettext("{path}: {count} known words; mean register {written} written, {social} on Twitter")
+            written, social = (f"{float(arrays[key]):.2f}" for key in ("written_mean", "social_mean"))
+            print(summary.format(path=path, count=int(arrays["known"].sum()), written=written, social=social))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from typing import TextIO
 
 from voicecheck.errors import InputError, VoicecheckError
 from voicecheck.formats.escape import visible
+from voicecheck.i18n import _
 from voicecheck.readers import FOLDER_SUFFIXES, ReadStats, Source, parse_source
 from voicecheck.readers.base import STDIN
 
@@ -32,12 +33,13 @@ def refuse_overwriting_inputs(output: str, arguments: Iterable[str], model_dir: 
     for argument in arguments:
         source = parse_source(argument)
         if source.path != STDIN and _reads(source, target):
-            raise InputError(
-                f"-o {visible(output)} is also an input ({visible(argument)}): the results would replace it; "
-                "write them to another file"
+            message = _(
+                "-o {output} is also an input ({argument}): the results would replace it; write them to another file"
             )
+            raise InputError(message.format(output=visible(output), argument=visible(argument)))
     if model_dir and _real(target).is_relative_to(_real(Path(model_dir))):
-        raise InputError(f"-o {visible(output)} is inside the model folder {visible(model_dir)}; write it elsewhere")
+        message = _("-o {output} is inside the model folder {model}; write it elsewhere")
+        raise InputError(message.format(output=visible(output), model=visible(model_dir)))
 
 
 def _reads(source: Source, target: Path) -> bool:
@@ -94,7 +96,7 @@ def atomic_output(path: str | None) -> Iterator[TextIO]:
     try:
         descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise VoicecheckError(f"{visible(path)}: cannot write ({exc.strerror})") from exc
+        raise _cannot_write(path, exc) from exc
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
             yield handle
@@ -103,7 +105,7 @@ def atomic_output(path: str | None) -> Iterator[TextIO]:
     except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
         if isinstance(exc, OSError) and (exc.errno in _FULL or exc.filename in (temporary, str(target))):
-            raise VoicecheckError(f"{visible(path)}: cannot write ({exc.strerror})") from exc
+            raise _cannot_write(path, exc) from exc
         raise
 
 
@@ -112,9 +114,13 @@ def _opened(target: Path) -> Iterator[TextIO]:
     try:
         handle = open(target, "w", encoding="utf-8", newline="")  # noqa: SIM115 (its errors alone are ours)
     except OSError as exc:
-        raise VoicecheckError(f"{visible(str(target))}: cannot write ({exc.strerror})") from exc
+        raise _cannot_write(str(target), exc) from exc
     with handle:
         yield handle
+
+
+def _cannot_write(path: str, exc: OSError) -> VoicecheckError:
+    return VoicecheckError(_("{path}: cannot write ({reason})").format(path=visible(path), reason=exc.strerror))
 
 
 def _mode(target: Path) -> int:

@@ -12,7 +12,7 @@ from voicecheck import __version__, charts
 from voicecheck.core import LANGUAGES, TONE_DIMENSIONS
 from voicecheck.errors import VoicecheckError
 from voicecheck.formats.report_text import KIND_NAMES, PHRASE_JOIN
-from voicecheck.i18n import N_, gettext, ngettext, number, percent
+from voicecheck.i18n import N_, _, gettext, ngettext, number, percent
 from voicecheck.messages import DIMENSION_NAMES
 from voicecheck.report import FEW_POSTS
 
@@ -123,7 +123,8 @@ def render(report: dict[str, Any]) -> str:
         import matplotlib  # noqa: F401 (the charts draw with it: say so before any work is done)
         from markupsafe import Markup
     except ImportError as exc:
-        raise VoicecheckError(f"the HTML report needs its extra: pip install 'voicecheck[html]' ({exc})") from exc
+        message = _("the HTML report needs its extra: pip install 'voicecheck[html]' ({error})")
+        raise VoicecheckError(message.format(error=exc)) from exc
     lang = str(report.get("language")) if report.get("language") in LANGUAGES else "en"
     said = words(lang)
     names = sorted(report["channels"])

@@ -42,7 +42,7 @@ class SourceStats:
     error: str | None = None  # why the file could not be read (to the end)
 
     def line(self) -> str:
-        parts = [f"{self.path} ({self.format}): {posts(self.read)}"]
+        parts = [_("{path} ({format}): {posts}").format(path=self.path, format=self.format, posts=posts(self.read))]
         skipped = self.skipped.most_common(SUMMARY_REASONS)
         parts += [_skipped(count, reason) for reason, count in skipped]
         parts += _others(self.skipped)

@@ -207,7 +207,7 @@ def _rows(
             continue  # a blank line is not a post
         if len(row) != len(header):
             reason = ngettext(
-                "{count} field where the header has {expected}",
+                "{count} fields where the header has {expected}",
                 "{count} fields where the header has {expected}",
                 len(row),
             )
