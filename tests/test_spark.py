@@ -353,3 +353,14 @@ def test_the_readme_example_checks_a_csv_into_json_lines(
     lines = [json.loads(line) for part in sorted(out.glob("part-*.json")) for line in part.read_text().splitlines()]
     assert len(lines) == 22 and sum(line["flagged"] for line in lines) == 10
     assert all(line.keys() == set(voicecheck_spark.CHECK_COLUMNS) for line in lines)  # nulls written too
+
+
+def test_the_errors_of_rows_are_in_the_language_asked_for_and_in_english_by_default() -> None:
+    record = {"brand": "nobody", "id": "1", "text": "Bonjour à vous tous!", "channel": None, "lang": None,
+              "date": None, "post_kind": None, "where": None}  # fmt: skip
+    folder = ROOT / "models" / "nobody"
+    (english,) = voicecheck_spark.check_records(str(ROOT / "models"), [record])
+    (french,) = voicecheck_spark.check_records(str(ROOT / "models"), [record], "fr")
+    assert english["error"] == f"no model for brand 'nobody': no folder {folder}"
+    assert french["error"] == f"aucun modèle pour la marque 'nobody'\u00a0: aucun dossier {folder}"
+    assert voicecheck_spark.check_records(str(ROOT / "models"), [record])[0]["error"] == english["error"]
