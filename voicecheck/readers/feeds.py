@@ -168,7 +168,7 @@ def _prefix(namespace: str) -> str | None:
 
 def _kind(fields: dict[str, str], namespace: str | None) -> str:
     if any(key.startswith("wp:") for key in fields):
-        return _("WordPress export")
+        return "WordPress export"
     return "Atom" if namespace == ATOM else "RSS"
 
 
