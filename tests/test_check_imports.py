@@ -1,4 +1,4 @@
-"""A check imports only what judging posts uses: not SciPy for on-voice posts, never scikit-learn."""
+"""Commands import only what they use: a check no SciPy for on-voice posts, neither check nor fit scikit-learn."""
 
 from __future__ import annotations
 
@@ -34,3 +34,26 @@ def test_an_on_voice_post_is_checked_without_scipy_or_scikit_learn() -> None:
 def test_a_flagged_post_imports_scipy_for_its_examples_but_not_scikit_learn() -> None:
     text = "omg lol our crew literally CRUSHED it today!!! 🔥🔥🔥 dm us if u want the same"
     assert check_one(text) == ["drift", "scipy"]
+
+
+FIT = """
+import sys
+from voicecheck import api
+from voicecheck.profile import load_profile
+from voicecheck.readers import ReadStats, read_posts
+posts = list(read_posts(sorted((api.Path(sys.argv[1]) / "posts").iterdir()), ReadStats()))
+api.fit(posts, load_profile(api.Path(sys.argv[1]) / "brand.toml"))
+print("sklearn" in sys.modules)
+"""
+
+
+def test_fitting_a_brand_without_peers_does_not_import_scikit_learn() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", FIT, str(ROOT / "samples")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+        check=True,
+    )
+    assert done.stdout.split() == ["False"]
