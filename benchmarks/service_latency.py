@@ -122,7 +122,7 @@ def main() -> None:
     first: list[bytes] | None = None
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     for workers in args.workers:
-        options = ["--workers", str(workers)]
+        options = ["--workers", str(workers)] if workers != 1 else []  # 1 is the default, which any version takes
         with serving(args.model, start_within=60.0, options=options) as (url, process):
             these = answers(url, bodies)
             first = these if first is None else first
