@@ -16,9 +16,11 @@ percentile among the brand's held-out posts. The flag threshold is that percenti
 New posts are scored by the same fold references that scored the held-out posts, so that
 they are judged on the scale the threshold was set on.
 
-Character n-gram similarity to the nearest brand posts is not a view: on the evaluation
-corpora it added nothing to the three above (BENCHMARKS.md, "Which views earn their place").
-It only picks the brand posts shown as examples beside a flagged post.
+A fourth view, without peers, is how closely the post echoes its nearest brand post in the
+rarer n-grams (`voicecheck.nearest`): the averaged views let an account's own names and
+phrases drown among the words everyone uses; the nearest post does not. With peers, their
+view (`voicecheck.peers`) gives that contrast instead. Similarity over all n-grams picks the
+brand posts shown as examples beside a flagged post.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from voicecheck.nlp import LANGUAGES
 if TYPE_CHECKING:
     from voicecheck.features.cosine import BrandVectors
     from voicecheck.features.sparse import Counts
+    from voicecheck.nearest import NearestView
     from voicecheck.peers import PeerView
 
 COMPONENTS = ("words", "ngrams", "style")
@@ -53,6 +56,11 @@ STYLE_STD_FLOOR = np.array([_STD_FLOOR[f.unit] for f in STYLE_FEATURES])
 MIN_CHANNEL_POSTS = 15
 #: A language needs this many of the brand's posts before its views get a scale of their own.
 MIN_LANGUAGE_POSTS = 30
+#: How much the nearest-post view (`voicecheck.nearest`) weighs in the sum, against each view's 1.
+NEAREST_WEIGHT = 1.0
+#: Its spread never counts as narrower than this (cosine similarity): a brand whose posts share
+#: few rare n-grams must not have every small difference in similarity blown up.
+NEAREST_SPREAD_FLOOR = 0.02
 #: The brand's posts a post is compared with: (channel, language), "" meaning any.
 Group = tuple[str, str]
 
@@ -238,6 +246,20 @@ def _style_groups(table: FeatureTable, rows: np.ndarray) -> dict[Group, np.ndarr
     return {key: np.array(members, dtype=np.int64) for key, members in positions.items()}
 
 
+def _language_scales(values: np.ndarray, lang_rows: np.ndarray, floor: float) -> np.ndarray:
+    """Per language (rows follow LANGUAGES): the median and spread (IQR / 1.349, at least `floor`) of `values`.
+
+    A language with MIN_LANGUAGE_POSTS of the brand's posts gets its own; others the whole brand's.
+    """
+    scales = np.zeros((len(LANGUAGES), 2))
+    for lang in range(len(LANGUAGES)):
+        own = np.flatnonzero(lang_rows == lang)
+        rows = own if len(own) >= MIN_LANGUAGE_POSTS else np.arange(len(values))
+        low, median, high = np.percentile(values[rows], [25, 50, 75])
+        scales[lang] = median, max((high - low) / 1.349, floor)
+    return scales
+
+
 def _typicality(z: np.ndarray) -> np.ndarray:
     """How typical each post's style is (0 at the brand's mean, lower further from it)."""
     typical: np.ndarray = -np.nanmean(np.log1p(z**2), axis=1)
@@ -252,7 +274,7 @@ def _sizes(table: FeatureTable) -> np.ndarray:
 #: What `VoiceModel.build_references` leaves to be made from the table on first use.
 _DERIVED = (
     "_char_ratios", "_word_ratios", "_styles", "fold_references_", "reference_",
-    "fold_word_llr_", "fold_char_llr_", "train_vectors_",
+    "fold_word_llr_", "fold_char_llr_", "train_vectors_", "nearest_view_",
 )  # fmt: skip
 
 
@@ -291,11 +313,13 @@ class VoiceModel:
             heldout[test] = self._components(table, test, reference)
         sizes = _sizes(table)
         self._set_scales(heldout, sizes, table.lang_index)
-        totals = self._standardise(heldout, sizes, table.lang_index).sum(axis=1)
+        self.heldout_totals_ = self._standardise(heldout, sizes, table.lang_index).sum(axis=1)
+        nearest = self.nearest_view_.heldout()
+        self.nearest_scale_ = _language_scales(nearest, table.lang_index, NEAREST_SPREAD_FLOOR)
+        totals = self.heldout_totals_ + self._nearest_standardised(nearest, table.lang_index)
         self.calibration_ = np.sort(totals)
         self.threshold_ = float(np.quantile(totals, self.false_flag_rate))
         self.heldout_scores_ = self._percentile(totals)
-        self.heldout_totals_ = totals  # what `peers.attach` adds the peer view to
         return self
 
     def build_references(self, table: FeatureTable) -> None:
@@ -355,6 +379,20 @@ class VoiceModel:
     @cached_property
     def fold_char_llr_(self) -> np.ndarray:
         return self._char_ratios.mean(slice(0, self.folds))
+
+    @cached_property
+    def nearest_view_(self) -> NearestView:
+        """The brand's posts in their rarer n-grams, for the nearest-post view."""
+        from voicecheck.nearest import NearestView
+
+        table = self.table_
+        return NearestView(table.chars, table.lang_index, self.fold_of_row_, self.folds, self.background_.char_idf)
+
+    def _nearest_standardised(self, nearest: np.ndarray, lang_rows: np.ndarray) -> np.ndarray:
+        """The nearest-post view on the scale of the brand's held-out posts in the post's language, weighed."""
+        scale = self.nearest_scale_[lang_rows]
+        standardised: np.ndarray = NEAREST_WEIGHT * (nearest - scale[:, 0]) / scale[:, 1]
+        return standardised
 
     @cached_property
     def train_vectors_(self) -> BrandVectors:
@@ -447,6 +485,9 @@ class VoiceModel:
         totals = self.components(table).sum(axis=1)
         if self.peers_ is not None:  # the brand set against its peers (`voicecheck.peers`)
             totals = totals + self.peers_.view(table)
+        else:  # without peers, the brand post it echoes most closely (`voicecheck.nearest`)
+            nearest = self.nearest_view_.new(table.chars, table.lang_index)
+            totals = totals + self._nearest_standardised(nearest, table.lang_index)
         return self._percentile(totals), totals < self.threshold_
 
     def components(self, table: FeatureTable) -> np.ndarray:

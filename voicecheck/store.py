@@ -64,7 +64,7 @@ from voicecheck.features.style import INDEX, STYLE_FEATURES, TAGGER_FEATURES
 from voicecheck.features.table import FeatureTable
 from voicecheck.features.tone import TONE_DIMENSIONS
 from voicecheck.i18n import _, ngettext
-from voicecheck.model import COMPONENTS, LEXICAL, Background, VoiceModel
+from voicecheck.model import COMPONENTS, LEXICAL, NEAREST_SPREAD_FLOOR, Background, VoiceModel
 from voicecheck.nlp import LANGUAGES, PIPELINE_MODES
 from voicecheck.profile import BrandProfile, parse_profile
 from voicecheck.readers.base import MAX_POST_CHARS, Post
@@ -225,6 +225,7 @@ def _arrays_of(saved: SavedModel) -> dict[str, np.ndarray]:
         "typical_size": model.typical_size_,
         "component_mean": model.component_mean_,
         "component_std": model.component_std_,
+        "nearest_scale": model.nearest_scale_,
         "fold_of_row": model.fold_of_row_,
         "background_chars": model.background_.chars,
         "background_words": model.background_.words,
@@ -475,6 +476,7 @@ def _load_folder(folder: Path) -> SavedModel:
     model.typical_size_ = arrays["typical_size"]
     model.component_mean_ = arrays["component_mean"]
     model.component_std_ = arrays["component_std"]
+    model.nearest_scale_ = arrays["nearest_scale"]
     model.fold_of_row_ = arrays["fold_of_row"]
     model.threshold_ = float(meta["threshold"])
     if peer_counts:
@@ -888,6 +890,7 @@ def _array_specs(posts: int, peers: Sequence[int] = ()) -> dict[str, tuple[np.dt
         "typical_size": (f8, (langs, LEXICAL.stop)),
         "component_mean": (f8, (langs, len(COMPONENTS))),
         "component_std": (f8, (langs, len(COMPONENTS))),
+        "nearest_scale": (f8, (langs, 2)),
         "fold_of_row": (i8, (posts,)),
         "background_chars": (f4, (langs, N_FEATURES)),
         "background_words": (f4, (langs, N_FEATURES)),
@@ -1032,6 +1035,9 @@ def _check_arrays(arrays: _ArrayFields, meta: dict[str, Any], meta_path: Path) -
         arrays.finite(name)
     arrays.finite("typical_size", 1.0)
     arrays.finite("component_std", 1e-6)
+    arrays.finite("nearest_scale", 0.0, 1.0)
+    arrays.require("nearest_scale", lambda a: np.all(a[:, 1] >= NEAREST_SPREAD_FLOOR),
+                   _("holds a spread below {floor}").format(floor=_figure(NEAREST_SPREAD_FLOOR)))  # fmt: skip
     params = meta["params"]
     arrays.require("fold_of_row", lambda a: np.array_equal(np.unique(a), np.arange(params["folds"])),
                    _("must hold each fold from 0 to {last}").format(last=params["folds"] - 1))  # fmt: skip

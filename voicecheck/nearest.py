@@ -1,0 +1,143 @@
+"""The nearest brand post: how closely a post echoes one of the brand's own, in its rarer n-grams.
+
+The one-class views average over all of a post's words and n-grams, so the few that mark an
+account (the names of its shows, places and people, a set phrase, a hashtag of a campaign)
+weigh little among the many every account uses. This view asks instead how much of a post one
+single brand post shares: the cosine similarity (character n-grams, sublinear tf times the
+background's idf) of the post to its nearest brand post, counting only the n-grams that at
+most RARE_SHARE (and RARE_POSTS) of the brand's posts use. The n-grams nearly every brand post
+has say nothing about which one is nearest, and would make every post a neighbour of all.
+
+It is cross-fitted as the other views are: a brand post is compared with the posts of the
+other folds, and a new post with each fold's complement in turn, the results averaged, so new
+posts are judged on the scale the flag threshold was set on. A brand's peers, when it has
+some, give the contrast this view stands in for, and the model uses their view instead.
+
+The comparison is an inverted index over the brand's rarer n-grams, in NumPy: each of a
+post's n-grams meets at most RARE_POSTS brand posts, so a check costs little and never needs
+SciPy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from voicecheck.features.sparse import Counts
+
+#: An n-gram counts towards the nearest post when at most this share of the brand's posts use it,
+RARE_SHARE = 0.1
+#: and at most this many, so that each n-gram of a post meets only a few brand posts.
+RARE_POSTS = 20
+#: At most this many (post, brand post) similarities are held at once: posts are compared in slices.
+CELLS = 1 << 22
+
+
+def rare_columns(counts: Counts) -> np.ndarray:
+    """The features that at least one and at most RARE_SHARE (and RARE_POSTS) of the brand's posts use."""
+    documents = np.bincount(counts.indices, minlength=counts.shape[1])
+    most = max(min(RARE_SHARE * counts.shape[0], RARE_POSTS), 1.0)
+    return np.flatnonzero((documents >= 1) & (documents <= most))
+
+
+@dataclass(frozen=True)
+class Weights:
+    """A post's tf-idf weights on the kept features, L2-normed over all its features."""
+
+    rows: np.ndarray
+    features: np.ndarray
+    values: np.ndarray
+
+
+def rare_weights(counts: Counts, lang_rows: np.ndarray, idf: np.ndarray, kept: np.ndarray) -> Weights:
+    """Sublinear tf times the idf of each row's language, normed over every feature, on the `kept` ones only."""
+    row_of_entry = counts.row_of_entry()
+    flat = lang_rows[row_of_entry] * idf.shape[1] + counts.indices
+    values = np.log1p(counts.data.astype(np.float64)) * idf.ravel()[flat]
+    norms = np.sqrt(np.bincount(row_of_entry, weights=values**2, minlength=counts.shape[0]))
+    norms[norms == 0] = 1.0
+    stored = kept[counts.indices]
+    rows = row_of_entry[stored]
+    return Weights(rows, counts.indices[stored].astype(np.int64), values[stored] / norms[rows])
+
+
+def best_but(maxima: np.ndarray, excluded: np.ndarray) -> np.ndarray:
+    """Each row's highest value over the folds but its `excluded` one."""
+    masked = maxima.copy()
+    masked[np.arange(len(maxima)), excluded] = -np.inf
+    best: np.ndarray = masked.max(axis=1)
+    return best
+
+
+@dataclass
+class NearestView:
+    """The brand's posts, indexed by their rarer n-grams, and the fold each was held out in."""
+
+    counts: Counts  # the brand's character n-gram counts
+    lang_rows: np.ndarray
+    fold_of_row: np.ndarray
+    folds: int
+    char_idf: np.ndarray
+
+    @cached_property
+    def _kept(self) -> np.ndarray:
+        kept = np.zeros(self.counts.shape[1], dtype=bool)
+        kept[rare_columns(self.counts)] = True
+        return kept
+
+    @cached_property
+    def _index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """For each kept feature, the brand posts using it (their place in fold order) and their weights.
+
+        Returns where each feature's entries start (features + 1), the entries' brand posts and
+        weights, and where each fold's posts start in fold order.
+        """
+        order = np.argsort(self.fold_of_row, kind="stable")
+        place = np.empty(len(order), dtype=np.int64)
+        place[order] = np.arange(len(order))
+        weights = rare_weights(self.counts, self.lang_rows, self.char_idf, self._kept)
+        by_feature = np.argsort(weights.features, kind="stable")
+        starts = np.zeros(self.counts.shape[1] + 1, dtype=np.int64)
+        starts[1:] = np.cumsum(np.bincount(weights.features, minlength=self.counts.shape[1]))
+        fold_starts = np.r_[0, np.cumsum(np.bincount(self.fold_of_row, minlength=self.folds))[:-1]]
+        return starts, place[weights.rows[by_feature]], weights.values[by_feature], fold_starts
+
+    def maxima(self, counts: Counts, lang_rows: np.ndarray) -> np.ndarray:
+        """posts x folds: each post's highest similarity to the brand posts of each fold (0 if it shares none)."""
+        weights = rare_weights(counts, lang_rows, self.char_idf, self._kept)
+        out = np.zeros((counts.shape[0], self.folds))
+        step = max(CELLS // max(len(self.fold_of_row), 1), 1)
+        for first in range(0, counts.shape[0], step):
+            last = min(first + step, counts.shape[0])
+            chosen = (weights.rows >= first) & (weights.rows < last)
+            part = Weights(weights.rows[chosen] - first, weights.features[chosen], weights.values[chosen])
+            out[first:last] = self._fold_maxima(part, last - first)
+        return out
+
+    def _fold_maxima(self, weights: Weights, posts: int) -> np.ndarray:
+        """The maxima of `posts` posts: every (entry, brand post) pair that shares a kept feature, summed per cell."""
+        starts, brand_post, brand_weight, fold_starts = self._index
+        brand = len(self.fold_of_row)
+        begin, lengths = starts[weights.features], starts[weights.features + 1] - starts[weights.features]
+        entry = np.repeat(np.arange(len(lengths)), lengths)
+        meets = begin[entry] + np.arange(len(entry)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        cells = weights.rows[entry] * brand + brand_post[meets]
+        products = weights.values[entry] * brand_weight[meets]
+        similarity = np.bincount(cells, weights=products, minlength=posts * brand).reshape(posts, brand)
+        maxima: np.ndarray = np.maximum.reduceat(similarity, fold_starts, axis=1)
+        return maxima
+
+    def heldout(self) -> np.ndarray:
+        """Each brand post's similarity to its nearest brand post in the other folds."""
+        return best_but(self.maxima(self.counts, self.lang_rows), self.fold_of_row)
+
+    def new(self, counts: Counts, lang_rows: np.ndarray) -> np.ndarray:
+        """Each new post's similarity to its nearest brand post, averaged over the folds' complements."""
+        maxima = self.maxima(counts, lang_rows)
+        total = np.zeros(len(maxima))
+        for fold in range(self.folds):
+            total += best_but(maxima, np.full(len(maxima), fold))
+        mean: np.ndarray = total / self.folds
+        return mean
