@@ -159,6 +159,15 @@ def test_a_stop_signal_stops_every_worker_and_exits_0(tmp_path: Path, stop: sign
         assert "Traceback" not in service.log.read_text(encoding="utf-8")
 
 
+def test_workers_do_not_outlive_a_parent_killed_outright(tmp_path: Path) -> None:
+    with serving("--workers", "2", log=tmp_path / "stderr.log") as service:
+        eventually(lambda: len(service.workers()) == 2, "two workers")
+        workers = service.workers()
+        service.process.kill()
+        service.process.wait(timeout=PATIENCE)
+        eventually(lambda: not any(alive(pid) for pid in workers), "the workers stopped with their parent")
+
+
 def test_a_sign_in_on_one_worker_holds_on_the_other(tmp_path: Path) -> None:
     with serving("--workers", "2", "--token", TOKEN, log=tmp_path / "stderr.log") as service:
         eventually(lambda: len(service.workers()) == 2, "two workers")

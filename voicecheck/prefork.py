@@ -10,18 +10,21 @@ workers waiting on the inherited socket.
 The parent only supervises. A worker that dies is replaced (and a line logged); one that keeps
 dying at start stops the service with an error. SIGTERM or SIGINT stops every worker the way
 uvicorn stops (each finishes the requests it is answering), then the parent returns; a worker
-that has not finished within the grace period is killed. Where there is no fork, the caller
+that has not finished within the grace period is killed. A parent killed outright (SIGKILL)
+takes its workers with it, on Linux, so none is left serving. Where there is no fork, the caller
 serves in one process.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import logging
 import os
 import select
 import signal
+import sys
 import time
 from collections.abc import Callable
 
@@ -33,6 +36,8 @@ log = logging.getLogger("uvicorn.error")
 QUICK_EXIT_SECONDS = 5.0
 #: That many quick exits in a row and the service gives up, rather than forking forever.
 MAX_QUICK_EXITS = 5
+#: prctl's option: the signal a process gets when its parent dies (linux/prctl.h).
+PR_SET_PDEATHSIG = 1
 STOP_SIGNALS = frozenset({signal.SIGTERM, signal.SIGINT})
 
 
@@ -77,14 +82,17 @@ class Workers:
             os.close(wake_write)
 
     def _fork(self, parents: tuple[int, ...]) -> None:
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the worker
-            os._exit(self._work(parents))
+            os._exit(self._work(parent, parents))
         self.started[pid] = time.monotonic()
 
-    def _work(self, parents: tuple[int, ...]) -> int:
+    def _work(self, parent: int, parents: tuple[int, ...]) -> int:
         """What a worker does, to its exit code; it never returns into the parent's code."""
         try:
+            if not _dies_with(parent):
+                return 0  # the parent is already gone: nobody to serve for
             signal.set_wakeup_fd(-1)
             for fd in parents:
                 os.close(fd)
@@ -137,6 +145,18 @@ class Workers:
             if pid == 0:
                 return
             self.started.pop(pid, None)
+
+
+def _dies_with(parent: int) -> bool:
+    """Have the system stop this worker (SIGTERM) if `parent` dies without stopping it, as on SIGKILL.
+
+    Linux only (prctl's PR_SET_PDEATHSIG); elsewhere a worker outlives a killed parent. False if
+    the parent is gone already.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    return os.getppid() == parent
 
 
 def _noted(number: int, frame: object) -> None:
