@@ -2,8 +2,13 @@
 
 Starlette routes served by uvicorn. The model loads once, at start-up; every request is
 judged by the same library calls as the CLI, and answers with the same fields as
-`check --format jsonl`. Judging runs in a small pool of threads, so the event loop stays free
-to read other requests and answer `/health` while a large one is judged.
+`check --format jsonl`. A request of one short post is judged on the event loop itself (a few
+milliseconds, less than the hop to a thread and back); larger ones in a small pool of threads,
+so the event loop stays free to read other requests and answer `/health` while they are
+judged. `serve --workers N` runs N such processes (see `voicecheck.prefork`).
+
+Error messages are message ids, answered in the language the request asks for (`?lang=`,
+else Accept-Language, else the service's own).
 
 What a client may send is bounded (`Limits`): body bytes, posts and characters per request,
 seconds to send the headers and the body, connections at once. Every refusal is a 4xx (or a
