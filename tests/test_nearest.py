@@ -93,13 +93,20 @@ def test_a_post_echoing_a_brand_post_scores_higher(fitted: SavedModel, pipelines
     assert similarity[0] > model.nearest_scale_[table.lang_index[0], 0]  # above the brand's typical post
 
 
-def test_a_model_with_peers_leaves_the_nearest_view_out(fitted: SavedModel, pipelines) -> None:  # type: ignore[no-untyped-def]
+def test_with_peers_the_nearest_view_weighs_half(fitted: SavedModel, pipelines) -> None:  # type: ignore[no-untyped-def]
     from voicecheck import api
+    from voicecheck.model import NEAREST_WEIGHT, NEAREST_WEIGHT_WITH_PEERS
 
     rival = [Post(f"r{i}", f"Huge sale on sneakers today, code SNEAK{i} at checkout!", "instagram") for i in range(12)]
     with_peers = api.fit(fitted.table.posts, fitted.profile, peers={"rival": rival})
     table = build_table(parse([Post("p", "Our new loaf is out of the oven.", "instagram")], pipelines))
-    model = with_peers.model
-    before = model.score(table)[0]
-    model.nearest_scale_ = model.nearest_scale_ + [[0.5, 0.0]] * len(model.nearest_scale_)  # would move every score
-    assert np.array_equal(model.score(table)[0], before)
+    for saved, weight in ((fitted, NEAREST_WEIGHT), (with_peers, NEAREST_WEIGHT_WITH_PEERS)):
+        model = saved.model
+        before, scale = model.totals(table), model.nearest_scale_
+        model.nearest_scale_ = scale - [[0.01, 0.0]]  # the brand's typical post a little less near
+        try:
+            after = model.totals(table)
+        finally:
+            model.nearest_scale_ = scale
+        spread = scale[table.lang_index[0], 1]
+        assert after[0] - before[0] == pytest.approx(weight * 0.01 / spread)

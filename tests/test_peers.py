@@ -15,8 +15,10 @@ from tests.conftest import ROOT, SAMPLE_POSTS, SAMPLES, run_cli
 from voicecheck import api
 from voicecheck.core import Post
 from voicecheck.errors import ModelError, VoicecheckError
+from voicecheck.features.table import build_table
 from voicecheck.messages import result_dict
-from voicecheck.peers import peer_spec
+from voicecheck.nlp import parse
+from voicecheck.peers import brand_odds, peer_spec
 from voicecheck.profile import load_profile
 from voicecheck.readers import ReadStats, read_posts
 from voicecheck.store import META_FILE, PEERS_FILE, load, model_folder, save, training_hash
@@ -169,6 +171,19 @@ def test_a_model_with_peers_is_saved_and_loaded_as_data(with_peers: api.SavedMod
     ]
     before, after = list(api.check(with_peers, posts)), list(api.check(loaded, posts))
     assert [result_dict(r, "en") for r in before] == [result_dict(r, "en") for r in after]
+
+
+def test_a_post_that_echoes_a_peer_post_loses_score(with_peers: api.SavedModel, pipelines) -> None:  # type: ignore[no-untyped-def]
+    view = with_peers.model.peers_
+    assert view is not None and view.nearest_scale.shape == (2, 2)
+    echo = view.table.posts[0]
+    posts = [Post("echo", echo.text, "instagram"), Post("plain", "Our new loaf is out of the oven.", "instagram")]
+    table = build_table(parse(posts, pipelines))
+    similarity = view.nearest_similarity(table)
+    assert similarity[0] > similarity[1]
+    assert similarity[0] > view.nearest_scale[table.lang_index[0], 0]  # nearer a peer post than brand posts are
+    logits_only = view.weight * (brand_odds(view.logits(table)) - view.scale[0]) / view.scale[1]
+    assert view.view(table)[0] < logits_only[0]  # its likeness to the peer post is taken away
 
 
 def test_a_tampered_peer_is_refused_on_load(with_peers: api.SavedModel, tmp_path: Path) -> None:

@@ -16,11 +16,11 @@ percentile among the brand's held-out posts. The flag threshold is that percenti
 New posts are scored by the same fold references that scored the held-out posts, so that
 they are judged on the scale the threshold was set on.
 
-A fourth view, without peers, is how closely the post echoes its nearest brand post in the
-rarer n-grams (`voicecheck.nearest`): the averaged views let an account's own names and
-phrases drown among the words everyone uses; the nearest post does not. With peers, their
-view (`voicecheck.peers`) gives that contrast instead. Similarity over all n-grams picks the
-brand posts shown as examples beside a flagged post.
+A fourth view is how closely the post echoes its nearest brand post in the rarer n-grams
+(`voicecheck.nearest`): the averaged views let an account's own names and phrases drown among
+the words everyone uses; the nearest post does not. With peers it weighs half, beside their
+view (`voicecheck.peers`), which brings contrast of its own. Similarity over all n-grams picks
+the brand posts shown as examples beside a flagged post.
 """
 
 from __future__ import annotations
@@ -56,8 +56,10 @@ STYLE_STD_FLOOR = np.array([_STD_FLOOR[f.unit] for f in STYLE_FEATURES])
 MIN_CHANNEL_POSTS = 15
 #: A language needs this many of the brand's posts before its views get a scale of their own.
 MIN_LANGUAGE_POSTS = 30
-#: How much the nearest-post view (`voicecheck.nearest`) weighs in the sum, against each view's 1.
+#: How much the nearest-post view (`voicecheck.nearest`) weighs in the sum, against each view's 1;
 NEAREST_WEIGHT = 1.0
+#: and beside the peer view, which brings contrast of its own.
+NEAREST_WEIGHT_WITH_PEERS = 0.5
 #: Its spread never counts as narrower than this (cosine similarity): a brand whose posts share
 #: few rare n-grams must not have every small difference in similarity blown up.
 NEAREST_SPREAD_FLOOR = 0.02
@@ -246,7 +248,7 @@ def _style_groups(table: FeatureTable, rows: np.ndarray) -> dict[Group, np.ndarr
     return {key: np.array(members, dtype=np.int64) for key, members in positions.items()}
 
 
-def _language_scales(values: np.ndarray, lang_rows: np.ndarray, floor: float) -> np.ndarray:
+def language_scales(values: np.ndarray, lang_rows: np.ndarray, floor: float) -> np.ndarray:
     """Per language (rows follow LANGUAGES): the median and spread (IQR / 1.349, at least `floor`) of `values`.
 
     A language with MIN_LANGUAGE_POSTS of the brand's posts gets its own; others the whole brand's.
@@ -315,8 +317,9 @@ class VoiceModel:
         self._set_scales(heldout, sizes, table.lang_index)
         self.heldout_totals_ = self._standardise(heldout, sizes, table.lang_index).sum(axis=1)
         nearest = self.nearest_view_.heldout()
-        self.nearest_scale_ = _language_scales(nearest, table.lang_index, NEAREST_SPREAD_FLOOR)
-        totals = self.heldout_totals_ + self._nearest_standardised(nearest, table.lang_index)
+        self.nearest_scale_ = language_scales(nearest, table.lang_index, NEAREST_SPREAD_FLOOR)
+        self.heldout_nearest_ = self._nearest_z(nearest, table.lang_index)  # what `peers.attach` weighs again
+        totals = self.heldout_totals_ + NEAREST_WEIGHT * self.heldout_nearest_
         self.calibration_ = np.sort(totals)
         self.threshold_ = float(np.quantile(totals, self.false_flag_rate))
         self.heldout_scores_ = self._percentile(totals)
@@ -388,10 +391,10 @@ class VoiceModel:
         table = self.table_
         return NearestView(table.chars, table.lang_index, self.fold_of_row_, self.folds, self.background_.char_idf)
 
-    def _nearest_standardised(self, nearest: np.ndarray, lang_rows: np.ndarray) -> np.ndarray:
-        """The nearest-post view on the scale of the brand's held-out posts in the post's language, weighed."""
+    def _nearest_z(self, nearest: np.ndarray, lang_rows: np.ndarray) -> np.ndarray:
+        """The nearest-post view on the scale of the brand's held-out posts in the post's language."""
         scale = self.nearest_scale_[lang_rows]
-        standardised: np.ndarray = NEAREST_WEIGHT * (nearest - scale[:, 0]) / scale[:, 1]
+        standardised: np.ndarray = (nearest - scale[:, 0]) / scale[:, 1]
         return standardised
 
     @cached_property
@@ -482,13 +485,18 @@ class VoiceModel:
 
     def score(self, table: FeatureTable) -> tuple[np.ndarray, np.ndarray]:
         """(score 0-100, below the flag threshold) for every post of `table`."""
-        totals = self.components(table).sum(axis=1)
-        if self.peers_ is not None:  # the brand set against its peers (`voicecheck.peers`)
-            totals = totals + self.peers_.view(table)
-        else:  # without peers, the brand post it echoes most closely (`voicecheck.nearest`)
-            nearest = self.nearest_view_.new(table.chars, table.lang_index)
-            totals = totals + self._nearest_standardised(nearest, table.lang_index)
+        totals = self.totals(table)
         return self._percentile(totals), totals < self.threshold_
+
+    def totals(self, table: FeatureTable) -> np.ndarray:
+        """Each post's sum of views, on the scale of the held-out sums the threshold was set on."""
+        totals = self.components(table).sum(axis=1)
+        nearest = self._nearest_z(self.nearest_view_.new(table.chars, table.lang_index), table.lang_index)
+        if self.peers_ is None:  # the brand post it echoes most closely (`voicecheck.nearest`)
+            return totals + NEAREST_WEIGHT * nearest
+        # and the brand set against its peers (`voicecheck.peers`)
+        with_peers: np.ndarray = totals + NEAREST_WEIGHT_WITH_PEERS * nearest + self.peers_.view(table)
+        return with_peers
 
     def components(self, table: FeatureTable) -> np.ndarray:
         """Each post's COMPONENTS, standardised on the brand's held-out posts (their sum is scored)."""

@@ -14,6 +14,12 @@ views is what the flag threshold is calibrated on. New posts are scored by the f
 coefficients, which give the mean of the folds' logits. scikit-learn fits the regression;
 scoring needs only the coefficients, as arrays, and numpy.
 
+Beside it, a post's likeness to its nearest peer post, in the n-grams few peer posts use
+(as `voicecheck.nearest` finds the nearest brand post), is taken away from the sum: the
+regression weighs what sets the accounts apart on the whole, the nearest post what one peer
+post shares with it alone. The brand's posts are never the peers', so held-out and new posts
+are compared with the same peer posts and the scale holds.
+
 A post whose logits put a peer above the brand "sounds more like" that peer; a flagged one
 names it, with the peer's posts nearest to it.
 """
@@ -35,14 +41,19 @@ from voicecheck.features.lexical import tfidf
 from voicecheck.features.sparse import stack
 from voicecheck.features.table import FeatureTable
 from voicecheck.i18n import _
+from voicecheck.model import NEAREST_SPREAD_FLOOR, language_scales
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
 
     from voicecheck.model import Background, VoiceModel
+    from voicecheck.nearest import NearestView
 
 #: How much the peer view weighs in the sum of views, against each one-class view's 1.
 PEER_WEIGHT = 5.0
+#: How much a post's likeness to its nearest peer post (rarer n-grams, as `voicecheck.nearest`
+#: finds the nearest brand post) takes away from the sum.
+NEAREST_PEER_WEIGHT = 0.5
 #: Inverse regularisation strength of the regression (tf-idf rows are L2-normed).
 PEER_C = 10.0
 #: Posts a peer needs before it can be told apart from the brand.
@@ -115,6 +126,8 @@ class PeerView:
     peer_of_row: np.ndarray  # which peer each of them is
     char_idf: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((0, 0)))
     word_idf: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((0, 0)))
+    #: Per language, the brand's held-out median and spread of the likeness to the nearest peer post.
+    nearest_scale: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
 
     @property
     def counts(self) -> list[int]:
@@ -136,8 +149,28 @@ class PeerView:
         return np.asarray((design @ self._weights).toarray()) + self.intercept
 
     def view(self, table: FeatureTable) -> np.ndarray:
-        """The weighted, standardised peer view of each post: what it adds to the sum of views."""
-        return self.weight * (brand_odds(self.logits(table)) - self.scale[0]) / self.scale[1]
+        """What the peers add to each post's sum of views: the brand's log-odds against them, and
+        less its likeness to the nearest peer post, each weighed and on the brand's held-out scale."""
+        odds = self.weight * (brand_odds(self.logits(table)) - self.scale[0]) / self.scale[1]
+        return odds - NEAREST_PEER_WEIGHT * self._nearest_z(self.nearest_similarity(table), table.lang_index)
+
+    @cached_property
+    def _nearest_peer_posts(self) -> NearestView:
+        """The peers' posts indexed by the n-grams few of them use, as one fold: they are never the brand's."""
+        from voicecheck.nearest import NearestView
+
+        table = self.table
+        return NearestView(table.chars, table.lang_index, np.zeros(len(table), dtype=np.int64), 1, self.char_idf)
+
+    def nearest_similarity(self, table: FeatureTable) -> np.ndarray:
+        """Each post's similarity to its nearest peer post, in the rarer n-grams."""
+        similarity: np.ndarray = self._nearest_peer_posts.maxima(table.chars, table.lang_index)[:, 0]
+        return similarity
+
+    def _nearest_z(self, similarity: np.ndarray, lang_rows: np.ndarray) -> np.ndarray:
+        scale = self.nearest_scale[lang_rows]
+        z: np.ndarray = (similarity - scale[:, 0]) / scale[:, 1]
+        return z
 
     def nearest(self, table: FeatureTable, rows: np.ndarray) -> list[int | None]:
         """For each row, the peer it sounds more like than the brand (its index), or None."""
@@ -285,12 +318,18 @@ def fit_peer_view(
         char_idf=char_idf,
         word_idf=word_idf,
     )
-    return view, PEER_WEIGHT * (odds - scale[0]) / scale[1]
+    # The brand's posts are never among the peers', so each is compared with all of them, as a new post is.
+    similarity = view.nearest_similarity(brand)
+    view.nearest_scale = language_scales(similarity, brand.lang_index, NEAREST_SPREAD_FLOOR)
+    nearest = view._nearest_z(similarity, brand.lang_index)
+    return view, PEER_WEIGHT * (odds - scale[0]) / scale[1] - NEAREST_PEER_WEIGHT * nearest
 
 
 def attach(model: VoiceModel, view: PeerView, heldout_view: np.ndarray) -> None:
     """Give `model` its peer view, and calibrate its threshold again on the sum with the held-out view."""
-    totals = model.heldout_totals_ + heldout_view
+    from voicecheck.model import NEAREST_WEIGHT_WITH_PEERS
+
+    totals = model.heldout_totals_ + NEAREST_WEIGHT_WITH_PEERS * model.heldout_nearest_ + heldout_view
     model.peers_ = view
     model.calibration_ = np.sort(totals)
     model.threshold_ = float(np.quantile(totals, model.false_flag_rate))

@@ -248,6 +248,7 @@ def _peer_arrays(view: PeerView) -> dict[str, np.ndarray]:
         "peer_intercept": view.intercept.astype(np.float64),
         "peer_scale": np.array([view.scale[0], view.scale[1], view.weight], dtype=np.float64),
         "peer_of_row": view.peer_of_row.astype(np.int64),
+        "peer_nearest_scale": view.nearest_scale.astype(np.float64),
         "peer_chars_data": chars.data.astype(np.float32),
         "peer_chars_indices": chars.indices.astype(np.int32),
         "peer_chars_indptr": chars.indptr.astype(np.int64),
@@ -525,6 +526,7 @@ def _peer_view(
         peer_of_row=arrays["peer_of_row"],
         char_idf=background.char_idf,
         word_idf=-np.log(background.words),
+        nearest_scale=arrays["peer_nearest_scale"],
     )
 
 
@@ -907,6 +909,7 @@ def _array_specs(posts: int, peers: Sequence[int] = ()) -> dict[str, tuple[np.dt
             "peer_intercept": (f8, (classes,)),
             "peer_scale": (f8, (3,)),
             "peer_of_row": (i8, (peer_posts,)),
+            "peer_nearest_scale": (f8, (langs, 2)),
             "peer_chars_data": (f4, (None,)),
             "peer_chars_indices": (i4, (None,)),
             "peer_chars_indptr": (i8, (peer_posts + 1,)),
@@ -1035,9 +1038,7 @@ def _check_arrays(arrays: _ArrayFields, meta: dict[str, Any], meta_path: Path) -
         arrays.finite(name)
     arrays.finite("typical_size", 1.0)
     arrays.finite("component_std", 1e-6)
-    arrays.finite("nearest_scale", 0.0, 1.0)
-    arrays.require("nearest_scale", lambda a: np.all(a[:, 1] >= NEAREST_SPREAD_FLOOR),
-                   _("holds a spread below {floor}").format(floor=_figure(NEAREST_SPREAD_FLOOR)))  # fmt: skip
+    _check_nearest_scale(arrays, "nearest_scale")
     params = meta["params"]
     arrays.require("fold_of_row", lambda a: np.array_equal(np.unique(a), np.arange(params["folds"])),
                    _("must hold each fold from 0 to {last}").format(last=params["folds"] - 1))  # fmt: skip
@@ -1055,6 +1056,13 @@ def _check_arrays(arrays: _ArrayFields, meta: dict[str, Any], meta_path: Path) -
     threshold_score = float(np.percentile(heldout, 100 * rate))
     if abs(meta["calibration"]["threshold_score"] - threshold_score) > 0.05 + 1e-9:
         raise _field_error(meta_path, "calibration.threshold_score", _("does not match the held-out scores"))
+
+
+def _check_nearest_scale(arrays: _ArrayFields, name: str) -> None:
+    """A median and spread of cosine similarities per language, the spread at least its floor."""
+    arrays.finite(name, 0.0, 1.0)
+    arrays.require(name, lambda a: np.all(a[:, 1] >= NEAREST_SPREAD_FLOOR),
+                   _("holds a spread below {floor}").format(floor=_figure(NEAREST_SPREAD_FLOOR)))  # fmt: skip
 
 
 def _check_style(arrays: _ArrayFields) -> None:
@@ -1078,6 +1086,7 @@ def _check_peer_arrays(arrays: _ArrayFields, counts: Sequence[int]) -> None:
     arrays.require("peer_coef", lambda a: a.shape[1] == len(columns), _("has a column count other than peer_columns'"))
     arrays.finite("peer_intercept", -1e6, 1e6)
     arrays.finite("peer_scale", -1e6, 1e6)
+    _check_nearest_scale(arrays, "peer_nearest_scale")
     arrays.require("peer_scale", lambda a: a[1] >= 1e-6 and a[2] > 0, _("has a spread or weight that is not positive"))
     arrays.require("peer_of_row", lambda a: len(a) == 0 or (a.min() >= 0 and a.max() < len(counts)),
                    _("names peers model.json does not list"))  # fmt: skip
