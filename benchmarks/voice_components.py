@@ -9,12 +9,8 @@ the mean AUC over voices of the sum of each subset of views, best first. Keep a 
 subsets with it beat those without it on every corpus; these figures are for choosing the
 design, never for setting a weight.
 
-`--candidate nearest` also scores a view that is not in the model, to decide whether it
-should be: each post's cosine similarity (character n-grams, the background's IDF) to its
-nearest brand post, cross-fitted as the other views are (a held-out post is compared with the
-other folds' posts; a new post with each fold's complement in turn, averaged) and
-standardised on the brand's held-out posts. It prints the AUC of the model's sum with the
-candidate at a few weights, and the time the candidate takes per checked post.
+`--rare-share` and `--rare-posts` change which n-grams the nearest-post view compares posts
+by (`voicecheck.nearest.RARE_SHARE` and `RARE_POSTS`), to show how the choice was made.
 """
 
 from __future__ import annotations
@@ -22,22 +18,21 @@ from __future__ import annotations
 import argparse
 import csv
 import random
-import time
 import warnings
 from itertools import combinations
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from voicecheck import api
-from voicecheck.features.lexical import tfidf
-from voicecheck.features.table import FeatureTable, build_table
+from voicecheck import api, nearest
+from voicecheck.features.table import build_table
 from voicecheck.model import COMPONENTS
 from voicecheck.nlp import parse
 from voicecheck.readers.base import Post
-from voicecheck.store import SavedModel
 
 TRAIN, TEST = 100, 100
+#: The model's views: its standardised components, then the nearest brand post (`voicecheck.nearest`).
+VIEWS = (*COMPONENTS, "nearest")
 
 
 def voices_of(corpus: str, seed: int) -> tuple[dict[str, list[dict[str, str]]], list[str], random.Random]:
@@ -58,39 +53,14 @@ def as_posts(rows: list[dict[str, str]]) -> list[Post]:
     return [Post(id=str(i), text=row["text"], channel=row.get("channel") or None) for i, row in enumerate(rows)]
 
 
-#: The weights the candidate view is tried at, against each model view's 1.
-CANDIDATE_WEIGHTS = (0.25, 0.5, 0.75, 1.0)
-
-
-def _fold_maxima(similarity: np.ndarray, fold_of_brand_post: np.ndarray, folds: int) -> np.ndarray:
-    """posts x folds: each post's highest similarity to the brand posts of each fold."""
-    return np.column_stack([similarity[:, fold_of_brand_post == fold].max(axis=1) for fold in range(folds)])
-
-
-def nearest_view(saved: SavedModel, table: FeatureTable) -> tuple[np.ndarray, float]:
-    """The cross-fitted nearest-neighbour view of `table`'s posts, standardised; and its seconds per post."""
-    model = saved.model
-    folds, fold_of_row = model.folds, model.fold_of_row_
-    brand = tfidf(saved.table.chars, saved.table.lang_index, model.background_.char_idf)
-    held_maxima = _fold_maxima((brand @ brand.T).toarray(), fold_of_row, folds)
-    held = np.array([np.delete(held_maxima[row], fold_of_row[row]).max() for row in range(len(fold_of_row))])
-    started = time.perf_counter()
-    posts = tfidf(table.chars, table.lang_index, model.background_.char_idf)
-    maxima = _fold_maxima((posts @ brand.T).toarray(), fold_of_row, folds)
-    new = np.mean([np.delete(maxima, fold, axis=1).max(axis=1) for fold in range(folds)], axis=0)
-    took = (time.perf_counter() - started) / max(len(table), 1)
-    low, median, high = np.percentile(held, [25, 50, 75])
-    return (new - median) / max((high - low) / 1.349, 1e-6), took
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--candidate", choices=["nearest"], help="also score a view that is not in the model")
+    parser.add_argument("--rare-share", type=float, default=nearest.RARE_SHARE)
+    parser.add_argument("--rare-posts", type=int, default=nearest.RARE_POSTS)
     args = parser.parse_args()
-    candidate: dict[float, list[float]] = {}
-    seconds: list[float] = []
+    nearest.RARE_SHARE, nearest.RARE_POSTS = args.rare_share, args.rare_posts
     by_voice, voices, rng = voices_of(args.corpus, args.seed)
     aucs: dict[tuple[int, ...], list[float]] = {}
     warnings.simplefilter("ignore")  # few posts per voice: numpy's empty-slice warnings are expected
@@ -103,23 +73,17 @@ def main() -> None:
             strangers.append(rng.choice(by_voice[other][TRAIN:] or by_voice[other]))
         saved = api.fit(as_posts(by_voice[voice][:TRAIN]))
         table = build_table(parse(as_posts(own + strangers), api.judging_pipelines(saved), saved.default_lang))
-        views = saved.model.components(table)
+        components = saved.model.components(table)
+        echo = saved.model.totals(table) - components.sum(axis=1)  # the nearest-post view, as weighed
+        views = np.column_stack([components, echo])
         truth = np.r_[np.ones(len(own)), np.zeros(len(strangers))]
-        for size in range(1, len(COMPONENTS) + 1):
-            for subset in combinations(range(len(COMPONENTS)), size):
+        for size in range(1, len(VIEWS) + 1):
+            for subset in combinations(range(len(VIEWS)), size):
                 aucs.setdefault(subset, []).append(roc_auc_score(truth, views[:, subset].sum(axis=1)))
-        if args.candidate:
-            extra, took = nearest_view(saved, table)
-            seconds.append(took)
-            for weight in (0.0, *CANDIDATE_WEIGHTS):
-                candidate.setdefault(weight, []).append(roc_auc_score(truth, views.sum(axis=1) + weight * extra))
-    print(f"{args.corpus}: {len(voices)} voices, mean AUC of the summed views")
+    rare = f"n-grams of at most {args.rare_share:g} and {args.rare_posts} of the brand's posts"
+    print(f"{args.corpus}: {len(voices)} voices, mean AUC of the summed views (nearest post by {rare})")
     for subset, values in sorted(aucs.items(), key=lambda item: -np.mean(item[1])):
-        print(f"  {np.mean(values):.3f}  {' + '.join(COMPONENTS[i] for i in subset)}")
-    if args.candidate:
-        print(f"candidate view {args.candidate!r} ({1e6 * float(np.median(seconds)):.0f} µs per post, median):")
-        for weight, values in candidate.items():
-            print(f"  {np.mean(values):.3f}  every view + {weight} x {args.candidate}")
+        print(f"  {np.mean(values):.3f}  {' + '.join(VIEWS[i] for i in subset)}")
 
 
 if __name__ == "__main__":
