@@ -31,9 +31,10 @@ def test_an_on_voice_post_is_checked_without_scipy_or_scikit_learn() -> None:
     assert check_one(text) == ["on-voice"]
 
 
-def test_a_flagged_post_imports_scipy_for_its_examples_but_not_scikit_learn() -> None:
+def test_a_flagged_post_is_explained_without_scikit_learn() -> None:
     text = "omg lol our crew literally CRUSHED it today!!! 🔥🔥🔥 dm us if u want the same"
-    assert check_one(text) == ["drift", "scipy"]
+    verdict, *imported = check_one(text)
+    assert verdict == "drift" and "sklearn" not in imported  # SciPy may serve its nearest examples
 
 
 FIT = """
