@@ -25,6 +25,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from corpora import shuffled_voices
 from sklearn.metrics import roc_auc_score
 
 TRAIN, TEST = 100, 100
@@ -32,18 +33,7 @@ TRAIN, TEST = 100, 100
 
 def voices(path: Path) -> dict[str, list[str]]:
     """Each voice's texts, shuffled with a fixed seed, for voices with enough posts."""
-    csv.field_size_limit(10**8)
-    by_voice: dict[str, list[str]] = {}
-    with open(path, encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            by_voice.setdefault(row["brand"], []).append(row["text"])
-    rng = random.Random(0)
-    kept = {}
-    for voice in sorted(by_voice):
-        if len(by_voice[voice]) >= TRAIN + TEST:
-            rng.shuffle(by_voice[voice])
-            kept[voice] = by_voice[voice]
-    return kept
+    return shuffled_voices(path, TRAIN + TEST)[0]
 
 
 def write(path: Path, texts: list[str]) -> None:

@@ -14,31 +14,16 @@ equal terms. Prints per corpus the mean and minimum ROC-AUC, in the form of `voi
 from __future__ import annotations
 
 import argparse
-import csv
-import random
 from pathlib import Path
 
 import numpy as np
+from corpora import shuffled_voices
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import roc_auc_score
 
 TRAIN, TEST = 100, 100
 #: A voice needs this many posts to be scored (as in `voice_auc.py`).
 NEED = TRAIN + 50
-
-
-def voices(path: Path) -> tuple[dict[str, list[str]], random.Random]:
-    """Each voice's texts, shuffled as `voice_auc.py` shuffles them, and the generator it goes on drawing from."""
-    csv.field_size_limit(10**8)
-    by_voice: dict[str, list[str]] = {}
-    with open(path, encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            by_voice.setdefault(row["brand"], []).append(row["text"])
-    rng = random.Random(0)
-    kept = sorted(voice for voice, texts in by_voice.items() if len(texts) >= NEED)
-    for voice in kept:
-        rng.shuffle(by_voice[voice])
-    return {voice: by_voice[voice] for voice in kept}, rng
 
 
 def nearest_similarity(brand: list[str], posts: list[str]) -> np.ndarray:
@@ -51,7 +36,7 @@ def nearest_similarity(brand: list[str], posts: list[str]) -> np.ndarray:
 
 def corpus_auc(path: Path) -> list[float]:
     """ROC-AUC per voice, with the draws of `voice_auc.py` (its random generator, in its order)."""
-    corpus, rng = voices(path)
+    corpus, rng = shuffled_voices(path, NEED)  # as voice_auc.py shuffles, then draws
     aucs = []
     for voice, texts in corpus.items():
         train, own = texts[:TRAIN], texts[TRAIN : TRAIN + TEST]
