@@ -72,10 +72,9 @@ def test_comparable_puts_counts_on_log_scale() -> None:
     assert out[INDEX["we"]] == 5.0
 
 
-def test_a_feature_is_described_with_a_posts_words_or_examples_in_its_language() -> None:
+def test_a_features_examples_are_given_in_the_posts_language() -> None:
     formal = STYLE_FEATURES[INDEX["formal_words"]]
-    assert formal.described("en") == "formal words (therefore, kindly)"
-    assert formal.described("fr") == "formal words (toutefois, veuillez)"
-    assert formal.described("en", ["hereby", "pursuant"]) == "formal words (hereby, pursuant)"
-    assert STYLE_FEATURES[INDEX["ellipses"]].described("fr") == "ellipses (...)"
-    assert STYLE_FEATURES[INDEX["commas"]].described("en") == "commas"
+    assert formal.examples_in("en") == "therefore, kindly"
+    assert formal.examples_in("fr") == "toutefois, veuillez"
+    assert STYLE_FEATURES[INDEX["ellipses"]].examples_in("fr") == "..."
+    assert STYLE_FEATURES[INDEX["commas"]].examples_in("en") == ""

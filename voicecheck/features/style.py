@@ -9,7 +9,6 @@ none, and are then left out of comparisons rather than read as zero.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -29,12 +28,8 @@ class Feature:
     unit: Unit
     examples: str = ""  # the words it counts, for explanations: "English / French" where they differ
 
-    def described(self, lang: str, words: Sequence[str] = ()) -> str:
-        """The label with `words` (a post's own) or else examples in `lang`: "formal words (hereby)"."""
-        examples = ", ".join(words) or self.examples_in(lang)
-        return f"{self.label} ({examples})" if examples else self.label
-
     def examples_in(self, lang: str) -> str:
+        """The words it counts, as `lang` writes them (an explanation lists them when a post has too few)."""
         if " / " not in self.examples:
             return self.examples
         english, french = self.examples.split(" / ")
