@@ -181,6 +181,7 @@ def test_marks_fall_on_their_words_after_emoji_and_across_lines(opened: Any, ope
 def test_an_on_voice_draft_is_on_voice_and_unmarked(opened: Any, open_server: str) -> None:
     page = opened(open_server)
     ready(page)
+    assert page.locator("#sign-out").is_hidden()  # no token, no session to close
     checked(page, ON_VOICE, "facebook")
     assert page.inner_text("#verdict-name") == "on-voice"
     assert page.locator("#marked mark").count() == 0
@@ -235,6 +236,12 @@ def test_with_a_token_the_page_asks_once_and_keeps_a_strict_session(opened: Any,
     # The JSON API keeps its Bearer token.
     bearer = httpx.post(f"{token_server}/v1/check", json=post, headers={"Authorization": f"Bearer {TOKEN}"})
     assert bearer.status_code == 200
+    # Signing out closes the session on the service: a reload asks for the token again.
+    page.click("#sign-out")
+    page.wait_for_selector("#login:not([hidden])")
+    assert page.locator("#workspace").is_hidden() and page.locator("#sign-out").is_hidden()
+    page.reload()
+    page.wait_for_selector("#login:not([hidden])")
 
 
 @needs_chromium

@@ -6,6 +6,7 @@ const LABELS = {
   en: {
     skip: "Skip to the draft", title: "Check a draft", report: "Consistency report", switch_to: "Français",
     login_title: "This service needs its token", token: "Token", open: "Open", wrong_token: "Wrong token.",
+    sign_out: "Sign out",
     draft_title: "Your draft", draft: "Draft", draft_help: "The verdict follows as you type.",
     channel: "Channel", other: "other", check: "Check", verdict_title: "Verdict",
     empty: "Type or paste a draft to see its verdict.", checking: "Checking…", score: "Score",
@@ -24,6 +25,7 @@ const LABELS = {
   fr: {
     skip: "Aller au brouillon", title: "Vérifier un brouillon", report: "Rapport de cohérence", switch_to: "English",
     login_title: "Ce service demande son jeton", token: "Jeton", open: "Ouvrir", wrong_token: "Jeton incorrect.",
+    sign_out: "Se déconnecter",
     draft_title: "Votre brouillon", draft: "Brouillon", draft_help: "Le verdict suit votre frappe.",
     channel: "Canal", other: "autre", check: "Vérifier", verdict_title: "Verdict",
     empty: "Tapez ou collez un brouillon pour voir son verdict.", checking: "Vérification…", score: "Score",
@@ -126,6 +128,7 @@ async function start() {
   applyLanguage();
   $("language").addEventListener("click", switchLanguage);
   $("login-form").addEventListener("submit", login);
+  $("sign-out").addEventListener("click", signOut);
   $("draft-form").addEventListener("submit", (event) => { event.preventDefault(); checkNow(); });
   $("draft").addEventListener("input", scheduleCheck);
   $("channel").addEventListener("change", checkNow);
@@ -155,6 +158,7 @@ function opened(facts) {
   $("brand").textContent = facts.brand ? `· ${facts.brand}` : "";
   $("login").hidden = true;
   $("workspace").hidden = false;
+  $("sign-out").hidden = !facts.csrf;  // a session to close only where the service asks for its token
   fillChannels();
   document.body.dataset.ready = "true";
 }
@@ -174,6 +178,17 @@ async function login(event) {
   }
   opened(body);
   $("draft").focus();
+}
+
+// Signing out closes the session on the service (every worker), not just in this tab.
+async function signOut() {
+  await call("/session", { method: "DELETE" });
+  state.csrf = null;
+  state.facts = null;
+  $("sign-out").hidden = true;
+  $("draft").value = "";
+  $("result").hidden = true;
+  showLogin();
 }
 
 function switchLanguage() {
