@@ -194,10 +194,12 @@ class Pipelines:
     #: Languages that get the blank pipeline whatever the mode (see `api.judging_pipelines`).
     blank_languages: frozenset[str] = frozenset()
     _loaded: dict[str, Language] = field(default_factory=dict)
+    _described: dict[str, str] = field(default_factory=dict)
 
     def get(self, lang: str) -> Language:
         if lang not in self._loaded:
             self._loaded[lang] = self._load(lang)
+            self._described[lang] = _description(self._loaded[lang], lang)
         return self._loaded[lang]
 
     def _load(self, lang: str) -> Language:
@@ -222,19 +224,20 @@ class Pipelines:
         return spacy.blank(lang)
 
     def describe(self) -> dict[str, str]:
-        """Name and version of each pipeline in use, for the model's metadata."""
-        out = {}
-        for lang, nlp in sorted(self._loaded.items()):
-            meta = nlp.meta
-            if meta.get("name") and meta.get("name") != "pipeline":
-                out[lang] = f"{meta['lang']}_{meta['name']} {meta.get('version', '')}".strip()
-            else:
-                out[lang] = f"blank:{lang}"
-        return out
+        """Name and version of each pipeline in use, for the model's metadata (and every check's notes)."""
+        return dict(sorted(self._described.items()))
 
     def has_tagger(self, lang: str) -> bool:
         nlp = self.get(lang)
         return any(name in nlp.pipe_names for name in ("tagger", "morphologizer"))
+
+
+def _description(nlp: Language, lang: str) -> str:
+    """A pipeline's name and version ("fr_core_news_sm 3.8.0") or "blank:fr"; read once: spaCy builds its meta anew."""
+    meta = nlp.meta
+    if meta.get("name") and meta.get("name") != "pipeline":
+        return f"{meta['lang']}_{meta['name']} {meta.get('version', '')}".strip()
+    return f"blank:{lang}"
 
 
 @dataclass(frozen=True, slots=True)
