@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -20,8 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import ROOT, SAMPLE_MODEL
-from .test_server import JSON, TOKEN, free_port
+from .test_server import JSON, TOKEN, started_server
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the workers in Linux's /proc")
 
@@ -82,24 +80,8 @@ def eventually(condition: object, what: str) -> None:
 @contextmanager
 def serving(*options: str, log: Path) -> Iterator[Service]:
     """`voicecheck serve` with these options on a free port, stopped with SIGTERM at the end if still running."""
-    port = free_port()
-    command = [sys.executable, "-m", "voicecheck", "serve", "--model", str(SAMPLE_MODEL), "--port", str(port), *options]
-    with open(log, "wb") as stderr:
-        process = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=stderr)
-    service = Service(f"http://127.0.0.1:{port}", process, log)
-    try:
-        for _ in range(600):
-            assert process.poll() is None, log.read_text(encoding="utf-8")
-            try:
-                if httpx.get(f"{service.url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        yield service
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=PATIENCE)
+    with started_server(*options, log=log, patience=PATIENCE) as (process, url):
+        yield Service(url, process, log)
 
 
 @pytest.fixture(scope="module")

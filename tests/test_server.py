@@ -31,8 +31,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(*options: str, log: Path) -> Iterator[str]:
-    """`voicecheck serve` with these options on a free loopback port, its stderr in `log`; yields its URL."""
+def started_server(*options: str, log: Path, patience: float = 30.0) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """`voicecheck serve` with these options on a free loopback port, its stderr in `log`, once /health
+    answers; yields the process and its URL, and stops it with SIGTERM at the end if it still runs."""
     port = free_port()
     command = [sys.executable, "-m", "voicecheck", "serve", "--model", str(SAMPLE_MODEL), "--port", str(port), *options]
     with open(log, "wb") as stderr:
@@ -46,10 +47,18 @@ def running_server(*options: str, log: Path) -> Iterator[str]:
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
-        yield url
+        yield process, url
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=patience)
+
+
+@contextmanager
+def running_server(*options: str, log: Path) -> Iterator[str]:
+    """`voicecheck serve` with these options on a free loopback port, its stderr in `log`; yields its URL."""
+    with started_server(*options, log=log) as (_, url):
+        yield url
 
 
 @pytest.fixture(scope="module")
