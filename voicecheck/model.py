@@ -255,11 +255,22 @@ def language_scales(values: np.ndarray, lang_rows: np.ndarray, floor: float) -> 
     """
     scales = np.zeros((len(LANGUAGES), 2))
     for lang in range(len(LANGUAGES)):
-        own = np.flatnonzero(lang_rows == lang)
-        rows = own if len(own) >= MIN_LANGUAGE_POSTS else np.arange(len(values))
-        low, median, high = np.percentile(values[rows], [25, 50, 75])
+        low, median, high = np.percentile(values[scaled_on(lang_rows, lang)], [25, 50, 75])
         scales[lang] = median, max((high - low) / 1.349, floor)
     return scales
+
+
+def scaled_on(lang_rows: np.ndarray, lang: int) -> np.ndarray:
+    """The brand's posts a language's scale is taken from: its own, given MIN_LANGUAGE_POSTS, else all."""
+    own = np.flatnonzero(lang_rows == lang)
+    return own if len(own) >= MIN_LANGUAGE_POSTS else np.arange(len(lang_rows))
+
+
+def on_scale(values: np.ndarray, scales: np.ndarray, lang_rows: np.ndarray) -> np.ndarray:
+    """`values` on the scale `language_scales` took, each in its post's language (median 0, spread 1)."""
+    scale = scales[lang_rows]
+    standardised: np.ndarray = (values - scale[:, 0]) / scale[:, 1]
+    return standardised
 
 
 def _typicality(z: np.ndarray) -> np.ndarray:
@@ -393,9 +404,7 @@ class VoiceModel:
 
     def _nearest_z(self, nearest: np.ndarray, lang_rows: np.ndarray) -> np.ndarray:
         """The nearest-post view on the scale of the brand's held-out posts in the post's language."""
-        scale = self.nearest_scale_[lang_rows]
-        standardised: np.ndarray = (nearest - scale[:, 0]) / scale[:, 1]
-        return standardised
+        return on_scale(nearest, self.nearest_scale_, lang_rows)
 
     @cached_property
     def train_vectors_(self) -> BrandVectors:
@@ -456,10 +465,8 @@ class VoiceModel:
         self.typical_value_, self.component_mean_ = np.zeros(shape), np.zeros(shape)
         self.component_std_ = np.ones(shape)
         self.typical_size_ = np.ones((len(LANGUAGES), sizes.shape[1]))
-        everyone = np.arange(len(heldout))
         for lang in range(len(LANGUAGES)):
-            own = np.flatnonzero(lang_rows == lang)
-            rows = own if len(own) >= MIN_LANGUAGE_POSTS else everyone
+            rows = scaled_on(lang_rows, lang)
             self.typical_value_[lang] = np.median(heldout[rows], axis=0)
             self.typical_size_[lang] = np.maximum(np.median(sizes[rows], axis=0), 1.0)
             weighed = self._weigh_by_length(heldout[rows], sizes[rows], np.full(len(rows), lang))

@@ -41,7 +41,7 @@ from voicecheck.features.lexical import tfidf
 from voicecheck.features.sparse import stack
 from voicecheck.features.table import FeatureTable
 from voicecheck.i18n import _
-from voicecheck.model import NEAREST_SPREAD_FLOOR, language_scales
+from voicecheck.model import NEAREST_SPREAD_FLOOR, language_scales, on_scale
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -168,9 +168,7 @@ class PeerView:
         return similarity
 
     def _nearest_z(self, similarity: np.ndarray, lang_rows: np.ndarray) -> np.ndarray:
-        scale = self.nearest_scale[lang_rows]
-        z: np.ndarray = (similarity - scale[:, 0]) / scale[:, 1]
-        return z
+        return on_scale(similarity, self.nearest_scale, lang_rows)
 
     def nearest(self, table: FeatureTable, rows: np.ndarray) -> list[int | None]:
         """For each row, the peer it sounds more like than the brand (its index), or None."""
