@@ -196,6 +196,10 @@ FRENCH = {"Accept-Language": "fr-CA,fr;q=0.9,en;q=0.8"}
          "the token goes in the Authorization header, never in the URL", {}),
         ("?lang=fr&verbose=1", AUTH, b'{"posts": []}', 400,
          "unknown query parameter {name}: the service reads only lang", {"name": "'verbose'"}),
+        ("?lang=fr", AUTH, b'{"posts": [{"id": NaN, "text": "x"}]}', 400,
+         "the body is not valid JSON ({name} is not a JSON number)", {"name": "NaN"}),
+        ("?lang=fr", AUTH, b'{"posts": [{"id": 1e999, "text": "x"}]}', 400,
+         "the body is not valid JSON (the number {number} is out of range)", {"number": "1e999"}),
     ],
 )  # fmt: skip
 def test_error_bodies_speak_the_language_the_request_asks(
@@ -312,6 +316,13 @@ def test_serving_other_machines_without_a_token_exits_2(host: str, tmp_path: Pat
     for given in (["--token", TOKEN], ["--insecure-no-token"]):
         result = run_cli("serve", "--model", str(tmp_path / "none"), "--host", host, *given)
         assert result.returncode == 2 and "lets other machines" not in result.stderr, result.stderr
+
+
+def test_serve_refuses_in_french_when_asked() -> None:
+    result = run_cli("serve", "--lang", "fr", "--model", str(SAMPLE_MODEL), "--host", "0.0.0.0", "--port", "1")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "--host 0.0.0.0 permet à d'autres machines d'appeler le service" in result.stderr, result.stderr
+    assert "lets other machines" not in result.stderr
 
 
 def test_a_port_in_use_exits_2_saying_so() -> None:

@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 
 from voicecheck.errors import VoicecheckError
+from voicecheck.i18n import _
 
 log = logging.getLogger("uvicorn.error")
 
@@ -119,7 +120,8 @@ class Workers:
             self._quick_exits = self._quick_exits + 1 if quick else 0
             log.warning("worker %d %s; starting another", pid, _how(status))
             if self._quick_exits >= MAX_QUICK_EXITS:
-                raise VoicecheckError(f"the service's workers keep exiting as they start (the last {_how(status)})")
+                message = _("the service's workers keep exiting as they start (the last {how})")
+                raise VoicecheckError(message.format(how=_how(status)))
             if quick:
                 time.sleep(1.0)  # a worker failing at start is not forked again at once
             self._fork(parents)
@@ -183,5 +185,5 @@ def _signal(pid: int, number: signal.Signals) -> None:
 def _how(status: int) -> str:
     """How a worker ended, from its wait status: 'exited with code 1', 'was killed by SIGKILL'."""
     if os.WIFSIGNALED(status):
-        return f"was killed by {signal.Signals(os.WTERMSIG(status)).name}"
-    return f"exited with code {os.waitstatus_to_exitcode(status)}"
+        return _("was killed by {signal}").format(signal=signal.Signals(os.WTERMSIG(status)).name)
+    return _("exited with code {code}").format(code=os.waitstatus_to_exitcode(status))

@@ -143,12 +143,13 @@ def is_loopback(host: str) -> bool:
 def check_exposure(host: str, token: str | None, insecure_no_token: bool = False) -> None:
     """Refuse to serve other machines without a token, unless the operator said so in as many words."""
     if token is not None and not token.strip():
-        raise VoicecheckError("the token is empty: give a real secret with --token or $VOICECHECK_TOKEN")
+        raise VoicecheckError(gettext("the token is empty: give a real secret with --token or $VOICECHECK_TOKEN"))
     if token is None and not insecure_no_token and not is_loopback(host):
-        raise VoicecheckError(
-            f"--host {host} lets other machines call the service: give a token (--token or $VOICECHECK_TOKEN), "
+        message = gettext(
+            "--host {host} lets other machines call the service: give a token (--token or $VOICECHECK_TOKEN), "
             "or --insecure-no-token to serve them without one"
         )
+        raise VoicecheckError(message.format(host=host))
 
 
 # Reading a request: the body, its JSON, its posts.
@@ -172,13 +173,15 @@ async def read_body(request: Request, limits: Limits) -> bytes:
 
 
 def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
+    raise RequestError(400, N_("the body is not valid JSON ({name} is not a JSON number)"), name=name)
 
 
 def _finite(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise ValueError(f"the number {text[:20]} is out of range")
+        raise RequestError(
+            400, N_("the body is not valid JSON (the number {number} is out of range)"), number=text[:20]
+        )
     return value
 
 
@@ -195,7 +198,7 @@ def parse_json(body: bytes) -> Any:
         return json.loads(text.removeprefix("\ufeff"), parse_constant=_no_constant, parse_float=_finite)
     except RecursionError:
         raise RequestError(400, N_("the body is not valid JSON (nested too deeply)")) from None
-    except ValueError as exc:  # JSONDecodeError, or a number refused above or too long to read
+    except ValueError as exc:  # JSONDecodeError, or a number too long to read
         raise RequestError(400, N_("the body is not valid JSON ({reason})"), reason=str(exc)) from None
 
 
@@ -596,7 +599,8 @@ def listening_socket(host: str, port: int) -> socket.socket:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
     except OSError as exc:
-        raise VoicecheckError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        message = gettext("cannot listen on {host}:{port}: {reason}")
+        raise VoicecheckError(message.format(host=host, port=port, reason=exc.strerror or exc)) from None
     return sock
 
 
