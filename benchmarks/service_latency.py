@@ -1,7 +1,7 @@
 """Latency of `voicecheck serve` under 8 concurrent clients, each sending one post per request.
 
-    python benchmarks/service_latency.py [--model models/maison-claire] [--clients 8] [--requests 200]
-                                         [--workers 1 2]
+    python benchmarks/service_latency.py [--model models/maison-claire] [--posts samples/new_posts.csv]
+                                         [--clients 8] [--requests 200] [--workers 1 2]
 
 For each `--workers` count in turn, in one run: starts the real service on a free loopback
 port, warms it up, then has each client send its requests back to back on its own keep-alive
@@ -32,9 +32,11 @@ GOAL_P50_MS = 5.0
 GOAL_P99_MS = 20.0
 
 
-def sample_posts() -> list[dict[str, str]]:
-    with open(ROOT / "samples" / "new_posts.csv", encoding="utf-8") as handle:
-        return [{"id": r["id"], "text": r["text"], "channel": r["channel"]} for r in csv.DictReader(handle)]
+def sample_posts(path: Path = ROOT / "samples" / "new_posts.csv") -> list[dict[str, str]]:
+    """The posts of a CSV file with `id` and `text` columns (and `channel`, if it has one)."""
+    with open(path, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return [{key: row[key] for key in ("id", "text", "channel") if row.get(key)} for row in rows]
 
 
 class Client:
@@ -112,13 +114,14 @@ def verdict(figure: float, goal: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default=str(ROOT / "models" / "maison-claire"))
+    parser.add_argument("--posts", type=Path, default=ROOT / "samples" / "new_posts.csv", help="CSV: id, text")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=200, help="per client")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--max-seconds", type=float, default=120.0)
     args = parser.parse_args()
 
-    bodies = [json.dumps({"posts": [post]}).encode() for post in sample_posts()]
+    bodies = [json.dumps({"posts": [post]}).encode() for post in sample_posts(args.posts)]
     first: list[bytes] | None = None
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     for workers in args.workers:

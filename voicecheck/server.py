@@ -2,10 +2,11 @@
 
 Starlette routes served by uvicorn. The model loads once, at start-up; every request is
 judged by the same library calls as the CLI, and answers with the same fields as
-`check --format jsonl`. A request of one short post is judged on the event loop itself (a few
-milliseconds, less than the hop to a thread and back); larger ones in a small pool of threads,
-so the event loop stays free to read other requests and answer `/health` while they are
-judged. `serve --workers N` runs N such processes (see `voicecheck.prefork`).
+`check --format jsonl`. Requests are judged in a small pool of threads, so the event loop
+stays free to read other requests and answer `/health` while they are judged; small requests
+that arrive while others are judged wait and are judged together, in one call
+(`voicecheck.coalescing`), which under load costs a fraction of judging them one by one.
+`serve --workers N` runs N such processes (see `voicecheck.prefork`).
 
 Error messages are message ids, answered in the language the request asks for (`?lang=`,
 else Accept-Language, else the service's own).
@@ -45,6 +46,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from voicecheck import MODEL_FORMAT, __version__, api
+from voicecheck.coalescing import Gatherer
 from voicecheck.errors import VoicecheckError
 from voicecheck.i18n import DEFAULT, N_, active, gettext, number
 from voicecheck.messages import result_dict, tone_dict
@@ -62,8 +64,8 @@ VISIBLE = r"[^\u0000-\u0020\u007f-\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u
 LANG = r"^(?:[Ee][Nn]|[Ff][Rr])(?:[-_][A-Za-z0-9]{1,8})*$"
 #: Query parameters that look like a credential: a token in a URL ends up in logs and histories.
 TOKEN_PARAMETERS = frozenset({"token", "access_token", "api_key", "apikey", "key", "auth", "authorization"})
-#: A request of one post this short is judged on the event loop itself (a few milliseconds), not in a thread.
-INLINE_CHARS = 1000
+#: A request of a few posts this short in all is judged with the others waiting (see `voicecheck.coalescing`).
+GATHERED_CHARS = 4000
 #: The query parameters the service reads; any other is refused, as an unknown key of brand.toml is.
 QUERY_PARAMETERS = frozenset({"lang"})
 #: What a request body looks like, as error messages show it (outside the message ids: no braces to escape).
@@ -284,6 +286,13 @@ def _judged(saved: SavedModel, work: str, posts: list[Post], lang: str | None = 
     return [tone_dict(result) for result in api.tone(posts, saved.pipeline_mode)]
 
 
+def _judged_each(saved: SavedModel, work: str, posts: list[Post], langs: list[str]) -> list[dict[str, Any]]:
+    """`_judged` for posts of several requests judged together, each post's messages in its request's language."""
+    if work == "check":
+        return [result_dict(result, lang) for result, lang in zip(api.check(saved, posts), langs, strict=True)]
+    return [tone_dict(result) for result in api.tone(posts, saved.pipeline_mode)]
+
+
 def warm_up(saved: SavedModel) -> None:
     """Load the pipelines, the language detector and the explainer before the first request, in one thread."""
     posts = [
@@ -389,6 +398,7 @@ def create_app(
     from voicecheck.webpage import Sessions, page_routes, request_language
 
     judges = Judges(limits.threads)
+    gatherer = Gatherer(partial(_judged_each, saved), judges.run)
     expected = _digest(token or "")
     sessions = Sessions(token, path=sessions_at)  # the draft page's: a cookie and a CSRF token for the Bearer token
 
@@ -427,8 +437,8 @@ def create_app(
             log.warning("%s %s: %s went away before sending the whole body", request.method, request.url.path, client)
             return Response(status_code=400)  # nobody reads it
         try:
-            if len(posts) == 1 and len(posts[0].text) <= INLINE_CHARS:
-                results = _judged(saved, work, posts, lang)  # quicker than the hop to a thread and back
+            if Gatherer.takes(posts, GATHERED_CHARS):
+                results = await gatherer.judge(work, posts, lang)  # with the others that wait, in one call
             else:
                 results = await judges.run(partial(_judged, saved, work, posts, lang))
         except VoicecheckError as exc:

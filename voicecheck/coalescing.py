@@ -1,0 +1,131 @@
+"""Small requests that arrive while others are judged wait, and are then judged together.
+
+A check of one post costs several times its share of a batch: spaCy, the features and the
+scores are work on whole arrays, whose fixed cost per call one post does not spread. Under
+load, the service therefore gathers the small requests that come in while a batch is judged
+and judges them as the next batch, in one library call; when nobody else is waiting, a request
+is judged at once, alone. The answers are the same either way: a post's result does not depend
+on the posts judged beside it (`tests/test_coalescing.py` holds them equal).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from voicecheck.errors import VoicecheckError
+from voicecheck.readers.base import Post
+
+#: A request of at most this many posts is gathered with others; larger ones are batches already.
+MAX_POSTS_GATHERED = 8
+#: The posts one gathered batch holds at most: beyond it, the next batch takes the rest.
+MAX_BATCH_POSTS = 64
+
+#: What judges a batch: (work, posts, the language of each post's messages) to one answer per post.
+Judge = Callable[[str, list[Post], list[str]], list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request's share of a batch: its work ("check" or "tone"), posts, language and answer to come."""
+
+    work: str
+    posts: list[Post]
+    lang: str
+    answer: asyncio.Future[list[dict[str, Any]]] = field(compare=False)
+
+
+def judge_together(judge: Judge, requests: Sequence[Request]) -> list[list[dict[str, Any]] | VoicecheckError]:
+    """Each request's answers, or the error judging it raised, from one call per kind of work.
+
+    Should a batch fail, each of its requests is judged alone, so that a request that cannot be
+    judged is refused without taking the others down with it.
+    """
+    outcomes: list[list[dict[str, Any]] | VoicecheckError] = [[] for _ in requests]
+    for work in sorted({request.work for request in requests}):
+        places = [place for place, request in enumerate(requests) if request.work == work]
+        posts = [post for place in places for post in requests[place].posts]
+        langs = [requests[place].lang for place in places for _ in requests[place].posts]
+        try:
+            answers = judge(work, posts, langs)
+        except VoicecheckError:
+            for place in places:
+                outcomes[place] = _alone(judge, requests[place])
+            continue
+        start = 0
+        for place in places:
+            end = start + len(requests[place].posts)
+            outcomes[place] = answers[start:end]
+            start = end
+    return outcomes
+
+
+def _alone(judge: Judge, request: Request) -> list[dict[str, Any]] | VoicecheckError:
+    try:
+        return judge(request.work, request.posts, [request.lang] * len(request.posts))
+    except VoicecheckError as exc:
+        return exc
+
+
+class Gatherer:
+    """Judges small requests one batch at a time, each batch holding every request that waited.
+
+    `run_batch` runs a callable off the event loop (the service's judging threads) and returns
+    its result; while it runs, the event loop goes on reading requests, which join the next batch.
+    """
+
+    def __init__(self, judge: Judge, run_batch: Callable[[Callable[[], Any]], Awaitable[Any]]) -> None:
+        self._judge = judge
+        self._run_batch = run_batch
+        self._waiting: list[Request] = []
+        self._draining: asyncio.Task[None] | None = None
+
+    @staticmethod
+    def takes(posts: Sequence[Post], max_chars: int) -> bool:
+        """Whether a request is small enough to be gathered with others."""
+        return len(posts) <= MAX_POSTS_GATHERED and sum(len(post.text) for post in posts) <= max_chars
+
+    async def judge(self, work: str, posts: list[Post], lang: str) -> list[dict[str, Any]]:
+        """This request's answers, judged in the next batch; raises the VoicecheckError judging it raised."""
+        answer: asyncio.Future[list[dict[str, Any]]] = asyncio.get_running_loop().create_future()
+        self._waiting.append(Request(work, posts, lang, answer))
+        if self._draining is None:
+            self._draining = asyncio.create_task(self._drain())
+        return await answer
+
+    async def _drain(self) -> None:
+        try:
+            while self._waiting:
+                batch = self._next_batch()
+                try:
+                    outcomes = await self._run_batch(partial(judge_together, self._judge, batch))
+                except BaseException as exc:  # the batch's requests learn of it; the service goes on
+                    for request in batch:
+                        if not request.answer.done():
+                            request.answer.set_exception(exc)
+                    if not isinstance(exc, Exception):
+                        raise
+                    continue
+                for request, outcome in zip(batch, outcomes, strict=True):
+                    if request.answer.done():  # its client went away
+                        continue
+                    if isinstance(outcome, VoicecheckError):
+                        request.answer.set_exception(outcome)
+                    else:
+                        request.answer.set_result(outcome)
+        finally:
+            self._draining = None
+
+    def _next_batch(self) -> list[Request]:
+        """The requests that waited longest, up to MAX_BATCH_POSTS posts (always at least one)."""
+        taken, posts = 0, 0
+        for request in self._waiting:
+            if taken and posts + len(request.posts) > MAX_BATCH_POSTS:
+                break
+            taken += 1
+            posts += len(request.posts)
+        batch, self._waiting = self._waiting[:taken], self._waiting[taken:]
+        return batch
