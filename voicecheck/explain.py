@@ -16,7 +16,7 @@ import numpy as np
 
 from voicecheck.core import Example, Reason
 from voicecheck.features import lexicon
-from voicecheck.features.hashing import feature_index
+from voicecheck.features.hashing import feature_indices
 from voicecheck.features.register import word_registers
 from voicecheck.features.style import INDEX, STYLE_FEATURES, Feature
 from voicecheck.features.table import FeatureTable
@@ -33,6 +33,8 @@ TONE_MARGIN = 8.0
 STYLE_Z = 2.5
 #: A word rarer than this in ordinary language, never used by the brand, is "not the brand's".
 RARE_WORD = 2e-6
+#: Where each of STYLE_FEATURES is in a row of style values, in STYLE_FEATURES' order.
+_STYLE_COLUMNS = np.array([INDEX[feature.name] for feature in STYLE_FEATURES], dtype=np.int64)
 
 #: A word's register (-1 a tweet's mean word, +1 ordinary writing's) past which it is named as
 #: one that makes a post read more formal or more casual.
@@ -152,9 +154,13 @@ class Explainer:
         """Style habits well outside the brand's range; a word class names the post's own words of it."""
         lows, highs = self.brand_range("style", rows, where)
         found = []
-        for feature in STYLE_FEATURES:
+        of_note = z[_STYLE_COLUMNS]
+        with np.errstate(invalid="ignore"):  # NaN: a feature the pipeline could not measure
+            far = np.isfinite(of_note) & (np.abs(of_note) >= STYLE_Z)
+        for place in np.flatnonzero(far).tolist():  # most posts are far from the brand in few habits
+            feature = STYLE_FEATURES[place]
             i = INDEX[feature.name]
-            if not np.isfinite(z[i]) or abs(z[i]) < STYLE_Z or feature.name in ("function_words",):
+            if feature.name in ("function_words",):
                 continue
             low, high = lows[i], highs[i]
             if not np.isfinite(low):
@@ -176,14 +182,13 @@ class Explainer:
         """Uncommon words the brand never used: the vocabulary of some other voice."""
         background = self.saved.model.background_.words[LANGUAGES.index(lang)]
         function_words = lexicon.FUNCTION_WORDS[lang]
-        seen, words = set(), []
-        for token in tokens:
-            if len(token) < 4 or not token.isalpha() or token in function_words or token in seen:
-                continue
-            seen.add(token)
-            column = feature_index(token)
-            if not self._brand_words[column] and background[column] < RARE_WORD:
-                words.append((float(background[column]), token))
+        candidates = list(dict.fromkeys(t for t in tokens if len(t) >= 4 and t.isalpha() and t not in function_words))
+        columns = feature_indices(candidates)  # hashed together: one call for the post, not one per word
+        words = [
+            (float(background[column]), token)
+            for token, column in zip(candidates, columns.tolist(), strict=True)
+            if not self._brand_words[column] and background[column] < RARE_WORD
+        ]
         if len(words) < 2:
             return []
         words.sort()

@@ -528,6 +528,8 @@ class TermRules:
 
     def find(self, text: str) -> list[Found]:
         """Every occurrence of every rule's term in `text`, in the order of the text."""
+        if not self.terms:  # a brand without brand.toml's rules: nothing to look for
+            return []
         folded = fold(text)
         words = self._starts is None or not self._starts.isdisjoint(_WORDS.findall(folded.text))
         unspaced = folded.text.replace(" ", "").replace("-", "").replace("'", "")
