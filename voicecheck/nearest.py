@@ -109,6 +109,9 @@ class NearestView:
         weights = rare_weights(counts, lang_rows, self.char_idf, self._kept)
         out = np.zeros((counts.shape[0], self.folds))
         step = max(CELLS // max(len(self.fold_of_row), 1), 1)
+        if counts.shape[0] <= step:  # one slice: all of them
+            out[:] = self._fold_maxima(weights, counts.shape[0])
+            return out
         for first in range(0, counts.shape[0], step):
             last = min(first + step, counts.shape[0])
             chosen = (weights.rows >= first) & (weights.rows < last)
@@ -120,11 +123,12 @@ class NearestView:
         """The maxima of `posts` posts: every (entry, brand post) pair that shares a kept feature, summed per cell."""
         starts, brand_post, brand_weight, fold_starts = self._index
         brand = len(self.fold_of_row)
-        begin, lengths = starts[weights.features], starts[weights.features + 1] - starts[weights.features]
-        entry = np.repeat(np.arange(len(lengths)), lengths)
-        meets = begin[entry] + np.arange(len(entry)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        cells = weights.rows[entry] * brand + brand_post[meets]
-        products = weights.values[entry] * brand_weight[meets]
+        begin = starts[weights.features]
+        lengths = starts[weights.features + 1] - begin  # the brand posts each entry meets
+        ends = np.cumsum(lengths)
+        meets = np.repeat(begin - (ends - lengths), lengths) + np.arange(ends[-1] if len(ends) else 0)
+        cells = np.repeat(weights.rows * brand, lengths) + brand_post[meets]
+        products = np.repeat(weights.values, lengths) * brand_weight[meets]
         similarity = np.bincount(cells, weights=products, minlength=posts * brand).reshape(posts, brand)
         maxima: np.ndarray = np.maximum.reduceat(similarity, fold_starts, axis=1)
         return maxima
