@@ -48,12 +48,15 @@ def test_a_request_that_cannot_be_judged_fails_alone() -> None:
     def judge(work: str, posts: list[Post], langs: list[str]) -> list[dict[str, Any]]:
         if any(post.text == "bad" for post in posts):
             raise VoicecheckError("cannot judge this")
+        if any(post.text == "bug" for post in posts):
+            raise RuntimeError("a defect")
         return [{"id": post.id, "lang": lang} for post, lang in zip(posts, langs, strict=True)]
 
-    good, bad = [Post("a", "fine")], [Post("b", "bad")]
-    outcomes = judge_together(judge, _requests(("check", good, "en"), ("check", bad, "fr"), ("check", good, "fr")))
+    good, bad, bug = [Post("a", "fine")], [Post("b", "bad")], [Post("c", "bug")]
+    requests = _requests(("check", good, "en"), ("check", bad, "fr"), ("check", good, "fr"), ("check", bug, "en"))
+    outcomes = judge_together(judge, requests)
     assert outcomes[0] == [{"id": "a", "lang": "en"}] and outcomes[2] == [{"id": "a", "lang": "fr"}]
-    assert isinstance(outcomes[1], VoicecheckError)
+    assert isinstance(outcomes[1], VoicecheckError) and isinstance(outcomes[3], RuntimeError)
 
 
 class _Recorder:

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from voicecheck.errors import VoicecheckError
 from voicecheck.readers.base import Post
 
 #: A request of at most this many posts is gathered with others; larger ones are batches already.
@@ -38,20 +37,20 @@ class Request:
     answer: asyncio.Future[list[dict[str, Any]]] = field(compare=False)
 
 
-def judge_together(judge: Judge, requests: Sequence[Request]) -> list[list[dict[str, Any]] | VoicecheckError]:
+def judge_together(judge: Judge, requests: Sequence[Request]) -> list[list[dict[str, Any]] | Exception]:
     """Each request's answers, or the error judging it raised, from one call per kind of work.
 
     Should a batch fail, each of its requests is judged alone, so that a request that cannot be
-    judged is refused without taking the others down with it.
+    judged is refused (or answered with a 500) without taking the others down with it.
     """
-    outcomes: list[list[dict[str, Any]] | VoicecheckError] = [[] for _ in requests]
+    outcomes: list[list[dict[str, Any]] | Exception] = [[] for _ in requests]
     for work in sorted({request.work for request in requests}):
         places = [place for place, request in enumerate(requests) if request.work == work]
         posts = [post for place in places for post in requests[place].posts]
         langs = [requests[place].lang for place in places for _ in requests[place].posts]
         try:
             answers = judge(work, posts, langs)
-        except VoicecheckError:
+        except Exception:
             for place in places:
                 outcomes[place] = _alone(judge, requests[place])
             continue
@@ -63,10 +62,10 @@ def judge_together(judge: Judge, requests: Sequence[Request]) -> list[list[dict[
     return outcomes
 
 
-def _alone(judge: Judge, request: Request) -> list[dict[str, Any]] | VoicecheckError:
+def _alone(judge: Judge, request: Request) -> list[dict[str, Any]] | Exception:
     try:
         return judge(request.work, request.posts, [request.lang] * len(request.posts))
-    except VoicecheckError as exc:
+    except Exception as exc:  # this request's own failure: its handler raises it
         return exc
 
 
@@ -89,7 +88,7 @@ class Gatherer:
         return len(posts) <= MAX_POSTS_GATHERED and sum(len(post.text) for post in posts) <= max_chars
 
     async def judge(self, work: str, posts: list[Post], lang: str) -> list[dict[str, Any]]:
-        """This request's answers, judged in the next batch; raises the VoicecheckError judging it raised."""
+        """This request's answers, judged in the next batch; raises what judging this request raised."""
         answer: asyncio.Future[list[dict[str, Any]]] = asyncio.get_running_loop().create_future()
         self._waiting.append(Request(work, posts, lang, answer))
         if self._draining is None:
@@ -112,7 +111,7 @@ class Gatherer:
                 for request, outcome in zip(batch, outcomes, strict=True):
                     if request.answer.done():  # its client went away
                         continue
-                    if isinstance(outcome, VoicecheckError):
+                    if isinstance(outcome, Exception):
                         request.answer.set_exception(outcome)
                     else:
                         request.answer.set_result(outcome)
