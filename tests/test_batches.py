@@ -63,3 +63,27 @@ def test_in_workers_keeps_input_order_whatever_finishes_first() -> None:
     numbers = list(range(1000))
     squares = list(batches.in_workers(work, batches.chunks(numbers, 7), jobs=2))
     assert squares == [n * n for n in numbers]
+
+
+def _blas_threads() -> set[int]:
+    from threadpoolctl import threadpool_info
+
+    return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+
+def test_a_long_check_runs_with_one_blas_thread_and_restores_the_pool(
+    sample_model: SavedModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _blas_threads()
+    seen: list[set[int]] = []
+    judged = api._check_chunk
+
+    def recording(*args: object) -> list[object]:
+        seen.append(_blas_threads())
+        return judged(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(api, "_check_chunk", recording)
+    posts = [Post(f"p{i}", post.text, post.channel) for i, post in enumerate(sample_model.table.posts * 2)]
+    assert len(list(api.check(sample_model, posts, chunk_size=100))) == len(posts)
+    assert len(seen) >= 3 and all(threads == {1} for threads in seen[1:])  # after the first chunk
+    assert _blas_threads() == before

@@ -211,8 +211,9 @@ def check_rendered(
             load_character_model()
             yield from batches.in_workers(partial(_check_chunk, saved, render), chain([second], parts), jobs)
         else:
-            for chunk in chain([second], parts):
-                yield from _check_chunk(saved, render, chunk)
+            with batches.one_blas_thread():
+                for chunk in chain([second], parts):
+                    yield from _check_chunk(saved, render, chunk)
 
 
 def _check_chunk(saved: SavedModel, render: Callable[[CheckResult], R], chunk: list[Post]) -> list[R]:
