@@ -15,7 +15,7 @@ from pathlib import Path
 
 from voicecheck.errors import InputError
 from voicecheck.i18n import _
-from voicecheck.readers import feeds, guard, jsonfile, markdown, meta, plaintext, tabular, webpages, xarchive
+from voicecheck.readers import feeds, guard, jsonfile, meta, plaintext, tabular, webpages, xarchive
 from voicecheck.readers.base import STDIN, Columns, Post, ReadStats, cannot_read, peek
 
 __all__ = [
@@ -25,6 +25,14 @@ __all__ = [
 
 Reader = Callable[[Path, Columns, ReadStats], Iterator[Post]]
 
+
+def _read_markdown(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
+    """The Markdown reader, imported when a Markdown file is read: YAML is for front matter only."""
+    from voicecheck.readers.markdown import read_markdown
+
+    return read_markdown(path, columns, stats)
+
+
 #: Input formats by name, each a generator function (path, columns, stats) -> posts.
 FORMATS: dict[str, Reader] = {
     "csv": tabular.read_csv,
@@ -32,7 +40,7 @@ FORMATS: dict[str, Reader] = {
     "json": jsonfile.read_json,
     "jsonl": jsonfile.read_jsonl,
     "text": plaintext.read_text,
-    "markdown": markdown.read_markdown,
+    "markdown": _read_markdown,
     "x-archive": xarchive.read_tweets_js,
     "facebook": meta.read_facebook_posts,
     "instagram": meta.read_instagram_posts,

@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -201,6 +200,8 @@ def _post(fields: dict[str, str], where: str, stats: ReadStats) -> Post | None:
 
 def _date(fields: dict[str, str]) -> str | None:
     if "pubDate" in fields:
+        from email.utils import parsedate_to_datetime  # for RSS dates only: not imported on every check
+
         try:
             return parsedate_to_datetime(fields["pubDate"]).isoformat()
         except (TypeError, ValueError):
