@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import random
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from tests.conftest import ROOT, SAMPLE_POSTS, SAMPLES, run_cli
+from tests.test_store_tampering import edit_array
 from voicecheck import api
 from voicecheck.core import Post
 from voicecheck.errors import ModelError, VoicecheckError
+from voicecheck.features.style import STYLE_FEATURES
 from voicecheck.features.table import build_table
 from voicecheck.messages import result_dict
 from voicecheck.nlp import parse
-from voicecheck.peers import brand_odds, peer_spec
+from voicecheck.peers import brand_odds, peer_spec, style_scale
 from voicecheck.profile import load_profile
 from voicecheck.readers import ReadStats, read_posts
 from voicecheck.store import META_FILE, PEERS_FILE, load, model_folder, save, training_hash
@@ -165,6 +169,7 @@ def test_a_model_with_peers_is_saved_and_loaded_as_data(with_peers: api.SavedMod
     assert view is not None and again is not None
     assert again.names == view.names and again.counts == view.counts
     assert np.array_equal(again.coef, view.coef) and np.array_equal(again.columns, view.columns)
+    assert np.array_equal(again.style_scale, view.style_scale)
     posts = [
         Post("p", "ngl $PEPE just pumped 12x!!! HODL 💎🙌 #crypto", "x"),
         Post("q", "Un ménage de printemps?", "facebook"),
@@ -184,6 +189,49 @@ def test_a_post_that_echoes_a_peer_post_loses_score(with_peers: api.SavedModel, 
     assert similarity[0] > view.nearest_scale[table.lang_index[0], 0]  # nearer a peer post than brand posts are
     logits_only = view.weight * (brand_odds(view.logits(table)) - view.scale[0]) / view.scale[1]
     assert view.view(table)[0] < logits_only[0]  # its likeness to the peer post is taken away
+
+
+def test_the_peer_view_reads_how_posts_are_written_beside_their_words(
+    with_peers: api.SavedModel,
+    pipelines,  # type: ignore[no-untyped-def]
+) -> None:
+    view = with_peers.model.peers_
+    assert view is not None
+    posts = [Post("plain", "Notre équipe lave vos vitres ce printemps.", "facebook")]
+    table = build_table(parse(posts, pipelines))
+    hype = view.names.index("hype")
+    written_like_hype = view.table.style[view.peer_of_row == hype].mean(axis=0)
+    same_words = dataclasses.replace(table, style=written_like_hype[None, :])
+    # The same n-grams, written as the hype account writes (its emoji, its exclamations): likelier theirs.
+    assert brand_odds(view.logits(same_words))[0] < brand_odds(view.logits(table))[0]
+    assert view.logits(same_words)[0, hype + 1] > view.logits(table)[0, hype + 1]
+
+
+def test_style_scale_leaves_out_features_no_post_has() -> None:
+    style = np.zeros((4, len(STYLE_FEATURES)))
+    style[:, 0] = [1.0, 2.0, 3.0, 4.0]
+    style[:, 1] = np.nan  # a tagger's feature, without a tagger
+    scale = style_scale(style)
+    assert scale.shape == (2, len(STYLE_FEATURES))
+    assert np.all(np.isfinite(scale)) and np.all(scale[1] > 0)
+    assert scale[0, 1] == 0.0 and scale[1, 1] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda a: a.__setitem__((1, 0), 0.0), "peer_style_scale: has a style spread that is not positive"),
+        (lambda a: a.__setitem__((0, 3), np.nan), "peer_style_scale: holds values that are not finite"),
+        (lambda a: a[:, :-1], r"peer_style_scale: has shape \(2, 25\), expected \(2, 26\)"),
+    ],
+)
+def test_a_tampered_style_scale_of_the_peers_is_refused(
+    with_peers: api.SavedModel, tmp_path: Path, change: Any, message: str
+) -> None:
+    save(with_peers, tmp_path / "model")
+    edit_array(tmp_path / "model", "peer_style_scale", change)
+    with pytest.raises(ModelError, match=message):
+        load(tmp_path / "model")
 
 
 def test_a_tampered_peer_is_refused_on_load(with_peers: api.SavedModel, tmp_path: Path) -> None:

@@ -4,7 +4,8 @@ A brand's peers (competitors, sister brands, an agency's other clients) give the
 what a brand alone cannot: posts that are *not* the brand. The peer view is discriminative:
 a multinomial logistic regression over the same hashed features as the one-class views
 (character n-grams and words, sublinear tf times the background's idf, so ordinary
-language weighs little), with the brand as one class and each peer as another. Its value for
+language weighs little) and, lightly, the style features, with the brand as one class and
+each peer as another. Its value for
 a post is the log-odds of the brand against its peers.
 
 It is cross-fitted with the one-class views' very folds: the brand posts of each fold are
@@ -27,6 +28,7 @@ names it, with the peer's posts nearest to it.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -39,6 +41,7 @@ from voicecheck.core import Example, Post
 from voicecheck.errors import VoicecheckError
 from voicecheck.features.lexical import tfidf
 from voicecheck.features.sparse import stack
+from voicecheck.features.style import STYLE_FEATURES, comparable
 from voicecheck.features.table import FeatureTable
 from voicecheck.i18n import _
 from voicecheck.model import NEAREST_SPREAD_FLOOR, language_scales, on_scale
@@ -58,6 +61,12 @@ NEAREST_PEER_WEIGHT = 0.5
 PEER_C = 10.0
 #: Posts a peer needs before it can be told apart from the brand.
 MIN_PEER_POSTS = 5
+#: How much style (emoji, hashtags, length, punctuation: `features.style`, in spreads from the
+#: mean) weighs in the regression beside the n-grams, whose tf-idf rows each have norm 1:
+#: accounts that share their words often differ in how they write them.
+STYLE_IN_DESIGN = 0.03
+#: Spreads beyond which a style feature counts no further (a post of forty hashtags).
+STYLE_BOUND = 4.0
 #: Posts that must use a feature before the regression weighs it.
 MIN_DOCUMENTS = 2
 #: A peer's name: what the reason and the report call it.
@@ -99,13 +108,33 @@ def without_brand_posts(peers: Mapping[str, list[Post]], brand: Iterable[Post]) 
     return {name: [post for post in posts if post.text.strip() not in own] for name, posts in peers.items()}
 
 
-def _design(table: FeatureTable, char_idf: np.ndarray, word_idf: np.ndarray) -> sp.csr_matrix:
-    """Posts as the regression reads them: character n-gram and word tf-idf rows, side by side."""
+def style_scale(style: np.ndarray) -> np.ndarray:
+    """The mean and spread (2 x STYLE_FEATURES) of style features over the posts the regression learns from.
+
+    A feature no post has (no tagger) gets mean 0 and spread 1, so it adds nothing.
+    """
+    values = comparable(style)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # "Mean of empty slice": a feature no post has
+        mean, spread = np.nanmean(values, axis=0), np.nanstd(values, axis=0)
+    spread = np.where(np.isfinite(spread) & (spread > 1e-6), spread, 1.0)
+    return np.vstack([np.nan_to_num(mean), spread])
+
+
+def _style_columns(table: FeatureTable, scale: np.ndarray) -> np.ndarray:
+    """Each post's style features in spreads from the learning posts' mean, bounded, at STYLE_IN_DESIGN."""
+    with np.errstate(invalid="ignore"):
+        z = np.nan_to_num((comparable(table.style) - scale[0]) / scale[1])
+    return STYLE_IN_DESIGN * np.clip(z, -STYLE_BOUND, STYLE_BOUND)
+
+
+def _design(table: FeatureTable, char_idf: np.ndarray, word_idf: np.ndarray, scale: np.ndarray) -> sp.csr_matrix:
+    """Posts as the regression reads them: character n-gram and word tf-idf rows, then style, side by side."""
     import scipy.sparse as sp  # here: judging posts without peers never needs SciPy
 
     chars = tfidf(table.chars, table.lang_index, char_idf)
     words = tfidf(table.words, table.lang_index, word_idf)
-    return sp.hstack([chars, words], format="csr")
+    return sp.hstack([chars, words, sp.csr_matrix(_style_columns(table, scale))], format="csr")
 
 
 @dataclass
@@ -128,6 +157,9 @@ class PeerView:
     word_idf: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((0, 0)))
     #: Per language, the brand's held-out median and spread of the likeness to the nearest peer post.
     nearest_scale: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    #: The mean and spread of each style feature the regression reads (`style_scale`).
+    style_scale: np.ndarray = field(default_factory=lambda: np.vstack([np.zeros(len(STYLE_FEATURES)),
+                                                                        np.ones(len(STYLE_FEATURES))]))  # fmt: skip
 
     @property
     def counts(self) -> list[int]:
@@ -138,14 +170,14 @@ class PeerView:
         """The coefficients over every feature (features x classes), sparse: a post's logits are one product."""
         import scipy.sparse as sp
 
-        features = 2 * self.char_idf.shape[1]
+        features = 2 * self.char_idf.shape[1] + len(STYLE_FEATURES)
         rows = np.repeat(self.columns, self.coef.shape[0])
         cols = np.tile(np.arange(self.coef.shape[0]), len(self.columns))
         return sp.csr_matrix((self.coef.T.ravel(), (rows, cols)), shape=(features, self.coef.shape[0]))
 
     def logits(self, table: FeatureTable) -> np.ndarray:
         """Each post's logits (posts x classes): the mean of the folds' regressions'."""
-        design = _design(table, self.char_idf, self.word_idf)
+        design = _design(table, self.char_idf, self.word_idf, self.style_scale)
         return np.asarray((design @ self._weights).toarray()) + self.intercept
 
     def view(self, table: FeatureTable) -> np.ndarray:
@@ -282,7 +314,9 @@ def fit_peer_view(
     import scipy.sparse as sp
     from sklearn.linear_model import LogisticRegression  # fitting only: checks never import it
 
-    brand_x, peer_x = _design(brand, char_idf, word_idf), _design(peers, char_idf, word_idf)
+    scale_of_style = style_scale(np.vstack([brand.style, peers.style]))
+    brand_x = _design(brand, char_idf, word_idf, scale_of_style)
+    peer_x = _design(peers, char_idf, word_idf, scale_of_style)
     design = sp.vstack([brand_x, peer_x], format="csr")
     used = _shared_columns(design)
     design = design[:, used]
@@ -315,6 +349,7 @@ def fit_peer_view(
         peer_of_row=peer_of_row.astype(np.int64),
         char_idf=char_idf,
         word_idf=word_idf,
+        style_scale=scale_of_style,
     )
     # The brand's posts are never among the peers', so each is compared with all of them, as a new post is.
     similarity = view.nearest_similarity(brand)

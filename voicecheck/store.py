@@ -249,6 +249,7 @@ def _peer_arrays(view: PeerView) -> dict[str, np.ndarray]:
         "peer_scale": np.array([view.scale[0], view.scale[1], view.weight], dtype=np.float64),
         "peer_of_row": view.peer_of_row.astype(np.int64),
         "peer_nearest_scale": view.nearest_scale.astype(np.float64),
+        "peer_style_scale": view.style_scale.astype(np.float64),
         "peer_chars_data": chars.data.astype(np.float32),
         "peer_chars_indices": chars.indices.astype(np.int32),
         "peer_chars_indptr": chars.indptr.astype(np.int64),
@@ -527,6 +528,7 @@ def _peer_view(
         char_idf=background.char_idf,
         word_idf=-np.log(background.words),
         nearest_scale=arrays["peer_nearest_scale"],
+        style_scale=arrays["peer_style_scale"],
     )
 
 
@@ -910,6 +912,7 @@ def _array_specs(posts: int, peers: Sequence[int] = ()) -> dict[str, tuple[np.dt
             "peer_scale": (f8, (3,)),
             "peer_of_row": (i8, (peer_posts,)),
             "peer_nearest_scale": (f8, (langs, 2)),
+            "peer_style_scale": (f8, (2, len(STYLE_FEATURES))),
             "peer_chars_data": (f4, (None,)),
             "peer_chars_indices": (i4, (None,)),
             "peer_chars_indptr": (i8, (peer_posts + 1,)),
@@ -1080,13 +1083,15 @@ def _check_style(arrays: _ArrayFields) -> None:
 
 def _check_peer_arrays(arrays: _ArrayFields, counts: Sequence[int]) -> None:
     """The peer view's coefficients, scale and peers' posts: in range, and as model.json counts them."""
-    columns = arrays.finite("peer_columns", 0, 2 * N_FEATURES - 1)
+    columns = arrays.finite("peer_columns", 0, 2 * N_FEATURES + len(STYLE_FEATURES) - 1)
     arrays.require("peer_columns", lambda a: np.all(np.diff(a) > 0), _("is not sorted, each column once"))
     arrays.finite("peer_coef", -1e6, 1e6)
     arrays.require("peer_coef", lambda a: a.shape[1] == len(columns), _("has a column count other than peer_columns'"))
     arrays.finite("peer_intercept", -1e6, 1e6)
     arrays.finite("peer_scale", -1e6, 1e6)
     _check_nearest_scale(arrays, "peer_nearest_scale")
+    arrays.finite("peer_style_scale", -1e6, 1e6)
+    arrays.require("peer_style_scale", lambda a: np.all(a[1] > 0), _("has a style spread that is not positive"))
     arrays.require("peer_scale", lambda a: a[1] >= 1e-6 and a[2] > 0, _("has a spread or weight that is not positive"))
     arrays.require("peer_of_row", lambda a: len(a) == 0 or (a.min() >= 0 and a.max() < len(counts)),
                    _("names peers model.json does not list"))  # fmt: skip
