@@ -66,7 +66,7 @@ MIN_PEER_POSTS = 5
 #: accounts that share their words often differ in how they write them.
 STYLE_IN_DESIGN = 0.03
 #: Spreads beyond which a style feature counts no further (a post of forty hashtags).
-STYLE_BOUND = 4.0
+STYLE_BOUND = 2.0
 #: Posts that must use a feature before the regression weighs it.
 MIN_DOCUMENTS = 2
 #: A peer's name: what the reason and the report call it.
