@@ -92,3 +92,14 @@ def test_numbers_and_percentages_are_written_as_each_language_writes_them() -> N
     assert i18n.number(12345, "en", grouping=True) == "12,345"
     assert i18n.number(12345, "fr", grouping=True).replace("\u202f", " ").replace("\xa0", " ") == "12 345"
     assert i18n.percent(0.1, "en") == "10%" and i18n.percent(0.1, "fr").replace("\xa0", " ") == "10 %"
+
+
+def test_a_count_of_any_size_is_written_digit_for_digit() -> None:
+    # A hostile model.json may hold a count of hundreds of digits: its error message must still be written.
+    huge = 10**400 + 7
+    assert i18n.number(huge, "en", grouping=True).replace(",", "") == str(huge)
+    french = i18n.number(huge, "fr", grouping=True)
+    assert french.replace("\u202f", "").replace("\xa0", "") == str(huge)
+    group = i18n.number(10**14, "fr", grouping=True)[3]  # Babel's own group symbol, for a number it can write
+    assert french.count(group) == (len(str(huge)) - 1) // 3
+    assert i18n.number(10**15 - 1, "en", grouping=True) == "999,999,999,999,999"

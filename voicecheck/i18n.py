@@ -83,12 +83,28 @@ def N_(message: str) -> str:
 def number(value: float, lang: str | None = None, decimals: int = 0, grouping: bool = False) -> str:
     """`value` with `decimals` places, written as the language writes numbers: 1.5 / 1,5."""
     lang = lang or _active
+    if isinstance(value, int) and not decimals and abs(value) >= HUGE:
+        return _huge(value, lang, grouping)
     if lang == DEFAULT:
         return f"{value:,.{decimals}f}" if grouping else f"{value:.{decimals}f}"
     from babel.numbers import format_decimal
 
     pattern = ("#,##0" if grouping else "0") + ("." + "0" * decimals if decimals else "")
     return str(format_decimal(round(value, decimals), format=pattern, locale=_LOCALES[lang]))
+
+
+#: Whole numbers from this size on are written digit for digit: a float overflows past 1e308,
+#: and the decimals Babel formats with round them past 28 digits (a count in a hostile file).
+HUGE = 10**15
+
+
+def _huge(value: int, lang: str, grouping: bool) -> str:
+    grouped = f"{value:,d}" if grouping else f"{value:d}"
+    if lang == DEFAULT or not grouping:
+        return grouped
+    from babel.numbers import get_group_symbol
+
+    return grouped.replace(",", get_group_symbol(_LOCALES[lang]))
 
 
 def percent(share: float, lang: str | None = None) -> str:
