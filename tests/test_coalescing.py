@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from voicecheck import api
-from voicecheck.coalescing import MAX_BATCH_POSTS, Gatherer, Request, judge_together
+from voicecheck.coalescing import MAX_BATCH_POSTS, MAX_CHARS_GATHERED, Gatherer, Request, judge_together
 from voicecheck.errors import VoicecheckError
 from voicecheck.messages import result_dict
 from voicecheck.readers.base import Post
@@ -117,9 +117,10 @@ def test_a_batch_holds_at_most_its_share_of_posts() -> None:
 
 
 def test_only_small_requests_are_gathered() -> None:
-    assert Gatherer.takes([Post("a", "x" * 100)] * 8, 4000)
-    assert not Gatherer.takes([Post("a", "x")] * 9, 4000)
-    assert not Gatherer.takes([Post("a", "x" * 4001)], 4000)
+    assert MAX_CHARS_GATHERED == 4000
+    assert Gatherer.takes([Post("a", "x" * 100)] * 8)
+    assert not Gatherer.takes([Post("a", "x")] * 9)
+    assert not Gatherer.takes([Post("a", "x" * 4001)])
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,10 @@ from typing import Any
 
 from voicecheck.readers.base import Post
 
-#: A request of at most this many posts is gathered with others; larger ones are batches already.
+#: A request of at most this many posts, and characters in all, is gathered with others;
+#: larger ones are batches already.
 MAX_POSTS_GATHERED = 8
+MAX_CHARS_GATHERED = 4000
 #: The posts one gathered batch holds at most: beyond it, the next batch takes the rest.
 MAX_BATCH_POSTS = 64
 
@@ -83,9 +85,9 @@ class Gatherer:
         self._draining: asyncio.Task[None] | None = None
 
     @staticmethod
-    def takes(posts: Sequence[Post], max_chars: int) -> bool:
+    def takes(posts: Sequence[Post]) -> bool:
         """Whether a request is small enough to be gathered with others."""
-        return len(posts) <= MAX_POSTS_GATHERED and sum(len(post.text) for post in posts) <= max_chars
+        return len(posts) <= MAX_POSTS_GATHERED and sum(len(post.text) for post in posts) <= MAX_CHARS_GATHERED
 
     async def judge(self, work: str, posts: list[Post], lang: str) -> list[dict[str, Any]]:
         """This request's answers, judged in the next batch; raises what judging this request raised."""

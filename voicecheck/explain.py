@@ -158,8 +158,7 @@ class Explainer:
         with np.errstate(invalid="ignore"):  # NaN: a feature the pipeline could not measure
             far = np.isfinite(of_note) & (np.abs(of_note) >= STYLE_Z)
         for place in np.flatnonzero(far).tolist():  # most posts are far from the brand in few habits
-            feature = STYLE_FEATURES[place]
-            i = INDEX[feature.name]
+            feature, i = STYLE_FEATURES[place], int(_STYLE_COLUMNS[place])
             if feature.name in ("function_words",):
                 continue
             low, high = lows[i], highs[i]

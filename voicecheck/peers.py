@@ -158,8 +158,7 @@ class PeerView:
     #: Per language, the brand's held-out median and spread of the likeness to the nearest peer post.
     nearest_scale: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
     #: The mean and spread of each style feature the regression reads (`style_scale`).
-    style_scale: np.ndarray = field(default_factory=lambda: np.vstack([np.zeros(len(STYLE_FEATURES)),
-                                                                        np.ones(len(STYLE_FEATURES))]))  # fmt: skip
+    style_scale: np.ndarray = field(default_factory=lambda: style_scale(np.zeros((0, len(STYLE_FEATURES)))))
 
     @property
     def counts(self) -> list[int]:

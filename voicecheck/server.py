@@ -64,8 +64,6 @@ VISIBLE = r"[^\u0000-\u0020\u007f-\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u
 LANG = r"^(?:[Ee][Nn]|[Ff][Rr])(?:[-_][A-Za-z0-9]{1,8})*$"
 #: Query parameters that look like a credential: a token in a URL ends up in logs and histories.
 TOKEN_PARAMETERS = frozenset({"token", "access_token", "api_key", "apikey", "key", "auth", "authorization"})
-#: A request of a few posts this short in all is judged with the others waiting (see `voicecheck.coalescing`).
-GATHERED_CHARS = 4000
 #: The query parameters the service reads; any other is refused, as an unknown key of brand.toml is.
 QUERY_PARAMETERS = frozenset({"lang"})
 #: What a request body looks like, as error messages show it (outside the message ids: no braces to escape).
@@ -280,10 +278,7 @@ def posts_from(document: Any, limits: Limits = Limits()) -> list[Post]:
 # The service.
 def _judged(saved: SavedModel, work: str, posts: list[Post], lang: str | None = None) -> list[dict[str, Any]]:
     """What a worker thread does: judge the posts, as plain dicts ready for JSON (messages in `lang`)."""
-    if work == "check":
-        lang = lang or active()
-        return [result_dict(result, lang) for result in api.check(saved, posts)]
-    return [tone_dict(result) for result in api.tone(posts, saved.pipeline_mode)]
+    return _judged_each(saved, work, posts, [lang or active()] * len(posts))
 
 
 def _judged_each(saved: SavedModel, work: str, posts: list[Post], langs: list[str]) -> list[dict[str, Any]]:
@@ -437,7 +432,7 @@ def create_app(
             log.warning("%s %s: %s went away before sending the whole body", request.method, request.url.path, client)
             return Response(status_code=400)  # nobody reads it
         try:
-            if Gatherer.takes(posts, GATHERED_CHARS):
+            if Gatherer.takes(posts):
                 results = await gatherer.judge(work, posts, lang)  # with the others that wait, in one call
             else:
                 results = await judges.run(partial(_judged, saved, work, posts, lang))
