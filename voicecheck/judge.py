@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -34,6 +34,21 @@ class Judging:
     channels: frozenset[str]  # the channels the brand posted on
     langs: frozenset[str]  # the languages it posted in
     language_prior: float  # how far detection leans to them (`nlp.language_prior`)
+    _new_channels: dict[str, Note] = field(default_factory=dict, compare=False, repr=False)
+
+    def new_channel(self, channel: str) -> Note:
+        """The note for a channel the brand never posted on: likely a typo of one it did, or new.
+
+        Worked out once per channel name: a batch names the same few channels again and again.
+        """
+        if channel not in self._new_channels:
+            nearest = difflib.get_close_matches(channel, sorted(self.channels), n=1, cutoff=0.75)
+            self._new_channels[channel] = (
+                Note("new_channel_typo", {"channel": channel, "nearest": nearest[0]})
+                if nearest
+                else Note("new_channel", {"channel": channel})
+            )
+        return self._new_channels[channel]
 
 
 def judging(saved: SavedModel) -> Judging:
@@ -114,11 +129,7 @@ def _verdict(
     explainer = context.explainer
     notes = []
     if post.channel and post.channel not in context.channels:
-        nearest = difflib.get_close_matches(post.channel, sorted(context.channels), n=1, cutoff=0.75)
-        if nearest:  # most likely a typo of a channel the brand posts on
-            notes.append(Note("new_channel_typo", {"channel": post.channel, "nearest": nearest[0]}))
-        else:
-            notes.append(Note("new_channel", {"channel": post.channel}))
+        notes.append(context.new_channel(post.channel))
     if lang not in context.langs:
         notes.append(Note("no_brand_posts_in_language", {"lang": lang}))
     if len(post.text) > MAX_POST_CHARS:

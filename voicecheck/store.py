@@ -551,7 +551,7 @@ _HASH = re.compile(r"[0-9a-f]{64}")
 class _Fields:
     """Checks the values of one JSON file; each failure names the file and the field."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | str) -> None:
         self.path = path
 
     def fail(self, name: str, problem: str) -> ModelError:
@@ -620,7 +620,7 @@ class _Fields:
         return table
 
 
-def _field_error(path: Path, name: str, problem: str) -> ModelError:
+def _field_error(path: Path | str, name: str, problem: str) -> ModelError:
     """A ModelError naming the file, the field (unless empty) and the problem (a translated message)."""
     if name:
         return ModelError(_("{path}: {field}: {problem}").format(path=path, field=name, problem=problem))
@@ -790,7 +790,7 @@ def _check_params(fields: _Fields, meta: dict[str, Any], posts: int) -> None:
 def _parse_profile(fields: _Fields, value: Any) -> BrandProfile:
     table = fields.table(value, "profile")
     try:
-        return parse_profile(table, fields.path)
+        return parse_profile(table, Path(fields.path))
     except ProfileError as exc:
         raise ModelError(_("{error} (in the model's brand profile)").format(error=exc)) from exc
     except (TypeError, ValueError, AttributeError) as exc:
@@ -830,7 +830,7 @@ def _read_posts(path: Path, expected: int) -> tuple[list[Post], list[str]]:
 
 
 def _post_of(line: str, path: Path, number: int) -> Post:
-    fields = _Fields(Path(f"{path}:{number}"))
+    fields = _Fields(f"{path}:{number}")  # a string: only an error message reads it
     try:
         record = json.loads(line, object_pairs_hook=_no_repeats)
     except (ValueError, RecursionError) as exc:

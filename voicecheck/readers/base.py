@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -521,6 +522,7 @@ def records(count: int) -> str:
     return ngettext("{count} record", "{count} records", count).format(count=number(count, grouping=True))
 
 
+@lru_cache(maxsize=4096)  # an export names the same few channels on every row
 def channel_name(value: str | None) -> str | None:
     """'Twitter', 'X (Twitter)', 'Facebook Page' -> 'x', 'x', 'facebook': one name per platform."""
     if not value or not value.strip():

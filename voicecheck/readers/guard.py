@@ -121,9 +121,9 @@ def checked_post(post: Post, stats: ReadStats) -> Post:
     JSON may escape half of a UTF-16 pair ("\\ud800"); no UTF-8 output can hold it, so it
     would fail the whole run when written.
     """
-    texts = {name: getattr(post, name) or "" for name in _POST_TEXTS}
-    if _SURROGATE.search("".join(texts.values())) is None:  # one scan: nearly every post has none
+    if not any(_SURROGATE.search(getattr(post, name) or "") for name in _POST_TEXTS):  # nearly every post
         return post
+    texts = {name: getattr(post, name) or "" for name in _POST_TEXTS}
     changes = {name: _SURROGATE.sub("\ufffd", text) for name, text in texts.items() if _SURROGATE.search(text)}
     stats.remark("a lone surrogate (half of a UTF-16 pair) replaced by U+FFFD", post.where)
     return dataclasses.replace(post, **changes)
