@@ -59,8 +59,8 @@ def judging_pipelines(saved: SavedModel) -> Pipelines:
 
 def _parse_against(saved: SavedModel, posts: Iterable[Post]) -> Iterator[Parsed]:
     """Posts parsed to be judged against `saved`: by its pipelines, leaning to its languages."""
-    prior = judging(saved).language_prior
-    return parse(posts, judging_pipelines(saved), saved.default_lang, language_prior=prior)
+    context = judging(saved)
+    return parse(posts, judging_pipelines(saved), context.default_lang, language_prior=context.language_prior)
 
 
 def fit(

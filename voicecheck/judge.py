@@ -34,6 +34,7 @@ class Judging:
     channels: frozenset[str]  # the channels the brand posted on
     langs: frozenset[str]  # the languages it posted in
     language_prior: float  # how far detection leans to them (`nlp.language_prior`)
+    default_lang: str  # the guess for posts too short to tell (`SavedModel.default_lang`)
     _new_channels: dict[str, Note] = field(default_factory=dict, compare=False, repr=False)
 
     def new_channel(self, channel: str) -> Note:
@@ -56,7 +57,7 @@ def judging(saved: SavedModel) -> Judging:
     if "judging" not in saved.cache:
         channels, langs = frozenset(saved.table.channels()), frozenset(saved.table.langs)
         prior = language_prior(saved.table.langs)
-        saved.cache["judging"] = Judging(Explainer(saved), channels, langs, prior)
+        saved.cache["judging"] = Judging(Explainer(saved), channels, langs, prior, saved.default_lang)
     context: Judging = saved.cache["judging"]
     return context
 
