@@ -21,8 +21,9 @@ from voicecheck.errors import ModelError, VoicecheckError
 from voicecheck.features.style import STYLE_FEATURES
 from voicecheck.features.table import build_table
 from voicecheck.messages import result_dict
+from voicecheck.model import post_sizes
 from voicecheck.nlp import parse
-from voicecheck.peers import brand_odds, peer_spec, style_scale
+from voicecheck.peers import brand_odds, neutral_contrast_scale, peer_spec, style_scale
 from voicecheck.profile import load_profile
 from voicecheck.readers import ReadStats, read_posts
 from voicecheck.store import META_FILE, PEERS_FILE, load, model_folder, save, training_hash
@@ -170,6 +171,8 @@ def test_a_model_with_peers_is_saved_and_loaded_as_data(with_peers: api.SavedMod
     assert again.names == view.names and again.counts == view.counts
     assert np.array_equal(again.coef, view.coef) and np.array_equal(again.columns, view.columns)
     assert np.array_equal(again.style_scale, view.style_scale)
+    assert np.array_equal(again.contrast_scale, view.contrast_scale) and again.smoothing == view.smoothing
+    assert np.array_equal(again.table.words.indices, view.table.words.indices)  # the contrast reads the peers' words
     posts = [
         Post("p", "ngl $PEPE just pumped 12x!!! HODL 💎🙌 #crypto", "x"),
         Post("q", "Un ménage de printemps?", "facebook"),
@@ -207,6 +210,35 @@ def test_the_peer_view_reads_how_posts_are_written_beside_their_words(
     assert view.logits(same_words)[0, hype + 1] > view.logits(table)[0, hype + 1]
 
 
+def test_a_post_in_a_peers_words_is_set_against_that_peer_and_loses_score(
+    with_peers: api.SavedModel,
+    pipelines,  # type: ignore[no-untyped-def]
+) -> None:
+    model, view = with_peers.model, with_peers.model.peers_
+    assert view is not None
+    posts = [
+        Post("brand", "Notre équipe lave vos vitres ce printemps, sans produits agressifs.", "facebook"),
+        Post("tribune", _tribune(1, seed=7)[0], "facebook"),
+    ]
+    table = build_table(parse(posts, pipelines))
+    rows = np.arange(len(table))
+    raw = view.contrast_values(table, rows, model.fold_word_llr_, model.fold_char_llr_)
+    assert raw.shape == (2, 2) and np.all(raw[1] < raw[0])  # words and n-grams: nearer the tribune's language
+    added = view.contrast(raw, post_sizes(table))
+    assert added[1] < added[0]
+
+
+def test_the_contrast_is_scaled_on_the_brands_held_out_posts(with_peers: api.SavedModel) -> None:
+    view = with_peers.model.peers_
+    assert view is not None
+    assert (
+        view.contrast_scale.shape == (4, 2)
+        and np.all(view.contrast_scale[1] >= 1)
+        and np.all(view.contrast_scale[3] > 0)
+    )
+    assert not np.array_equal(view.contrast_scale, neutral_contrast_scale())
+
+
 def test_style_scale_leaves_out_features_no_post_has() -> None:
     style = np.zeros((4, len(STYLE_FEATURES)))
     style[:, 0] = [1.0, 2.0, 3.0, 4.0]
@@ -218,19 +250,23 @@ def test_style_scale_leaves_out_features_no_post_has() -> None:
 
 
 @pytest.mark.parametrize(
-    ("change", "message"),
+    ("name", "change", "message"),
     [
-        (lambda a: a.__setitem__((1, 0), 0.0), "peer_style_scale: has a style spread that is not positive"),
-        (lambda a: a.__setitem__((0, 3), np.nan), "peer_style_scale: holds values that are not finite"),
-        (lambda a: a[:, :-1], r"peer_style_scale: has shape \(2, 25\), expected \(2, 26\)"),
+        ("peer_style_scale", lambda a: a.__setitem__((1, 0), 0.0), "has a style spread that is not positive"),
+        ("peer_style_scale", lambda a: a.__setitem__((0, 3), np.nan), "holds values that are not finite"),
+        ("peer_style_scale", lambda a: a[:, :-1], r"has shape \(2, 25\), expected \(2, 26\)"),
+        ("peer_contrast_scale", lambda a: a.__setitem__((3, 1), 0.0), "has a post size below 1 or a spread"),
+        ("peer_contrast_scale", lambda a: a.__setitem__((1, 0), 0.5), "has a post size below 1 or a spread"),
+        ("peer_contrast_scale", lambda a: a.__setitem__((0, 0), np.inf), "holds values that are not finite"),
+        ("peer_contrast_scale", lambda a: a[:3], r"has shape \(3, 2\), expected \(4, 2\)"),
     ],
 )
-def test_a_tampered_style_scale_of_the_peers_is_refused(
-    with_peers: api.SavedModel, tmp_path: Path, change: Any, message: str
+def test_a_tampered_scale_of_the_peers_is_refused(
+    with_peers: api.SavedModel, tmp_path: Path, name: str, change: Any, message: str
 ) -> None:
     save(with_peers, tmp_path / "model")
-    edit_array(tmp_path / "model", "peer_style_scale", change)
-    with pytest.raises(ModelError, match=message):
+    edit_array(tmp_path / "model", name, change)
+    with pytest.raises(ModelError, match=f"{name}: {message}"):
         load(tmp_path / "model")
 
 

@@ -279,7 +279,7 @@ def _typicality(z: np.ndarray) -> np.ndarray:
     return typical
 
 
-def _sizes(table: FeatureTable) -> np.ndarray:
+def post_sizes(table: FeatureTable) -> np.ndarray:
     """How many words and character n-grams each post has: what its lexical views average over."""
     return np.column_stack([np.asarray(table.words.sum(axis=1)).ravel(), np.asarray(table.chars.sum(axis=1)).ravel()])
 
@@ -324,7 +324,7 @@ class VoiceModel:
         for fold, reference in enumerate(self.fold_references_):
             test = np.flatnonzero(self.fold_of_row_ == fold)
             heldout[test] = self._components(table, test, reference)
-        sizes = _sizes(table)
+        sizes = post_sizes(table)
         self._set_scales(heldout, sizes, table.lang_index)
         self.heldout_totals_ = self._standardise(heldout, sizes, table.lang_index).sum(axis=1)
         nearest = self.nearest_view_.heldout()
@@ -502,7 +502,11 @@ class VoiceModel:
         if self.peers_ is None:  # the brand post it echoes most closely (`voicecheck.nearest`)
             return totals + NEAREST_WEIGHT * nearest
         # and the brand set against its peers (`voicecheck.peers`)
-        with_peers: np.ndarray = totals + NEAREST_WEIGHT_WITH_PEERS * nearest + self.peers_.view(table)
+        contrast = self.peers_.contrast(
+            self.peers_.contrast_values(table, np.arange(len(table)), self.fold_word_llr_, self.fold_char_llr_),
+            post_sizes(table),
+        )
+        with_peers: np.ndarray = totals + NEAREST_WEIGHT_WITH_PEERS * nearest + self.peers_.view(table) + contrast
         return with_peers
 
     def components(self, table: FeatureTable) -> np.ndarray:
@@ -522,4 +526,4 @@ class VoiceModel:
             mean_per_post(table.chars, table.lang_index, self.fold_char_llr_),
             np.mean(typicality, axis=0),
         ])  # fmt: skip
-        return self._standardise(raw, _sizes(table), table.lang_index)
+        return self._standardise(raw, post_sizes(table), table.lang_index)

@@ -21,6 +21,12 @@ regression weighs what sets the accounts apart on the whole, the nearest post wh
 post shares with it alone. The brand's posts are never the peers', so held-out and new posts
 are compared with the same peer posts and the scale holds.
 
+And a lexical contrast, for words and for character n-grams: the brand's log-likelihood
+ratios against ordinary language (the one-class views' own) less a peer's, which are the
+brand's against that peer's language, averaged over a post. A post is taken against the peer
+whose language it is nearest, so that it is as far from the brand as it is near some one
+peer: what the regression spreads over all the peers, this keeps for the closest one.
+
 A post whose logits put a peer above the brand "sounds more like" that peer; a flagged one
 names it, with the peer's posts nearest to it.
 """
@@ -39,12 +45,12 @@ import numpy as np
 
 from voicecheck.core import Example, Post
 from voicecheck.errors import VoicecheckError
-from voicecheck.features.lexical import tfidf
+from voicecheck.features.lexical import mean_per_post, tfidf
 from voicecheck.features.sparse import stack
 from voicecheck.features.style import STYLE_FEATURES, comparable
 from voicecheck.features.table import FeatureTable
 from voicecheck.i18n import _
-from voicecheck.model import NEAREST_SPREAD_FLOOR, language_scales, on_scale
+from voicecheck.model import NEAREST_SPREAD_FLOOR, fold_ratios, language_scales, on_scale, post_sizes
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -57,6 +63,9 @@ PEER_WEIGHT = 5.0
 #: How much a post's likeness to its nearest peer post (rarer n-grams, as `voicecheck.nearest`
 #: finds the nearest brand post) takes away from the sum.
 NEAREST_PEER_WEIGHT = 0.5
+#: How much each lexical contrast (words, then character n-grams: the brand's language against
+#: its nearest peer's) weighs in the sum, as each one-class view does.
+CONTRAST_WEIGHT = 1.0
 #: Inverse regularisation strength of the regression (tf-idf rows are L2-normed).
 PEER_C = 10.0
 #: Posts a peer needs before it can be told apart from the brand.
@@ -137,6 +146,11 @@ def _design(table: FeatureTable, char_idf: np.ndarray, word_idf: np.ndarray, sca
     return sp.hstack([chars, words, sp.csr_matrix(_style_columns(table, scale))], format="csr")
 
 
+def neutral_contrast_scale() -> np.ndarray:
+    """The lexical contrasts' scale before any brand post sets it (rows: see `PeerView.contrast_scale`)."""
+    return np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 0.0], [1.0, 1.0]])
+
+
 @dataclass
 class PeerView:
     """The fitted peer view: the regression's mean coefficients, its scale, and the peers' posts.
@@ -159,6 +173,12 @@ class PeerView:
     nearest_scale: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
     #: The mean and spread of each style feature the regression reads (`style_scale`).
     style_scale: np.ndarray = field(default_factory=lambda: style_scale(np.zeros((0, len(STYLE_FEATURES)))))
+    #: The lexical contrasts on the brand's held-out posts, words and n-grams (columns): their
+    #: typical value, typical post size, then the median and spread of the size-weighed distance.
+    contrast_scale: np.ndarray = field(default_factory=neutral_contrast_scale)
+    #: What the peers' likelihood ratios are taken against and smoothed by: the brand's own.
+    background: Background | None = field(default=None, repr=False)
+    smoothing: float = 0.0
 
     @property
     def counts(self) -> list[int]:
@@ -197,6 +217,56 @@ class PeerView:
         """Each post's similarity to its nearest peer post, in the rarer n-grams."""
         similarity: np.ndarray = self._nearest_peer_posts.maxima(table.chars, table.lang_index)[:, 0]
         return similarity
+
+    @cached_property
+    def _peer_ratios(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Each peer's log-likelihood ratios against ordinary language (words, character n-grams), as one set."""
+        if self.background is None:
+            raise ValueError("the peer view has no background to take its peers' ratios against")
+        ratios = []
+        for peer in range(len(self.names)):
+            table = _rows(self.table, np.flatnonzero(self.peer_of_row == peer))
+            one_set = np.zeros(len(table), dtype=np.int64)
+            words = fold_ratios(table.words, table.lang_index, one_set, 1, self.background.words, self.smoothing)
+            chars = fold_ratios(table.chars, table.lang_index, one_set, 1, self.background.chars, self.smoothing)
+            ratios.append((words.full(1), chars.full(1)))
+        return ratios
+
+    def contrast_values(
+        self, table: FeatureTable, rows: np.ndarray, word_llr: np.ndarray, char_llr: np.ndarray
+    ) -> np.ndarray:
+        """posts x 2: each post's mean ratio of the brand's language to its nearest peer's, in words and n-grams.
+
+        `word_llr` and `char_llr` are the brand's ratios against ordinary language (languages x
+        features); less a peer's, they set the brand against that peer's language. A mean is
+        linear in what it averages, so the brand's mean less the nearest peer's is that mean.
+        """
+        langs, words, chars = table.lang_index[rows], table.words[rows], table.chars[rows]
+
+        def means(word_values: np.ndarray, char_values: np.ndarray) -> np.ndarray:
+            return np.column_stack([mean_per_post(words, langs, word_values), mean_per_post(chars, langs, char_values)])
+
+        nearest_peer = np.max([means(*ratios) for ratios in self._peer_ratios], axis=0)
+        contrast: np.ndarray = means(word_llr, char_llr) - nearest_peer
+        return contrast
+
+    def set_contrast_scale(self, heldout: np.ndarray, sizes: np.ndarray) -> None:
+        """Scale the contrasts on the brand's held-out posts, size-weighed as the one-class views are."""
+        self.contrast_scale[0] = np.median(heldout, axis=0)
+        self.contrast_scale[1] = np.maximum(np.median(sizes, axis=0), 1.0)
+        low, self.contrast_scale[2], high = np.percentile(self._contrast_weighed(heldout, sizes), [25, 50, 75], axis=0)
+        self.contrast_scale[3] = np.maximum((high - low) / 1.349, 1e-6)  # the interquartile range as a spread
+
+    def _contrast_weighed(self, raw: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+        typical, size = self.contrast_scale[0], self.contrast_scale[1]
+        weighed: np.ndarray = (raw - typical) * np.sqrt(np.maximum(sizes, 1.0) / size)
+        return weighed
+
+    def contrast(self, raw: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+        """What the contrasts `raw` (`contrast_values`) add to each post's sum, on the brand's held-out scale."""
+        z = (self._contrast_weighed(raw, sizes) - self.contrast_scale[2]) / self.contrast_scale[3]
+        total: np.ndarray = CONTRAST_WEIGHT * z.sum(axis=1)
+        return total
 
     def _nearest_z(self, similarity: np.ndarray, lang_rows: np.ndarray) -> np.ndarray:
         return on_scale(similarity, self.nearest_scale, lang_rows)
@@ -361,6 +431,14 @@ def attach(model: VoiceModel, view: PeerView, heldout_view: np.ndarray) -> None:
     """Give `model` its peer view, and calibrate its threshold again on the sum with the held-out view."""
     from voicecheck.model import NEAREST_WEIGHT_WITH_PEERS
 
+    brand = model.table_
+    raw = np.zeros((len(brand), 2))
+    for fold, reference in enumerate(model.fold_references_):  # each brand post against the ratios blind to it
+        rows = np.flatnonzero(model.fold_of_row_ == fold)
+        raw[rows] = view.contrast_values(brand, rows, reference.word_llr, reference.char_llr)
+    sizes = post_sizes(brand)
+    view.set_contrast_scale(raw, sizes)
+    heldout_view = heldout_view + view.contrast(raw, sizes)
     totals = model.heldout_totals_ + NEAREST_WEIGHT_WITH_PEERS * model.heldout_nearest_ + heldout_view
     model.peers_ = view
     model.calibration_ = np.sort(totals)
@@ -384,4 +462,5 @@ def learn(model: VoiceModel, brand: FeatureTable, peers: Mapping[str, FeatureTab
         -np.log(background.words),
         model.random_state,
     )
+    view.background, view.smoothing = background, model.smoothing
     attach(model, view, heldout)

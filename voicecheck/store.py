@@ -241,7 +241,7 @@ def _arrays_of(saved: SavedModel) -> dict[str, np.ndarray]:
 
 
 def _peer_arrays(view: PeerView) -> dict[str, np.ndarray]:
-    chars = view.table.chars.tocsr()
+    chars, words = view.table.chars.tocsr(), view.table.words.tocsr()
     return {
         "peer_columns": view.columns.astype(np.int64),
         "peer_coef": view.coef.astype(np.float32),
@@ -250,9 +250,13 @@ def _peer_arrays(view: PeerView) -> dict[str, np.ndarray]:
         "peer_of_row": view.peer_of_row.astype(np.int64),
         "peer_nearest_scale": view.nearest_scale.astype(np.float64),
         "peer_style_scale": view.style_scale.astype(np.float64),
+        "peer_contrast_scale": view.contrast_scale.astype(np.float64),
         "peer_chars_data": chars.data.astype(np.float32),
         "peer_chars_indices": chars.indices.astype(np.int32),
         "peer_chars_indptr": chars.indptr.astype(np.int64),
+        "peer_words_data": words.data.astype(np.float32),
+        "peer_words_indices": words.indices.astype(np.int32),
+        "peer_words_indptr": words.indptr.astype(np.int64),
     }
 
 
@@ -501,17 +505,16 @@ def _by_peer(meta: dict[str, Any], posts: list[Post], peer_of_row: np.ndarray) -
 def _peer_view(
     meta: dict[str, Any], arrays: dict[str, np.ndarray], posts: list[Post], background: Background
 ) -> PeerView:
-    """The peer view as saved; its peers' table holds what examples read (their character n-grams)."""
+    """The peer view as saved; its peers' table holds what scores and examples read (their n-gram and word counts)."""
     from voicecheck.peers import PeerView
 
     rows = len(posts)
-    chars = _csr(arrays, "peer_chars", rows)
     table = FeatureTable(
         posts=posts,
         langs=[str(post.lang) for post in posts],
         tokens=[],
-        chars=chars,
-        words=Counts.empty(rows, N_FEATURES, np.float32),
+        chars=_csr(arrays, "peer_chars", rows),
+        words=_csr(arrays, "peer_words", rows),
         style=np.zeros((rows, len(STYLE_FEATURES))),
         tone=np.zeros((rows, len(TONE_DIMENSIONS))),
     )
@@ -529,6 +532,9 @@ def _peer_view(
         word_idf=-np.log(background.words),
         nearest_scale=arrays["peer_nearest_scale"],
         style_scale=arrays["peer_style_scale"],
+        contrast_scale=arrays["peer_contrast_scale"],
+        background=background,
+        smoothing=float(meta["params"]["smoothing"]),
     )
 
 
@@ -913,10 +919,11 @@ def _array_specs(posts: int, peers: Sequence[int] = ()) -> dict[str, tuple[np.dt
             "peer_of_row": (i8, (peer_posts,)),
             "peer_nearest_scale": (f8, (langs, 2)),
             "peer_style_scale": (f8, (2, len(STYLE_FEATURES))),
-            "peer_chars_data": (f4, (None,)),
-            "peer_chars_indices": (i4, (None,)),
-            "peer_chars_indptr": (i8, (peer_posts + 1,)),
+            "peer_contrast_scale": (f8, (4, 2)),
         })  # fmt: skip
+        for name in ("peer_chars", "peer_words"):
+            specs.update({f"{name}_data": (f4, (None,)), f"{name}_indices": (i4, (None,))})
+            specs[f"{name}_indptr"] = (i8, (peer_posts + 1,))
     return specs
 
 
@@ -1097,7 +1104,11 @@ def _check_peer_arrays(arrays: _ArrayFields, counts: Sequence[int]) -> None:
                    _("names peers model.json does not list"))  # fmt: skip
     arrays.require("peer_of_row", lambda a: np.array_equal(np.bincount(a, minlength=len(counts)), counts),
                    _("does not count each peer's posts as model.json does"))  # fmt: skip
+    arrays.finite("peer_contrast_scale", -1e6, 1e6)
+    arrays.require("peer_contrast_scale", lambda a: np.all(a[1] >= 1) and np.all(a[3] > 0),
+                   _("has a post size below 1 or a spread that is not positive"))  # fmt: skip
     _check_sparse(arrays, "peer_chars")
+    _check_sparse(arrays, "peer_words")
 
 
 def _check_sparse(arrays: _ArrayFields, name: str) -> None:
