@@ -114,11 +114,14 @@ def _name_peers(
     drifting = [i for i, result in enumerate(results) if below[rows[i]] and result.verdict == DRIFT]
     if not drifting:
         return
-    for i, peer in zip(drifting, peers.nearest(table, rows[drifting]), strict=True):
-        if peer is None:
-            continue
+    nearest = peers.nearest(table, rows[drifting])
+    named = [(i, peer) for i, peer in zip(drifting, nearest, strict=True) if peer is not None]
+    if not named:
+        return
+    examples = peers.examples(table, rows[[i for i, _ in named]], [peer for _, peer in named])
+    for (i, peer), shown in zip(named, examples, strict=True):
         result = results[i]
-        found = context.explainer.peer(peers.names[peer], peers.examples(table, int(rows[i]), peer))
+        found = context.explainer.peer(peers.names[peer], shown)
         rest = [r for r in result.reasons if r.kind != "overall"]
         result.reasons = [with_suggestion(found, result.post.text), *rest]
 

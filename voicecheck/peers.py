@@ -51,12 +51,12 @@ from voicecheck.features.style import STYLE_FEATURES, comparable
 from voicecheck.features.table import FeatureTable
 from voicecheck.i18n import _
 from voicecheck.model import NEAREST_SPREAD_FLOOR, fold_ratios, language_scales, on_scale, post_sizes
+from voicecheck.nearest import CELLS, NearestView
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
 
     from voicecheck.model import Background, VoiceModel
-    from voicecheck.nearest import NearestView
 
 #: How much the peer view weighs in the sum of views, against each one-class view's 1.
 PEER_WEIGHT = 5.0
@@ -208,8 +208,6 @@ class PeerView:
     @cached_property
     def _nearest_peer_posts(self) -> NearestView:
         """The peers' posts indexed by the n-grams few of them use, as one fold: they are never the brand's."""
-        from voicecheck.nearest import NearestView
-
         table = self.table
         return NearestView(table.chars, table.lang_index, np.zeros(len(table), dtype=np.int64), 1, self.char_idf)
 
@@ -282,16 +280,34 @@ class PeerView:
     def _vectors(self) -> sp.csr_matrix:
         return tfidf(self.table.chars, self.table.lang_index, self.char_idf)
 
-    def examples(self, table: FeatureTable, row: int, peer: int, count: int = 2) -> list[Example]:
-        """The peer's posts closest to `row` of `table` (character n-gram similarity)."""
-        vector = tfidf(table.chars[[row]], table.lang_index[[row]], self.char_idf)
-        members = np.flatnonzero(self.peer_of_row == peer)
-        similarity = np.asarray((self._vectors[members] @ vector.T).todense()).ravel()
-        best = members[np.argsort(-similarity, kind="stable")[:count]]
+    def examples(
+        self, table: FeatureTable, rows: np.ndarray, peers: Sequence[int], count: int = 2
+    ) -> list[list[Example]]:
+        """For each of `rows` of `table`, the posts of its peer (`peers`, one per row) closest to it.
+
+        Similarity is over character n-grams. The rows naming one peer are compared with its
+        posts in one product, a slice of rows at a time so that at most CELLS similarities
+        are held at once.
+        """
+        found: list[list[Example]] = [[] for _ in peers]
+        for peer in sorted(set(peers)):
+            which = [i for i, named in enumerate(peers) if named == peer]
+            members = np.flatnonzero(self.peer_of_row == peer)
+            theirs = self._vectors[members]
+            vectors = tfidf(table.chars[rows[which]], table.lang_index[rows[which]], self.char_idf)
+            step = max(CELLS // max(len(members), 1), 1)
+            for first in range(0, len(which), step):
+                similarity = (theirs @ vectors[first : first + step].T).toarray()  # members x rows
+                for column, i in enumerate(which[first : first + step]):
+                    found[i] = self._closest(members, similarity[:, column], count)
+        return found
+
+    def _closest(self, members: np.ndarray, similarity: np.ndarray, count: int) -> list[Example]:
+        order = np.argsort(-similarity, kind="stable")[:count]
         posts = self.table.posts
         return [
             Example(posts[i].id, posts[i].channel, posts[i].text, round(float(similarity[j]), 3))
-            for i, j in zip(best, np.argsort(-similarity, kind="stable")[:count], strict=True)
+            for i, j in zip(members[order], order, strict=True)
         ]
 
 
