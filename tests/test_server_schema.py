@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from voicecheck.server import create_app
@@ -28,4 +29,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(load(SAMPLE_
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_service_does_what_its_description_says(case: schemathesis.Case) -> None:
     excluded = [positive_data_acceptance] if case.path == "/v1/check-file" else []
-    case.call_and_validate(headers=AUTH, excluded_checks=excluded)
+    # Headers made to break the description (the Authorization header left out among them) are
+    # sent as made: adding the token back would turn such a case into a request it allows.
+    broken_headers = case.meta is not None and case.meta.is_negative_at(ParameterLocation.HEADER)
+    case.call_and_validate(headers=None if broken_headers else AUTH, excluded_checks=excluded)
