@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 from voicecheck import __version__
+from voicecheck.cli import run
 from voicecheck.store import model_folder
 
 from .conftest import SAMPLE_MODEL, SAMPLE_POSTS, SAMPLES, run_cli
@@ -260,3 +263,16 @@ def test_tone_heads_its_table_in_french() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0].split() == ["FORMALITÉ", "HUMOUR", "IRRÉV", "ENTHOUS", "LANGUE", "ID"]
     assert "22 publications lues dans 1 fichier" in spaced(result.stderr)
+
+
+def test_the_command_exits_with_its_code_and_its_objects_kept_from_the_last_collection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    frozen: list[bool] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    for argv, code in ((["voicecheck", "--version"], 0), (["voicecheck", "check"], 2)):
+        monkeypatch.setattr(sys, "argv", argv)
+        with pytest.raises(SystemExit) as exited:
+            run()
+        assert exited.value.code == code
+    assert frozen == [True, True]  # after every run, however it ends

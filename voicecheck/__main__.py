@@ -1,3 +1,3 @@
-from voicecheck.cli import main
+from voicecheck.cli import run
 
-main()
+run()
