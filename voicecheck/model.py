@@ -324,6 +324,7 @@ class VoiceModel:
         for fold, reference in enumerate(self.fold_references_):
             test = np.flatnonzero(self.fold_of_row_ == fold)
             heldout[test] = self._components(table, test, reference)
+        self.heldout_lexical_ = heldout[:, :2]  # the lexical views' raw values: what `peers.attach` contrasts
         sizes = post_sizes(table)
         self._set_scales(heldout, sizes, table.lang_index)
         self.heldout_totals_ = self._standardise(heldout, sizes, table.lang_index).sum(axis=1)
@@ -497,20 +498,22 @@ class VoiceModel:
 
     def totals(self, table: FeatureTable) -> np.ndarray:
         """Each post's sum of views, on the scale of the held-out sums the threshold was set on."""
-        totals = self.components(table).sum(axis=1)
+        raw, sizes = self._raw_components(table), post_sizes(table)
+        totals = self._standardise(raw, sizes, table.lang_index).sum(axis=1)
         nearest = self._nearest_z(self.nearest_view_.new(table.chars, table.lang_index), table.lang_index)
         if self.peers_ is None:  # the brand post it echoes most closely (`voicecheck.nearest`)
             return totals + NEAREST_WEIGHT * nearest
         # and the brand set against its peers (`voicecheck.peers`)
-        contrast = self.peers_.contrast(
-            self.peers_.contrast_values(table, np.arange(len(table)), self.fold_word_llr_, self.fold_char_llr_),
-            post_sizes(table),
-        )
+        contrast = self.peers_.contrast(self.peers_.contrast_values(table, raw[:, :2]), sizes)
         with_peers: np.ndarray = totals + NEAREST_WEIGHT_WITH_PEERS * nearest + self.peers_.view(table) + contrast
         return with_peers
 
     def components(self, table: FeatureTable) -> np.ndarray:
         """Each post's COMPONENTS, standardised on the brand's held-out posts (their sum is scored)."""
+        return self._standardise(self._raw_components(table), post_sizes(table), table.lang_index)
+
+    def _raw_components(self, table: FeatureTable) -> np.ndarray:
+        """Each post's COMPONENTS before standardising: mean word and n-gram ratios, style typicality."""
         if not hasattr(self, "table_"):
             from sklearn.exceptions import NotFittedError
 
@@ -526,4 +529,4 @@ class VoiceModel:
             mean_per_post(table.chars, table.lang_index, self.fold_char_llr_),
             np.mean(typicality, axis=0),
         ])  # fmt: skip
-        return self._standardise(raw, post_sizes(table), table.lang_index)
+        return raw

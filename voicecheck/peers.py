@@ -230,22 +230,22 @@ class PeerView:
             ratios.append((words.full(1), chars.full(1)))
         return ratios
 
-    def contrast_values(
-        self, table: FeatureTable, rows: np.ndarray, word_llr: np.ndarray, char_llr: np.ndarray
-    ) -> np.ndarray:
+    def contrast_values(self, table: FeatureTable, brand_means: np.ndarray) -> np.ndarray:
         """posts x 2: each post's mean ratio of the brand's language to its nearest peer's, in words and n-grams.
 
-        `word_llr` and `char_llr` are the brand's ratios against ordinary language (languages x
-        features); less a peer's, they set the brand against that peer's language. A mean is
-        linear in what it averages, so the brand's mean less the nearest peer's is that mean.
+        `brand_means` are the post's means of the brand's ratios against ordinary language (the
+        one-class lexical views' raw values); less a peer's means, they set the brand against
+        that peer's language: a mean is linear in what it averages.
         """
-        langs, words, chars = table.lang_index[rows], table.words[rows], table.chars[rows]
 
         def means(word_values: np.ndarray, char_values: np.ndarray) -> np.ndarray:
-            return np.column_stack([mean_per_post(words, langs, word_values), mean_per_post(chars, langs, char_values)])
+            return np.column_stack([
+                mean_per_post(table.words, table.lang_index, word_values),
+                mean_per_post(table.chars, table.lang_index, char_values),
+            ])  # fmt: skip
 
         nearest_peer = np.max([means(*ratios) for ratios in self._peer_ratios], axis=0)
-        contrast: np.ndarray = means(word_llr, char_llr) - nearest_peer
+        contrast: np.ndarray = brand_means - nearest_peer
         return contrast
 
     def set_contrast_scale(self, heldout: np.ndarray, sizes: np.ndarray) -> None:
@@ -391,13 +391,19 @@ def fit_peer_view(
     peers: FeatureTable,
     peer_of_row: np.ndarray,
     names: list[str],
-    char_idf: np.ndarray,
-    word_idf: np.ndarray,
+    background: Background,
+    smoothing: float,
     random_state: int = 0,
 ) -> tuple[PeerView, np.ndarray]:
-    """The peer view, and its weighted value on each brand post held out from its fold's regression."""
+    """The peer view, and its weighted value on each brand post held out from its fold's regression.
+
+    `background` and `smoothing` are the brand's own: the peers' n-grams are weighed by the
+    same idf, and their likelihood ratios taken against the same ordinary language.
+    """
     import scipy.sparse as sp
     from sklearn.linear_model import LogisticRegression  # fitting only: checks never import it
+
+    char_idf, word_idf = background.char_idf, -np.log(background.words)
 
     scale_of_style = style_scale(np.vstack([brand.style, peers.style]))
     brand_x = _design(brand, char_idf, word_idf, scale_of_style)
@@ -435,6 +441,8 @@ def fit_peer_view(
         char_idf=char_idf,
         word_idf=word_idf,
         style_scale=scale_of_style,
+        background=background,
+        smoothing=smoothing,
     )
     # The brand's posts are never among the peers', so each is compared with all of them, as a new post is.
     similarity = view.nearest_similarity(brand)
@@ -448,10 +456,7 @@ def attach(model: VoiceModel, view: PeerView, heldout_view: np.ndarray) -> None:
     from voicecheck.model import NEAREST_WEIGHT_WITH_PEERS
 
     brand = model.table_
-    raw = np.zeros((len(brand), 2))
-    for fold, reference in enumerate(model.fold_references_):  # each brand post against the ratios blind to it
-        rows = np.flatnonzero(model.fold_of_row_ == fold)
-        raw[rows] = view.contrast_values(brand, rows, reference.word_llr, reference.char_llr)
+    raw = view.contrast_values(brand, model.heldout_lexical_)  # each brand post against the ratios blind to it
     sizes = post_sizes(brand)
     view.set_contrast_scale(raw, sizes)
     heldout_view = heldout_view + view.contrast(raw, sizes)
@@ -474,9 +479,8 @@ def learn(model: VoiceModel, brand: FeatureTable, peers: Mapping[str, FeatureTab
         concatenate(tables),
         peer_of_row,
         names,
-        background.char_idf,
-        -np.log(background.words),
+        background,
+        model.smoothing,
         model.random_state,
     )
-    view.background, view.smoothing = background, model.smoothing
     attach(model, view, heldout)
