@@ -143,3 +143,43 @@ def test_concurrent_clients_get_the_answers_they_get_one_by_one(open_service: st
     with ThreadPoolExecutor(8) as clients:
         at_once = list(clients.map(lambda pair: ask(*pair), bodies * 3))
     assert at_once == one_by_one * 3
+
+
+def test_the_clients_just_answered_are_waited_for_and_make_one_batch() -> None:
+    recorder = _Recorder()
+    recorder.first_may_finish.set()
+
+    async def scenario() -> float:
+        gatherer = Gatherer(recorder.judge, recorder.run, linger=5.0)
+        await asyncio.gather(*(gatherer.judge("check", [Post(f"a{i}", "x")], "en") for i in range(3)))
+        started = asyncio.get_running_loop().time()
+        back = [asyncio.create_task(gatherer.judge("check", [Post("b0", "x")], "en"))]
+        await asyncio.sleep(0.05)  # the first client back waits for the two others
+        back += [asyncio.create_task(gatherer.judge("check", [Post(f"b{i}", "x")], "en")) for i in (1, 2)]
+        await asyncio.gather(*back)
+        return asyncio.get_running_loop().time() - started
+
+    took = asyncio.run(scenario())
+    assert recorder.batches == [["a0", "a1", "a2"], ["b0", "b1", "b2"]]
+    assert took < 2.5  # judged as soon as all three were back, long before the wait would have ended
+
+
+def test_a_request_long_after_the_last_answers_is_judged_at_once() -> None:
+    recorder = _Recorder()
+    recorder.first_may_finish.set()
+
+    async def scenario() -> tuple[float, float]:
+        gatherer = Gatherer(recorder.judge, recorder.run, linger=0.2)
+        await asyncio.gather(*(gatherer.judge("check", [Post(f"a{i}", "x")], "en") for i in range(4)))
+        started = asyncio.get_running_loop().time()
+        await gatherer.judge("check", [Post("b", "x")], "en")  # back at once, but alone: waits for the others
+        waited = asyncio.get_running_loop().time() - started
+        await asyncio.sleep(1.0)  # past every wait: nobody is expected any more
+        started = asyncio.get_running_loop().time()
+        await gatherer.judge("check", [Post("c", "x")], "en")
+        return waited, asyncio.get_running_loop().time() - started
+
+    waited, alone = asyncio.run(scenario())
+    assert recorder.batches == [["a0", "a1", "a2", "a3"], ["b"], ["c"]]
+    assert 0.35 <= waited < 2.0  # the others were given 0.2 s, and 0.2 s more once it came back
+    assert alone < 0.2

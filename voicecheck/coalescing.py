@@ -6,11 +6,18 @@ load, the service therefore gathers the small requests that come in while a batc
 and judges them as the next batch, in one library call; when nobody else is waiting, a request
 is judged at once, alone. The answers are the same either way: a post's result does not depend
 on the posts judged beside it (`tests/test_coalescing.py` holds them equal).
+
+Clients that were just answered are expected back: a batch waits for them, a few
+milliseconds at most, before it is judged. Without that wait, clients that keep the service
+busy split into groups that take turns, one judged while the other's answers are written and
+its next requests read, and a request waits for the batch ahead of it as well as its own.
+Together they make one batch, judged while the event loop has nothing else to do.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -24,6 +31,9 @@ MAX_POSTS_GATHERED = 8
 MAX_CHARS_GATHERED = 4000
 #: The posts one gathered batch holds at most: beyond it, the next batch takes the rest.
 MAX_BATCH_POSTS = 64
+#: Seconds the next batch waits for the clients just answered to come back, and more for each
+#: that has: the event loop writes the answers and reads the next requests one at a time.
+LINGER_SECONDS = 0.003
 
 #: What judges a batch: (work, posts, the language of each post's messages) to one answer per post.
 Judge = Callable[[str, list[Post], list[str]], list[dict[str, Any]]]
@@ -76,13 +86,25 @@ class Gatherer:
 
     `run_batch` runs a callable off the event loop (the service's judging threads) and returns
     its result; while it runs, the event loop goes on reading requests, which join the next batch.
+    Once a batch is answered, the next waits up to `linger` seconds for as many requests as
+    were then in play (those answered and those waiting).
     """
 
-    def __init__(self, judge: Judge, run_batch: Callable[[Callable[[], Any]], Awaitable[Any]]) -> None:
+    def __init__(
+        self,
+        judge: Judge,
+        run_batch: Callable[[Callable[[], Any]], Awaitable[Any]],
+        linger: float = LINGER_SECONDS,
+    ) -> None:
         self._judge = judge
         self._run_batch = run_batch
+        self._linger = linger
         self._waiting: list[Request] = []
         self._draining: asyncio.Task[None] | None = None
+        self._expected = 0  # requests in play when the last batch was answered: those expected back
+        self._answered_at = -math.inf
+        self._came_back = 0  # requests that came in since the last answers
+        self._arrived: asyncio.Event | None = None  # set by a request that comes in while a batch waits
 
     @staticmethod
     def takes(posts: Sequence[Post]) -> bool:
@@ -93,6 +115,9 @@ class Gatherer:
         """This request's answers, judged in the next batch; raises what judging this request raised."""
         answer: asyncio.Future[list[dict[str, Any]]] = asyncio.get_running_loop().create_future()
         self._waiting.append(Request(work, posts, lang, answer))
+        self._came_back += 1
+        if self._arrived is not None:
+            self._arrived.set()
         if self._draining is None:
             self._draining = asyncio.create_task(self._drain())
         return await answer
@@ -100,6 +125,7 @@ class Gatherer:
     async def _drain(self) -> None:
         try:
             while self._waiting:
+                await self._clients_back()
                 batch = self._next_batch()
                 try:
                     outcomes = await self._run_batch(partial(judge_together, self._judge, batch))
@@ -110,6 +136,8 @@ class Gatherer:
                     if not isinstance(exc, Exception):
                         raise
                     continue
+                self._expected = len(batch) + len(self._waiting)
+                self._answered_at, self._came_back = asyncio.get_running_loop().time(), 0
                 for request, outcome in zip(batch, outcomes, strict=True):
                     if request.answer.done():  # its client went away
                         continue
@@ -119,6 +147,26 @@ class Gatherer:
                         request.answer.set_result(outcome)
         finally:
             self._draining = None
+
+    async def _clients_back(self) -> None:
+        """Wait for the requests in play at the last answers to come back, or for a full batch.
+
+        The wait ends `linger` seconds after the answers, and `linger` later for each request
+        that has come back since: while they keep coming, the others are on their way. A request
+        that comes in long after the answers does not wait.
+        """
+        loop = asyncio.get_running_loop()
+        while len(self._waiting) < self._expected and sum(len(r.posts) for r in self._waiting) < MAX_BATCH_POSTS:
+            left = self._answered_at + self._linger * (1 + self._came_back) - loop.time()
+            if left <= 0:
+                return
+            self._arrived = asyncio.Event()
+            try:
+                await asyncio.wait_for(self._arrived.wait(), left)
+            except TimeoutError:
+                return
+            finally:
+                self._arrived = None
 
     def _next_batch(self) -> list[Request]:
         """The requests that waited longest, up to MAX_BATCH_POSTS posts (always at least one)."""
