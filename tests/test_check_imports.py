@@ -1,4 +1,4 @@
-"""Commands import only what they use: a check no SciPy for on-voice posts and no YAML, neither check nor fit scikit-learn."""
+"""Commands import only what they use: a check no SciPy or numpy.ma for on-voice posts and no YAML, neither check nor fit scikit-learn."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ from voicecheck import api, store
 from voicecheck.readers import Post
 saved = store.load(sys.argv[1])
 (result,) = api.check(saved, [Post("p", sys.argv[2], "facebook")])
-print(result.verdict, *sorted({name.split(".")[0] for name in sys.modules} & {"scipy", "sklearn", "yaml", "frontmatter"}))
+tops = {name.split(".")[0] for name in sys.modules} | ({"numpy.ma"} & set(sys.modules))
+print(result.verdict, *sorted(tops & {"scipy", "sklearn", "yaml", "frontmatter", "numpy.ma"}))
 """
 
 
 def check_one(text: str) -> list[str]:
-    """The verdict of a post checked in a fresh process, then which of SciPy, scikit-learn and YAML it imported."""
+    """The verdict of a post checked in a fresh process, then which of SciPy, scikit-learn, YAML and numpy.ma it imported."""
     done = subprocess.run(
         [sys.executable, "-c", CHECK_ONE_POST, str(SAMPLE_MODEL), text],
         capture_output=True, text=True, cwd=ROOT, timeout=300, check=True,
@@ -26,7 +27,8 @@ def check_one(text: str) -> list[str]:
     return done.stdout.split()
 
 
-def test_an_on_voice_post_is_checked_without_scipy_or_scikit_learn() -> None:
+def test_an_on_voice_post_is_checked_without_scipy_scikit_learn_or_numpy_ma() -> None:
+    # numpy.ma, which np.unique and np.quantile import on first use, costs a cold check 20 ms.
     text = "Une question sur nos services? Écrivez-nous ici ou appelez-nous au 514 555-0199."
     assert check_one(text) == ["on-voice"]
 
@@ -34,6 +36,7 @@ def test_an_on_voice_post_is_checked_without_scipy_or_scikit_learn() -> None:
 def test_a_flagged_post_is_explained_without_scikit_learn() -> None:
     text = "omg lol our crew literally CRUSHED it today!!! 🔥🔥🔥 dm us if u want the same"
     verdict, *imported = check_one(text)
+    imported = [name for name in imported if name != "numpy.ma"]  # the brand's ranges are percentiles
     assert verdict == "drift" and imported in ([], ["scipy"])  # SciPy may serve its nearest examples
 
 

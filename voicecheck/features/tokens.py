@@ -157,20 +157,23 @@ class TokenClassifier:
                 np.isin(pos, [NOUN, PROPN]),
                 np.isin(pos, [VERB, AUX]),
                 pos == ADJ,
-                np.isin(tokens.morph, self._imperatives(np.unique(tokens.morph[is_word]), vocab)),
+                np.isin(tokens.morph, self._imperatives(set(tokens.morph[is_word].tolist()), vocab)),
             )
             for column, mark in enumerate(marked):
                 tags[:, column] = np.bincount(post_of_token, weights=mark & is_word, minlength=tokens.posts)
         return tags, tagged
 
-    def _imperatives(self, morphs: np.ndarray, vocab: Vocab) -> np.ndarray:
-        """Those of `morphs` (morphology ids) that say Mood=Imp."""
+    def _imperatives(self, morphs: set[int], vocab: Vocab) -> np.ndarray:
+        """Those of `morphs` (distinct morphology ids) that say Mood=Imp.
+
+        A set, not `np.unique`, which imports `numpy.ma` on its first call: a cold check's time.
+        """
         from spacy.tokens import MorphAnalysis
 
-        for key in morphs.tolist():
+        for key in morphs:
             if key not in self._imperative:
                 self._imperative[key] = "Imp" in MorphAnalysis.from_id(vocab, key).get("Mood", [])
-        return np.array([key for key in morphs.tolist() if self._imperative[key]], dtype=np.uint64)
+        return np.array([key for key in morphs if self._imperative[key]], dtype=np.uint64)
 
     def _lexical_word(self, text: str) -> str:
         if text not in self._words:
