@@ -150,7 +150,7 @@ def test_the_clients_just_answered_are_waited_for_and_make_one_batch() -> None:
     recorder.first_may_finish.set()
 
     async def scenario() -> float:
-        gatherer = Gatherer(recorder.judge, recorder.run, linger=5.0)
+        gatherer = Gatherer(recorder.judge, recorder.run, linger=5.0, max_linger=5.0)
         await asyncio.gather(*(gatherer.judge("check", [Post(f"a{i}", "x")], "en") for i in range(3)))
         started = asyncio.get_running_loop().time()
         back = [asyncio.create_task(gatherer.judge("check", [Post("b0", "x")], "en"))]
@@ -164,22 +164,75 @@ def test_the_clients_just_answered_are_waited_for_and_make_one_batch() -> None:
     assert took < 2.5  # judged as soon as all three were back, long before the wait would have ended
 
 
-def test_a_request_long_after_the_last_answers_is_judged_at_once() -> None:
+def test_a_wait_ends_at_its_deadline_and_the_next_answers_expect_nobody() -> None:
     recorder = _Recorder()
     recorder.first_may_finish.set()
 
     async def scenario() -> tuple[float, float]:
-        gatherer = Gatherer(recorder.judge, recorder.run, linger=0.2)
+        gatherer = Gatherer(recorder.judge, recorder.run, linger=0.2, max_linger=5.0)
         await asyncio.gather(*(gatherer.judge("check", [Post(f"a{i}", "x")], "en") for i in range(4)))
         started = asyncio.get_running_loop().time()
-        await gatherer.judge("check", [Post("b", "x")], "en")  # back at once, but alone: waits for the others
+        # Three of the four come back at once and wait for the fourth: 0.2 s, and 0.2 s more for each.
+        await asyncio.gather(*(gatherer.judge("check", [Post(f"b{i}", "x")], "en") for i in range(3)))
         waited = asyncio.get_running_loop().time() - started
-        await asyncio.sleep(1.0)  # past every wait: nobody is expected any more
         started = asyncio.get_running_loop().time()
-        await gatherer.judge("check", [Post("c", "x")], "en")
+        await gatherer.judge("check", [Post("c", "x")], "en")  # the fourth never came: nobody is waited for
         return waited, asyncio.get_running_loop().time() - started
 
     waited, alone = asyncio.run(scenario())
-    assert recorder.batches == [["a0", "a1", "a2", "a3"], ["b"], ["c"]]
-    assert 0.35 <= waited < 2.0  # the others were given 0.2 s, and 0.2 s more once it came back
+    assert recorder.batches == [["a0", "a1", "a2", "a3"], ["b0", "b1", "b2"], ["c"]]
+    assert 0.7 <= waited < 2.5
     assert alone < 0.2
+
+
+def test_a_request_long_after_the_last_answers_is_judged_at_once() -> None:
+    recorder = _Recorder()
+    recorder.first_may_finish.set()
+
+    async def scenario() -> float:
+        gatherer = Gatherer(recorder.judge, recorder.run, linger=0.2, max_linger=5.0)
+        await asyncio.gather(*(gatherer.judge("check", [Post(f"a{i}", "x")], "en") for i in range(4)))
+        await asyncio.sleep(1.0)  # past the wait its clients had
+        started = asyncio.get_running_loop().time()
+        await gatherer.judge("check", [Post("b", "x")], "en")
+        return asyncio.get_running_loop().time() - started
+
+    alone = asyncio.run(scenario())
+    assert recorder.batches == [["a0", "a1", "a2", "a3"], ["b"]]
+    assert alone < 0.2
+
+
+def test_requests_that_keep_coming_do_not_hold_a_batch_past_its_longest_wait() -> None:
+    recorder = _Recorder()
+    recorder.first_may_finish.set()
+
+    async def scenario() -> float:
+        gatherer = Gatherer(recorder.judge, recorder.run, linger=0.3, max_linger=0.6)
+        await asyncio.gather(*(gatherer.judge("check", [Post(f"a{i}", "x")], "en") for i in range(8)))
+        loop = asyncio.get_running_loop()
+        started, answered = loop.time(), []
+        trickle = []
+        for i in range(6):  # one every 0.2 s, each giving the others 0.3 s more, two short of the eight
+            trickle.append(asyncio.create_task(gatherer.judge("check", [Post(f"b{i}", "x")], "en")))
+            trickle[-1].add_done_callback(lambda _: answered.append(loop.time()))
+            await asyncio.sleep(0.2)
+        await asyncio.gather(*trickle)
+        return answered[0] - started
+
+    first = asyncio.run(scenario())
+    assert recorder.batches[1] == ["b0", "b1", "b2"]  # judged at 0.6 s, when the wait had to end
+    assert 0.5 <= first < 1.0
+
+
+def test_empty_requests_are_not_waited_for() -> None:
+    recorder = _Recorder()
+    recorder.first_may_finish.set()
+
+    async def scenario() -> float:
+        gatherer = Gatherer(recorder.judge, recorder.run, linger=5.0, max_linger=5.0)
+        await asyncio.gather(*(gatherer.judge("check", [], "en") for _ in range(20)))
+        started = asyncio.get_running_loop().time()
+        await gatherer.judge("check", [Post("a", "x")], "en")
+        return asyncio.get_running_loop().time() - started
+
+    assert asyncio.run(scenario()) < 2.5

@@ -34,6 +34,8 @@ MAX_BATCH_POSTS = 64
 #: Seconds the next batch waits for the clients just answered to come back, and more for each
 #: that has: the event loop writes the answers and reads the next requests one at a time.
 LINGER_SECONDS = 0.003
+#: The longest a batch waits after the answers, however many requests keep coming in.
+MAX_LINGER_SECONDS = 0.012
 
 #: What judges a batch: (work, posts, the language of each post's messages) to one answer per post.
 Judge = Callable[[str, list[Post], list[str]], list[dict[str, Any]]]
@@ -74,6 +76,10 @@ def judge_together(judge: Judge, requests: Sequence[Request]) -> list[list[dict[
     return outcomes
 
 
+def _posts(requests: Sequence[Request]) -> int:
+    return sum(len(request.posts) for request in requests)
+
+
 def _alone(judge: Judge, request: Request) -> list[dict[str, Any]] | Exception:
     try:
         return judge(request.work, request.posts, [request.lang] * len(request.posts))
@@ -86,8 +92,10 @@ class Gatherer:
 
     `run_batch` runs a callable off the event loop (the service's judging threads) and returns
     its result; while it runs, the event loop goes on reading requests, which join the next batch.
-    Once a batch is answered, the next waits up to `linger` seconds for as many requests as
-    were then in play (those answered and those waiting).
+    Once a batch is answered, the next waits for as many posts as were then in play (those
+    answered and those waiting): `linger` seconds, `linger` more for each request that comes
+    in, `max_linger` at most. Clients that did not come back in time are not waited for after
+    the next answers: a service whose clients each send one request and go loses one wait.
     """
 
     def __init__(
@@ -95,15 +103,17 @@ class Gatherer:
         judge: Judge,
         run_batch: Callable[[Callable[[], Any]], Awaitable[Any]],
         linger: float = LINGER_SECONDS,
+        max_linger: float = MAX_LINGER_SECONDS,
     ) -> None:
         self._judge = judge
         self._run_batch = run_batch
-        self._linger = linger
+        self._linger, self._max_linger = linger, max_linger
         self._waiting: list[Request] = []
         self._draining: asyncio.Task[None] | None = None
-        self._expected = 0  # requests in play when the last batch was answered: those expected back
+        self._expected = 0  # posts in play when the last batch was answered: those expected back
         self._answered_at = -math.inf
         self._came_back = 0  # requests that came in since the last answers
+        self._missed = False  # the last wait ended before its clients were back
         self._arrived: asyncio.Event | None = None  # set by a request that comes in while a batch waits
 
     @staticmethod
@@ -136,8 +146,8 @@ class Gatherer:
                     if not isinstance(exc, Exception):
                         raise
                     continue
-                self._expected = len(batch) + len(self._waiting)
-                self._answered_at, self._came_back = asyncio.get_running_loop().time(), 0
+                self._expected = 0 if self._missed else _posts(batch) + _posts(self._waiting)
+                self._answered_at, self._came_back, self._missed = asyncio.get_running_loop().time(), 0, False
                 for request, outcome in zip(batch, outcomes, strict=True):
                     if request.answer.done():  # its client went away
                         continue
@@ -149,22 +159,25 @@ class Gatherer:
             self._draining = None
 
     async def _clients_back(self) -> None:
-        """Wait for the requests in play at the last answers to come back, or for a full batch.
+        """Wait for the posts in play at the last answers to come back, or for a full batch.
 
         The wait ends `linger` seconds after the answers, and `linger` later for each request
-        that has come back since: while they keep coming, the others are on their way. A request
-        that comes in long after the answers does not wait.
+        that has come in since (while they keep coming, the others are on their way), and
+        `max_linger` after the answers at the latest. A request that comes in long after the
+        answers does not wait.
         """
         loop = asyncio.get_running_loop()
-        while len(self._waiting) < self._expected and sum(len(r.posts) for r in self._waiting) < MAX_BATCH_POSTS:
-            left = self._answered_at + self._linger * (1 + self._came_back) - loop.time()
+        while _posts(self._waiting) < min(self._expected, MAX_BATCH_POSTS):
+            waited = min(self._linger * (1 + self._came_back), self._max_linger)
+            left = self._answered_at + waited - loop.time()
             if left <= 0:
+                self._missed = True
                 return
             self._arrived = asyncio.Event()
             try:
                 await asyncio.wait_for(self._arrived.wait(), left)
             except TimeoutError:
-                return
+                pass  # the deadline is looked at again: it has passed
             finally:
                 self._arrived = None
 
