@@ -79,6 +79,24 @@ class _Recorder:
         return await asyncio.get_running_loop().run_in_executor(self.pool, work)
 
 
+def _answering_at_once() -> _Recorder:
+    recorder = _Recorder()
+    recorder.first_may_finish.set()
+    return recorder
+
+
+async def _singles(gatherer: Gatherer, prefix: str, count: int) -> list[Any]:
+    """`count` requests of one post each (ids prefix0, prefix1, ...), sent at once."""
+    return await asyncio.gather(*(gatherer.judge("check", [Post(f"{prefix}{i}", "x")], "en") for i in range(count)))
+
+
+async def _seconds(work: Any) -> float:
+    """How long awaiting `work` took."""
+    started = asyncio.get_running_loop().time()
+    await work
+    return asyncio.get_running_loop().time() - started
+
+
 def test_requests_that_arrive_during_a_batch_are_judged_together_as_the_next() -> None:
     recorder = _Recorder()
 
@@ -146,12 +164,11 @@ def test_concurrent_clients_get_the_answers_they_get_one_by_one(open_service: st
 
 
 def test_the_clients_just_answered_are_waited_for_and_make_one_batch() -> None:
-    recorder = _Recorder()
-    recorder.first_may_finish.set()
+    recorder = _answering_at_once()
 
     async def scenario() -> float:
         gatherer = Gatherer(recorder.judge, recorder.run, linger=5.0, max_linger=5.0)
-        await asyncio.gather(*(gatherer.judge("check", [Post(f"a{i}", "x")], "en") for i in range(3)))
+        await _singles(gatherer, "a", 3)
         started = asyncio.get_running_loop().time()
         back = [asyncio.create_task(gatherer.judge("check", [Post("b0", "x")], "en"))]
         await asyncio.sleep(0.05)  # the first client back waits for the two others
@@ -165,50 +182,41 @@ def test_the_clients_just_answered_are_waited_for_and_make_one_batch() -> None:
 
 
 def test_a_wait_ends_at_its_deadline_and_the_next_answers_expect_nobody() -> None:
-    recorder = _Recorder()
-    recorder.first_may_finish.set()
+    recorder = _answering_at_once()
 
     async def scenario() -> tuple[float, float]:
         gatherer = Gatherer(recorder.judge, recorder.run, linger=0.2, max_linger=5.0)
-        await asyncio.gather(*(gatherer.judge("check", [Post(f"a{i}", "x")], "en") for i in range(4)))
-        started = asyncio.get_running_loop().time()
+        await _singles(gatherer, "a", 4)
         # Three of the four come back at once and wait for the fourth: 0.2 s, and 0.2 s more for each.
-        await asyncio.gather(*(gatherer.judge("check", [Post(f"b{i}", "x")], "en") for i in range(3)))
-        waited = asyncio.get_running_loop().time() - started
-        started = asyncio.get_running_loop().time()
-        await gatherer.judge("check", [Post("c", "x")], "en")  # the fourth never came: nobody is waited for
-        return waited, asyncio.get_running_loop().time() - started
+        waited = await _seconds(_singles(gatherer, "b", 3))
+        return waited, await _seconds(_singles(gatherer, "c", 1))  # the fourth never came: nobody is waited for
 
     waited, alone = asyncio.run(scenario())
-    assert recorder.batches == [["a0", "a1", "a2", "a3"], ["b0", "b1", "b2"], ["c"]]
+    assert recorder.batches == [["a0", "a1", "a2", "a3"], ["b0", "b1", "b2"], ["c0"]]
     assert 0.7 <= waited < 2.5
     assert alone < 0.2
 
 
 def test_a_request_long_after_the_last_answers_is_judged_at_once() -> None:
-    recorder = _Recorder()
-    recorder.first_may_finish.set()
+    recorder = _answering_at_once()
 
     async def scenario() -> float:
         gatherer = Gatherer(recorder.judge, recorder.run, linger=0.2, max_linger=5.0)
-        await asyncio.gather(*(gatherer.judge("check", [Post(f"a{i}", "x")], "en") for i in range(4)))
+        await _singles(gatherer, "a", 4)
         await asyncio.sleep(1.0)  # past the wait its clients had
-        started = asyncio.get_running_loop().time()
-        await gatherer.judge("check", [Post("b", "x")], "en")
-        return asyncio.get_running_loop().time() - started
+        return await _seconds(_singles(gatherer, "b", 1))
 
     alone = asyncio.run(scenario())
-    assert recorder.batches == [["a0", "a1", "a2", "a3"], ["b"]]
+    assert recorder.batches == [["a0", "a1", "a2", "a3"], ["b0"]]
     assert alone < 0.2
 
 
 def test_requests_that_keep_coming_do_not_hold_a_batch_past_its_longest_wait() -> None:
-    recorder = _Recorder()
-    recorder.first_may_finish.set()
+    recorder = _answering_at_once()
 
     async def scenario() -> float:
         gatherer = Gatherer(recorder.judge, recorder.run, linger=0.3, max_linger=0.6)
-        await asyncio.gather(*(gatherer.judge("check", [Post(f"a{i}", "x")], "en") for i in range(8)))
+        await _singles(gatherer, "a", 8)
         loop = asyncio.get_running_loop()
         started, answered = loop.time(), []
         trickle = []
@@ -225,14 +233,11 @@ def test_requests_that_keep_coming_do_not_hold_a_batch_past_its_longest_wait() -
 
 
 def test_empty_requests_are_not_waited_for() -> None:
-    recorder = _Recorder()
-    recorder.first_may_finish.set()
+    recorder = _answering_at_once()
 
     async def scenario() -> float:
         gatherer = Gatherer(recorder.judge, recorder.run, linger=5.0, max_linger=5.0)
         await asyncio.gather(*(gatherer.judge("check", [], "en") for _ in range(20)))
-        started = asyncio.get_running_loop().time()
-        await gatherer.judge("check", [Post("a", "x")], "en")
-        return asyncio.get_running_loop().time() - started
+        return await _seconds(_singles(gatherer, "a", 1))
 
     assert asyncio.run(scenario()) < 2.5
