@@ -94,8 +94,9 @@ class Gatherer:
     its result; while it runs, the event loop goes on reading requests, which join the next batch.
     Once a batch is answered, the next waits for as many posts as were then in play (those
     answered and those waiting): `linger` seconds, `linger` more for each request that comes
-    in, `max_linger` at most. Clients that did not come back in time are not waited for after
-    the next answers: a service whose clients each send one request and go loses one wait.
+    in, `max_linger` at most. It waits only while clients keep coming back: if the posts in
+    play at some answers did not all come back within that time, nobody is waited for after
+    the next answers, so clients that each send one request and go are not waited for.
     """
 
     def __init__(
@@ -110,10 +111,11 @@ class Gatherer:
         self._linger, self._max_linger = linger, max_linger
         self._waiting: list[Request] = []
         self._draining: asyncio.Task[None] | None = None
-        self._expected = 0  # posts in play when the last batch was answered: those expected back
+        self._in_play = 0  # posts in play (answered or waiting) at the last answers
+        self._expected = 0  # the posts the next batch waits for: those in play, if clients come back
+        self._back = 0  # posts of those in play back within the wait's time, or waiting already
         self._answered_at = -math.inf
         self._came_back = 0  # requests that came in since the last answers
-        self._missed = False  # the last wait ended before its clients were back
         self._arrived: asyncio.Event | None = None  # set by a request that comes in while a batch waits
 
     @staticmethod
@@ -125,6 +127,8 @@ class Gatherer:
         """This request's answers, judged in the next batch; raises what judging this request raised."""
         answer: asyncio.Future[list[dict[str, Any]]] = asyncio.get_running_loop().create_future()
         self._waiting.append(Request(work, posts, lang, answer))
+        if asyncio.get_running_loop().time() <= self._deadline():
+            self._back += len(posts)
         self._came_back += 1
         if self._arrived is not None:
             self._arrived.set()
@@ -146,8 +150,7 @@ class Gatherer:
                     if not isinstance(exc, Exception):
                         raise
                     continue
-                self._expected = 0 if self._missed else _posts(batch) + _posts(self._waiting)
-                self._answered_at, self._came_back, self._missed = asyncio.get_running_loop().time(), 0, False
+                self._answers_sent(batch)
                 for request, outcome in zip(batch, outcomes, strict=True):
                     if request.answer.done():  # its client went away
                         continue
@@ -158,20 +161,28 @@ class Gatherer:
         finally:
             self._draining = None
 
-    async def _clients_back(self) -> None:
-        """Wait for the posts in play at the last answers to come back, or for a full batch.
+    def _answers_sent(self, batch: list[Request]) -> None:
+        """Expect the posts now in play back, if those in play at the last answers came back in time."""
+        clients_come_back = self._back >= self._in_play
+        self._in_play = _posts(batch) + _posts(self._waiting)
+        self._expected = self._in_play if clients_come_back else 0
+        self._back = _posts(self._waiting)
+        self._answered_at, self._came_back = asyncio.get_running_loop().time(), 0
 
-        The wait ends `linger` seconds after the answers, and `linger` later for each request
-        that has come in since (while they keep coming, the others are on their way), and
-        `max_linger` after the answers at the latest. A request that comes in long after the
-        answers does not wait.
+    def _deadline(self) -> float:
+        """`linger` after the answers, `linger` more for each request since, `max_linger` at most."""
+        return self._answered_at + min(self._linger * (1 + self._came_back), self._max_linger)
+
+    async def _clients_back(self) -> None:
+        """Wait for the posts expected back since the last answers, or for a full batch, until `_deadline`.
+
+        While requests keep coming, the others are on their way. A request that comes in long
+        after the answers does not wait.
         """
         loop = asyncio.get_running_loop()
         while _posts(self._waiting) < min(self._expected, MAX_BATCH_POSTS):
-            waited = min(self._linger * (1 + self._came_back), self._max_linger)
-            left = self._answered_at + waited - loop.time()
+            left = self._deadline() - loop.time()
             if left <= 0:
-                self._missed = True
                 return
             self._arrived = asyncio.Event()
             try:
