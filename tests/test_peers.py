@@ -18,7 +18,6 @@ from tests.test_store_tampering import edit_array
 from voicecheck import api
 from voicecheck.core import Post
 from voicecheck.errors import ModelError, VoicecheckError
-from voicecheck.features.lexical import mean_per_post
 from voicecheck.features.style import STYLE_FEATURES
 from voicecheck.features.table import build_table
 from voicecheck.messages import result_dict
@@ -222,11 +221,7 @@ def test_a_post_in_a_peers_words_is_set_against_that_peer_and_loses_score(
         Post("tribune", _tribune(1, seed=7)[0], "facebook"),
     ]
     table = build_table(parse(posts, pipelines))
-    brand_means = np.column_stack([
-        mean_per_post(table.words, table.lang_index, model.fold_word_llr_),
-        mean_per_post(table.chars, table.lang_index, model.fold_char_llr_),
-    ])  # fmt: skip
-    raw = view.contrast_values(table, brand_means)
+    raw = view.contrast_values(table, model._raw_components(table)[:, :2])  # the lexical views' means, as scored
     assert raw.shape == (2, 2) and np.all(raw[1] < raw[0])  # words and n-grams: nearer the tribune's language
     added = view.contrast(raw, post_sizes(table))
     assert added[1] < added[0]

@@ -115,7 +115,7 @@ class Gatherer:
         self._expected = 0  # the posts the next batch waits for: those in play, if clients come back
         self._back = 0  # posts of those in play back within the wait's time, or waiting already
         self._answered_at = -math.inf
-        self._came_back = 0  # requests that came in since the last answers
+        self._came_in = 0  # requests that came in since the last answers
         self._arrived: asyncio.Event | None = None  # set by a request that comes in while a batch waits
 
     @staticmethod
@@ -129,7 +129,7 @@ class Gatherer:
         self._waiting.append(Request(work, posts, lang, answer))
         if asyncio.get_running_loop().time() <= self._deadline():
             self._back += len(posts)
-        self._came_back += 1
+        self._came_in += 1
         if self._arrived is not None:
             self._arrived.set()
         if self._draining is None:
@@ -167,11 +167,11 @@ class Gatherer:
         self._in_play = _posts(batch) + _posts(self._waiting)
         self._expected = self._in_play if clients_come_back else 0
         self._back = _posts(self._waiting)
-        self._answered_at, self._came_back = asyncio.get_running_loop().time(), 0
+        self._answered_at, self._came_in = asyncio.get_running_loop().time(), 0
 
     def _deadline(self) -> float:
         """`linger` after the answers, `linger` more for each request since, `max_linger` at most."""
-        return self._answered_at + min(self._linger * (1 + self._came_back), self._max_linger)
+        return self._answered_at + min(self._linger * (1 + self._came_in), self._max_linger)
 
     async def _clients_back(self) -> None:
         """Wait for the posts expected back since the last answers, or for a full batch, until `_deadline`.
