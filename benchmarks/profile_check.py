@@ -6,7 +6,9 @@ Loads the sample brand's model (or, with `--eval-dir`, fits one on the first 1,0
 `twcs_support_en.csv`, as `speed.py` does), then profiles with cProfile, in CPU time:
   - a batch check of `--posts` posts (the sample's new posts repeated, or the corpus's), rendered
     as JSON lines as `check --format jsonl` renders them;
-  - `--single` checks of one post each, as the service judges a request.
+  - `--single` checks of one post each, as the service judges a lone request;
+  - the same posts in checks of `--gathered` posts each (default 8), as the service judges the
+    requests of 8 busy clients gathered into one batch.
 It prints the CPU time per post without the profiler, and each stage's share under it: reading
 posts with spaCy, building the features, scoring, judging (verdicts, reasons, examples), and
 rendering. Start-up is not in these figures: `python -X importtime -m voicecheck check ...`
@@ -80,6 +82,7 @@ def main() -> None:
     parser.add_argument("--eval-dir", type=Path, help="fit on the support corpus, as speed.py does")
     parser.add_argument("--posts", type=int, default=20_000)
     parser.add_argument("--single", type=int, default=500)
+    parser.add_argument("--gathered", type=int, default=8, help="posts per check in the gathered run")
     args = parser.parse_args()
     if args.eval_dir:
         saved = api.fit(corpus_posts(args.eval_dir, 1_000))
@@ -95,6 +98,11 @@ def main() -> None:
     singles = posts[: args.single]
     took, stats = profiled(lambda: [render(next(iter(api.check(saved, [post])))) for post in singles])
     print(f"{len(singles)} checks of one post each: {1e3 * took / len(singles):.2f} ms of CPU per check")
+    print("\n".join(shares(stats)))
+    size = max(args.gathered, 1)
+    gathered = [singles[start : start + size] for start in range(0, len(singles), size)]
+    took, stats = profiled(lambda: [[render(result) for result in api.check(saved, batch)] for batch in gathered])
+    print(f"{len(gathered)} checks of {size} posts each: {1e3 * took / len(singles):.2f} ms of CPU per post")
     print("\n".join(shares(stats)))
 
 
