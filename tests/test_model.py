@@ -12,10 +12,21 @@ from voicecheck.store import SavedModel
 
 def test_calibration_holds_the_nominal_false_flag_rate(fitted: SavedModel) -> None:
     model = fitted.model
-    flagged = np.mean(model.heldout_scores_ < 100 * model.false_flag_rate)
+    flagged = np.mean(model.heldout_below())
     assert 0.02 <= flagged <= 0.08
     assert model.component_std_.shape == (len(LANGUAGES), len(COMPONENTS))
     assert np.all(np.diff(model.calibration_) >= 0)
+
+
+def test_held_out_posts_under_the_threshold_are_those_a_new_post_of_their_sum_would_be(fitted: SavedModel) -> None:
+    model = fitted.model
+    below = model.heldout_below()
+    # As many as the calibration sums under the threshold, and they are the lowest scores.
+    assert below.sum() == np.sum(model.calibration_ < model.threshold_) > 0
+    assert model.heldout_scores_[below].max() < model.heldout_scores_[~below].min()
+    # The threshold interpolates between two sums, so the score of the last post under it
+    # (its rank) is not under the nominal rate: counting scores under the rate misses it.
+    assert below.sum() > np.sum(model.heldout_scores_ < 100 * model.false_flag_rate)
 
 
 def test_scores_are_percentiles_and_flags_follow_the_threshold(fitted: SavedModel, pipelines) -> None:  # type: ignore[no-untyped-def]
@@ -75,6 +86,6 @@ def test_each_language_with_enough_posts_gets_its_own_scale(fitted: SavedModel) 
     english, french = LANGUAGES.index("en"), LANGUAGES.index("fr")
     assert not np.allclose(model.typical_value_[english], model.typical_value_[french])
     # The threshold was set on both languages' held-out posts, each on its own scale.
-    flagged = np.array(model.heldout_scores_ < 100 * model.false_flag_rate)
+    flagged = model.heldout_below()
     langs = np.array(fitted.table.langs)
     assert 0 < flagged[langs == "en"].mean() < 0.15 and 0 < flagged[langs == "fr"].mean() < 0.15

@@ -159,7 +159,7 @@ def test_a_post_in_a_peers_voice_names_the_peer_with_its_nearest_posts(with_peer
 
 
 def test_the_brands_own_posts_keep_the_nominal_false_flag_rate(with_peers: api.SavedModel) -> None:
-    flagged = np.mean(with_peers.model.heldout_scores_ < 100 * with_peers.model.false_flag_rate)
+    flagged = np.mean(with_peers.model.heldout_below())
     assert 0.02 <= flagged <= 0.08
 
 

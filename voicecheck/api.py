@@ -248,7 +248,7 @@ def report(saved: SavedModel, posts: Iterable[Post] | None = None, lang: str | N
     lang = lang or brand_language(saved)
     if posts is None:
         table, scores = saved.table, saved.model.heldout_scores_
-        below = scores < 100 * saved.model.false_flag_rate
+        below = saved.model.heldout_below()
         held_out = True
     else:
         table = build_table(_parse_against(saved, posts))

@@ -491,6 +491,17 @@ class VoiceModel:
     def _percentile(self, totals: np.ndarray) -> np.ndarray:
         return 100.0 * np.searchsorted(self.calibration_, totals, side="right") / len(self.calibration_)
 
+    def heldout_below(self) -> np.ndarray:
+        """Which of the brand's own held-out posts are under the flag threshold, as a new post
+        with the same sum would be: the posts `report` counts as flagged among the brand's own.
+
+        A held-out score is its sum's rank in the calibration; the sums under the threshold
+        are the ranks up to the count of calibration sums below it.
+        """
+        ranks = np.rint(self.heldout_scores_ * len(self.calibration_) / 100.0)
+        below: np.ndarray = ranks <= np.searchsorted(self.calibration_, self.threshold_, side="left")
+        return below
+
     def score(self, table: FeatureTable) -> tuple[np.ndarray, np.ndarray]:
         """(score 0-100, below the flag threshold) for every post of `table`."""
         totals = self.totals(table)

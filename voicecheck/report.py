@@ -106,7 +106,8 @@ def build_report(
     model = saved.model
     lang = lang or brand_language(saved)
     if flags is None:
-        flags = Flags(scores < 100 * model.false_flag_rate, {}, {})
+        below = model.heldout_below() if own else model.score(table)[1]
+        flags = Flags(below, {}, {})
     channels = np.array(table.channels("(none)"))
     names = sorted(set(channels))
     vectors = tfidf(table.chars, table.lang_index, model.background_.char_idf)
