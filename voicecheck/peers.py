@@ -464,7 +464,7 @@ def attach(model: VoiceModel, view: PeerView, heldout_view: np.ndarray) -> None:
     model.peers_ = view
     model.calibration_ = np.sort(totals)
     model.threshold_ = float(np.quantile(totals, model.false_flag_rate))
-    model.heldout_scores_ = 100.0 * np.searchsorted(model.calibration_, totals, side="right") / len(totals)
+    model.heldout_scores_ = model._percentile(totals)  # each sum's rank, as `VoiceModel.heldout_below` reads it
 
 
 def learn(model: VoiceModel, brand: FeatureTable, peers: Mapping[str, FeatureTable], background: Background) -> None:
