@@ -1,4 +1,7 @@
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +77,41 @@ def test_blank_languages_get_the_blank_pipeline_whatever_the_mode(pipelines: Pip
         pytest.skip("fr_core_news_sm is not installed")
     assert not Pipelines("auto", blank_languages=frozenset({"fr"})).has_tagger("fr")
     assert not Pipelines("trained", blank_languages=frozenset({"fr"})).has_tagger("fr")
+
+
+def _in_a_fresh_process(code: str) -> str:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    return done.stdout.strip()
+
+
+def test_spacy_is_imported_without_its_command_line_which_still_works_when_asked_for() -> None:
+    out = _in_a_fresh_process(
+        "import sys\n"
+        "from voicecheck.nlp import Pipelines\n"
+        "Pipelines('blank').get('en')('x')\n"
+        "print(sorted(name for name in ('spacy.cli', 'spacy.cli.info', 'typer', 'weasel') if name in sys.modules))\n"
+        "import spacy, spacy.cli\n"
+        "print(callable(spacy.cli.setup_cli), spacy.info() == sys.modules['spacy.cli.info'].info())\n"
+    )
+    assert out.splitlines() == ["[]", "True True"]
+
+
+def test_spacy_already_imported_is_used_as_it_is() -> None:
+    out = _in_a_fresh_process(
+        "import sys, spacy\nfrom voicecheck.nlp import import_spacy\n"
+        "print(import_spacy() is spacy, 'spacy.cli' in sys.modules)\n"
+    )
+    assert out == "True True"
+
+
+def test_a_spacy_that_asks_its_command_line_for_more_is_imported_whole(tmp_path: Path) -> None:
+    fake = tmp_path / "spacy"
+    (fake / "cli").mkdir(parents=True)
+    (fake / "__init__.py").write_text("from .cli.info import info\nfrom .cli import setup_cli\n")
+    (fake / "cli" / "__init__.py").write_text("def setup_cli():\n    return 'real'\n")
+    (fake / "cli" / "info.py").write_text("def info():\n    return 'real info'\n")
+    out = _in_a_fresh_process(
+        f"import sys\nsys.path.insert(0, {str(tmp_path)!r})\nfrom voicecheck.nlp import import_spacy\n"
+        "spacy = import_spacy()\nprint(spacy.setup_cli(), spacy.info())\n"
+    )
+    assert out == "real real info"

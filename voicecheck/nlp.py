@@ -13,11 +13,12 @@ import os
 import re
 import sys
 import threading
+import types
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -45,6 +46,41 @@ _loading = threading.Lock()
 _prefetching: threading.Thread | None = None
 #: Patterns longer than this are not compiled while spaCy's French data is imported (see below).
 _HUGE_PATTERN = 100_000
+
+
+def import_spacy() -> types.ModuleType:
+    """spaCy, imported without its command line.
+
+    spaCy's package imports `spacy.cli` for one name, `spacy.info`, and with it typer, weasel,
+    httpx and jinja2: about a quarter of its import time, which no check, fit or service uses.
+    While spaCy imports, a stand-in answers for `spacy.cli.info`; it is taken away at once, so
+    that a later `import spacy.cli` gets the real one and `spacy.info()` imports it when called.
+    Should a spaCy release import more of its command line, the stand-in steps aside.
+    """
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    stand_ins = {"spacy.cli": types.ModuleType("spacy.cli"), "spacy.cli.info": types.ModuleType("spacy.cli.info")}
+    stand_ins["spacy.cli.info"].info = _real_spacy_info  # type: ignore[attr-defined]
+    sys.modules.update(stand_ins)
+    try:
+        import spacy
+    except ImportError:
+        asked_for_more = True
+    else:
+        asked_for_more = False
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+    if asked_for_more:  # it asked the stand-in for more than `info`: import it whole
+        import spacy
+    return spacy
+
+
+def _real_spacy_info(*args: Any, **kwargs: Any) -> Any:
+    from spacy.cli.info import info
+
+    return info(*args, **kwargs)
 
 
 def _import_french_quickly() -> None:
@@ -203,7 +239,7 @@ class Pipelines:
         return self._loaded[lang]
 
     def _load(self, lang: str) -> Language:
-        import spacy  # here, so that `voicecheck --help` does not wait for it
+        spacy = import_spacy()  # here, so that `voicecheck --help` does not wait for it
 
         if lang == "fr":
             _import_french_quickly()
