@@ -115,3 +115,22 @@ def test_a_spacy_that_asks_its_command_line_for_more_is_imported_whole(tmp_path:
         "spacy = import_spacy()\nprint(spacy.setup_cli(), spacy.info())\n"
     )
     assert out == "real real info"
+
+
+def test_the_trained_french_pipeline_left_without_its_string_store_annotates_as_the_whole_one(
+    pipelines: Pipelines, sample_posts: list
+) -> None:
+    if not nlp.trained_available("fr"):
+        pytest.skip("fr_core_news_sm is not installed")
+    from spacy.attrs import LOWER, MORPH, NORM, ORTH, POS, SHAPE
+
+    french = [post.text for post in sample_posts if detect_language(post.text) == "fr"]
+    assert len(french) > 50
+    lean = pipelines.get("fr")
+    # Loaded as the pipelines load it (its tokenizer is the language's own), but with its strings.
+    whole = nlp.import_spacy().load(nlp.TRAINED["fr"], exclude=[*nlp.UNUSED_COMPONENTS, "tokenizer"])
+    assert len(lean.vocab.strings) < len(whole.vocab.strings) / 10  # the store was left on disk
+    attrs = [ORTH, LOWER, NORM, SHAPE, POS, MORPH]
+    for text, ours, theirs in zip(french, lean.pipe(french), whole.pipe(french), strict=True):
+        assert [(t.text, t.pos_, str(t.morph)) for t in ours] == [(t.text, t.pos_, str(t.morph)) for t in theirs], text
+        assert (ours.to_array(attrs) == theirs.to_array(attrs)).all(), text
