@@ -41,16 +41,23 @@ def test_scores_are_percentiles_and_flags_follow_the_threshold(fitted: SavedMode
     assert not flagged[0] and flagged[1]
 
 
-def test_a_longer_post_with_the_same_wording_weighs_more(fitted: SavedModel, pipelines) -> None:  # type: ignore[no-untyped-def]
+def test_a_post_that_says_it_again_adds_no_evidence(fitted: SavedModel, pipelines) -> None:  # type: ignore[no-untyped-def]
     sentence = "BREAKING: the Senate votes tonight on the budget bill."
     posts = [Post("short", sentence, "facebook"), Post("long", " ".join([sentence] * 4), "facebook")]
+    views = fitted.model.components(build_table(parse(posts, pipelines)))
+    assert np.allclose(views[0, LEXICAL], views[1, LEXICAL])
+
+
+def test_more_distinct_words_at_the_same_means_weigh_more(fitted: SavedModel) -> None:
     model = fitted.model
-    views = model.components(build_table(parse(posts, pipelines)))
     english = LANGUAGES.index("en")
-    distance = views * model.component_std_[english] + model.component_mean_[english]  # from the typical value
+    raw = np.tile(model.typical_value_[english] - 1.0, (2, 1))  # the same means, below the typical value
+    sizes = np.array([[10.0, 40.0], [40.0, 160.0]])  # four times the distinct words and n-grams
+    distance = model._weigh_by_length(raw, sizes, np.array([english, english]))
     # Four times the words and n-grams at the same means: twice the evidence on the lexical views.
     assert np.allclose(distance[1, LEXICAL], 2 * distance[0, LEXICAL])
     assert np.all(distance[0, LEXICAL] < 0)
+    assert np.allclose(distance[1, 2:], distance[0, 2:])  # style is not weighed by length
 
 
 def test_unfitted_model_refuses_to_score(fitted: SavedModel) -> None:

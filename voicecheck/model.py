@@ -5,10 +5,11 @@ Three views of a post are compared with the brand's own posts, each blind to oth
     the brand's language model than under ordinary language (a log-likelihood ratio);
   - `style`: how typical its style features are of the brand on that channel (and, for a
     brand that writes in several languages, in that language on that channel).
-The two lexical views are means over a post's words or n-grams, and a mean over more of them
-is surer: their distance from the brand's typical value is weighed by the square root of the
-post's length against a typical brand post's (as a t statistic grows with its sample), so a
-long post that drifts a little counts more than a two-word reply that happens to. Each view
+The two lexical views are means over the distinct words or n-grams a post has (repeats count
+once, see `features.table`), and a mean over more of them is surer: their distance from the
+brand's typical value is weighed by the square root of that number against a typical brand
+post's (as a t statistic grows with its sample), so a long post that drifts a little counts
+more than a two-word reply that happens to. Each view
 is then standardised on posts held out during fitting (cross-fitting), per language where
 the brand has enough posts in it, the three are summed, and the sum is turned into a
 percentile among the brand's held-out posts. The flag threshold is that percentile's
@@ -280,7 +281,7 @@ def _typicality(z: np.ndarray) -> np.ndarray:
 
 
 def post_sizes(table: FeatureTable) -> np.ndarray:
-    """How many words and character n-grams each post has: what its lexical views average over."""
+    """How many distinct words and character n-grams each post has: what its lexical views average over."""
     return np.column_stack([np.asarray(table.words.sum(axis=1)).ravel(), np.asarray(table.chars.sum(axis=1)).ravel()])
 
 

@@ -59,3 +59,10 @@ def test_empty_counts() -> None:
     empty = Counts.empty(3, N_FEATURES, np.float32)
     assert empty.nnz == 0 and empty.sum(axis=1).tolist() == [0, 0, 0] and empty.dtype == np.float32
     assert empty.tocsr().shape == (3, N_FEATURES)
+
+
+def test_presence_keeps_every_entry_where_it_is_as_one_or_zero() -> None:
+    counts = Counts(np.array([3.0, 1.0, 0.0, 2.0]), np.array([5, 1, 7, 2], np.int32), np.array([0, 3, 4]), (2, 8))
+    present = counts.presence()
+    assert present.data.tolist() == [1.0, 1.0, 0.0, 1.0] and present.dtype == counts.dtype
+    assert present.indices is counts.indices and present.indptr is counts.indptr and present.shape == counts.shape

@@ -48,6 +48,10 @@ class Counts:
     def nnz(self) -> int:
         return len(self.data)
 
+    def presence(self) -> Counts:
+        """1 for each feature a row has, however many times it has it."""
+        return Counts((self.data > 0).astype(self.data.dtype), self.indices, self.indptr, self.shape)
+
     def row_of_entry(self) -> np.ndarray:
         return np.repeat(np.arange(self.shape[0]), np.diff(self.indptr))
 

@@ -1,4 +1,12 @@
-"""A batch of parsed posts turned into the feature arrays the voice model reads."""
+"""A batch of parsed posts turned into the feature arrays the voice model reads.
+
+A post's words and character n-grams are kept as which ones it has, not how often: a short
+post that repeats a hashtag, a name or a word says it once more, not twice as much in its
+voice, and counted, the repeats outweighed what the rest of the post says. Every view that
+reads them (the likelihood ratios, the nearest post, the peers' regression, the similarities
+behind the examples) sets a post's presence against the brand's, which ranks other voices
+below the brand's own better on every corpus measured (BENCHMARKS.md, model format 10).
+"""
 
 from __future__ import annotations
 
@@ -26,8 +34,8 @@ class FeatureTable:
     posts: list[Post]
     langs: list[str]
     tokens: list[list[str]]
-    chars: Counts  # hashed character n-gram counts
-    words: Counts  # hashed word counts
+    chars: Counts  # the hashed character n-grams each post has (1 each, see above)
+    words: Counts  # the hashed words each post has (1 each)
     style: np.ndarray  # STYLE_FEATURES
     tone: np.ndarray  # TONE_DIMENSIONS, 0-100
 
@@ -68,8 +76,9 @@ def build_table(parsed: Iterable[Parsed]) -> FeatureTable:
         posts=posts,
         langs=langs,
         tokens=counts.words,
-        chars=char_counts(texts),
-        words=words,
+        chars=char_counts(texts).presence(),
+        words=words.presence(),
         style=style,
+        # A post's register is a mean over its words as written, repeats included.
         tone=tone_matrix(texts, langs, style, counts, post_register(words, language_rows(langs))),
     )
