@@ -333,10 +333,14 @@ class VoiceModel:
         self.nearest_scale_ = language_scales(nearest, table.lang_index, NEAREST_SPREAD_FLOOR)
         self.heldout_nearest_ = self._nearest_z(nearest, table.lang_index)  # what `peers.attach` weighs again
         totals = self.heldout_totals_ + NEAREST_WEIGHT * self.heldout_nearest_
+        self.calibrate(totals)
+        return self
+
+    def calibrate(self, totals: np.ndarray) -> None:
+        """Set the flag threshold, and the held-out posts' scores, on the brand's held-out sums `totals`."""
         self.calibration_ = np.sort(totals)
         self.threshold_ = float(np.quantile(totals, self.false_flag_rate))
-        self.heldout_scores_ = self._percentile(totals)
-        return self
+        self.heldout_scores_ = self._percentile(totals)  # each sum's rank, as `heldout_below` reads it
 
     def build_references(self, table: FeatureTable) -> None:
         """Keep the brand's table: the references scoring and explaining read are made from it on first use.

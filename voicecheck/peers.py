@@ -462,9 +462,7 @@ def attach(model: VoiceModel, view: PeerView, heldout_view: np.ndarray) -> None:
     heldout_view = heldout_view + view.contrast(raw, sizes)
     totals = model.heldout_totals_ + NEAREST_WEIGHT_WITH_PEERS * model.heldout_nearest_ + heldout_view
     model.peers_ = view
-    model.calibration_ = np.sort(totals)
-    model.threshold_ = float(np.quantile(totals, model.false_flag_rate))
-    model.heldout_scores_ = model._percentile(totals)  # each sum's rank, as `VoiceModel.heldout_below` reads it
+    model.calibrate(totals)
 
 
 def learn(model: VoiceModel, brand: FeatureTable, peers: Mapping[str, FeatureTable], background: Background) -> None:

@@ -48,14 +48,13 @@ words = st.lists(
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(words.map(" ".join), min_size=1, max_size=6))
-def test_each_post_has_its_counted_features_once_each(texts: list[str]) -> None:
-    pipelines = Pipelines("blank")
-    table = table_of(texts, pipelines)
-    docs = [item.doc for item in parse([Post(str(i), text, "x", lang="en") for i, text in enumerate(texts)], pipelines)]
+@given(texts=st.lists(words.map(" ".join), min_size=1, max_size=6))
+def test_each_post_has_its_counted_features_once_each(blank: Pipelines, texts: list[str]) -> None:
+    parsed = list(parse([Post(str(i), text, "x", lang="en") for i, text in enumerate(texts)], blank))
+    table = build_table(parsed)
     for counted, present in (
         (char_counts(texts), table.chars),
-        (word_counts([word_tokens(d) for d in docs]), table.words),
+        (word_counts([word_tokens(item.doc) for item in parsed]), table.words),
     ):
         assert np.array_equal(present.indices, counted.indices) and np.array_equal(present.indptr, counted.indptr)
         assert np.array_equal(present.data, (counted.data > 0).astype(counted.data.dtype))
