@@ -58,6 +58,38 @@ def test_maxima_match_a_dense_product(case, cells: int) -> None:  # type: ignore
     assert np.allclose(got, brute_force_maxima(brand, posts, fold_of_row, idf))
 
 
+@settings(max_examples=60, deadline=None)
+@given(matrices)
+def test_numpy_and_scipy_sum_the_same_similarities_to_the_bit(case) -> None:  # type: ignore[no-untyped-def]
+    """Few posts are compared in NumPy, many by SciPy's product: a post's maxima must not depend on which."""
+    brand_rows, post_rows, folds = case
+    brand, posts = np.array(brand_rows), np.array(post_rows)
+    fold_of_row = np.arange(len(brand)) % folds
+    idf = np.linspace(0.5, 9.0, FEATURES, dtype=np.float32)[None, :].repeat(2, axis=0)
+    view = NearestView(counts_of(brand), np.zeros(len(brand), dtype=np.int64), fold_of_row, folds, idf)
+    langs = np.zeros(len(posts), dtype=np.int64)
+    old = nearest.SCIPY_FROM_POSTS
+    try:
+        nearest.SCIPY_FROM_POSTS = 1
+        by_scipy = view.maxima(counts_of(posts), langs)
+        nearest.SCIPY_FROM_POSTS = 10**9
+        by_numpy = view.maxima(counts_of(posts), langs)
+    finally:
+        nearest.SCIPY_FROM_POSTS = old
+    assert np.array_equal(by_scipy, by_numpy)
+
+
+def test_a_post_scores_the_same_alone_and_among_many(fitted: SavedModel, pipelines) -> None:  # type: ignore[no-untyped-def]
+    """Checked alone (NumPy) or in a batch past SCIPY_FROM_POSTS (SciPy), a real post gets the same maxima."""
+    texts = [post.text for post in fitted.table.posts]
+    many = [Post(f"p{i}", texts[i % len(texts)] + f" #{i}", "linkedin") for i in range(nearest.SCIPY_FROM_POSTS + 5)]
+    table = build_table(parse(many, pipelines))
+    view = fitted.model.nearest_view_
+    together = view.maxima(table.chars, table.lang_index)
+    alone = np.vstack([view.maxima(table.chars[[i]], table.lang_index[[i]]) for i in range(len(many))])
+    assert np.array_equal(together, alone)
+
+
 def test_rare_columns_keep_what_few_brand_posts_use() -> None:
     brand = np.zeros((100, FEATURES))
     brand[:, 0] = 1  # every post: says nothing about which post is nearest
