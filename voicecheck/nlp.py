@@ -137,12 +137,12 @@ def _by_words(texts: Sequence[str], prior: float) -> list[str | None]:
     from voicecheck.features.hashing import feature_indices  # with SciPy: not needed for --help
 
     words = [_LATIN_WORD.findall(text[:1000].lower()) for text in texts]
-    evidence = np.zeros(len(texts))
+    evidence: np.ndarray = np.zeros(len(texts))
     flat = list(chain.from_iterable(words))
     if flat:
         per_word = _english_over_french()[feature_indices(flat)]
         post_of_word = np.repeat(np.arange(len(texts)), [len(w) for w in words])
-        np.add.at(evidence, post_of_word, per_word)
+        evidence = np.bincount(post_of_word, weights=per_word, minlength=len(texts))  # each post's words in order
     evidence += prior
     return [("en" if score > 0 else "fr") if abs(score) >= LANGUAGE_MARGIN else None for score in evidence.tolist()]
 

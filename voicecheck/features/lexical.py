@@ -89,9 +89,9 @@ def mean_per_post(
     (languages x features, 0 or 1) leaves the features it marks 0 out of the mean.
     """
     row_of_entry = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
-    langs = lang_rows[row_of_entry]
-    weights = counts.data if counted is None else counts.data * counted[langs, counts.indices]
-    sums = np.bincount(row_of_entry, weights=weights * values[langs, counts.indices], minlength=counts.shape[0])
+    cell = lang_rows[row_of_entry] * values.shape[1] + counts.indices  # (language, feature), read flat
+    weights = counts.data if counted is None else counts.data * np.ravel(counted)[cell]
+    sums = np.bincount(row_of_entry, weights=weights * np.ravel(values)[cell], minlength=counts.shape[0])
     sizes = np.bincount(row_of_entry, weights=weights, minlength=counts.shape[0])
     return sums / np.maximum(sizes, 1.0)
 
