@@ -60,20 +60,36 @@ def product(occurring: Counts, rows: Counts) -> Counts:
     words, features = occurring.indices, rows.shape[1]
     lengths = np.diff(rows.indptr)[words]  # the entries each occurrence brings
     ends = np.cumsum(lengths)
-    take = np.repeat(rows.indptr[words] - (ends - lengths), lengths) + np.arange(ends[-1] if len(ends) else 0)
+    terms = int(ends[-1]) if len(ends) else 0
+    take = np.repeat(rows.indptr[words] - (ends - lengths), lengths) + np.arange(terms)
     cell = np.repeat(occurring.row_of_entry(), lengths) * features + rows.indices[take]
     weights = np.repeat(occurring.data, lengths) * rows.data[take]
-    order = np.argsort(cell, kind="stable")
-    starts = np.flatnonzero(np.diff(cell[order], prepend=-1))
+    order, cell = _in_order_of(cell, occurring.shape[0] * features)
+    starts = np.flatnonzero(np.concatenate(([True], cell[1:] != cell[:-1]))) if terms else np.zeros(0, dtype=np.int64)
     first = order[starts]  # where each (row, column) first appears
     totals = np.add.reduceat(weights[order], starts) if len(starts) else np.zeros(0)
-    row = cell[first] // features
-    listed = np.lexsort((-first, row))  # row by row, the latest to first appear first
+    row = cell[starts] // features
+    # Row by row, the latest to first appear first: unique keys, so any sort orders them alike.
+    listed = np.argsort(row * max(terms, 1) + (terms - 1 - first))
     listed = listed[totals[listed] != 0]
     indptr = np.zeros(occurring.shape[0] + 1, dtype=np.int64)
     np.cumsum(np.bincount(row[listed], minlength=occurring.shape[0]), out=indptr[1:])
-    columns = (cell[first[listed]] % features).astype(np.int32)
+    columns = (cell[starts[listed]] % features).astype(np.int32)
     return Counts(totals[listed], columns, indptr, (occurring.shape[0], features))
+
+
+def _in_order_of(cell: np.ndarray, cells: int) -> tuple[np.ndarray, np.ndarray]:
+    """The stable order of `cell` (values below `cells`), and `cell` sorted by it.
+
+    Each value is keyed with its position, so the keys are unique and NumPy's fastest sort,
+    which is not stable, gives the stable order; keys too large for 64 bits are argsorted.
+    """
+    terms = len(cell)
+    if terms == 0 or cells * terms >= 2**63:
+        order = np.argsort(cell, kind="stable")
+        return order, cell[order]
+    keyed = np.sort(cell * terms + np.arange(terms))
+    return keyed % terms, keyed // terms
 
 
 class WordHasher:
