@@ -276,7 +276,7 @@ def on_scale(values: np.ndarray, scales: np.ndarray, lang_rows: np.ndarray) -> n
 
 def _typicality(z: np.ndarray) -> np.ndarray:
     """How typical each post's style is (0 at the brand's mean, lower further from it)."""
-    typical: np.ndarray = -np.nanmean(np.log1p(z**2), axis=1)
+    typical: np.ndarray = -np.nanmean(np.log1p(z**2), axis=-1)  # z may stack several references
     return typical
 
 
@@ -539,7 +539,7 @@ class VoiceModel:
         # each saw 1 - 1/folds of the brand's posts, averaged. The full reference would see
         # more of the brand and score every post higher than the calibration expects.
         values, groups = comparable(table.style), _style_groups(table, rows)
-        typicality = [_typicality(self._z(values, groups, style)) for style in self._styles[: self.folds]]
+        typicality = _typicality(np.stack([self._z(values, groups, style) for style in self._styles[: self.folds]]))
         raw = np.column_stack([
             mean_per_post(table.words, table.lang_index, self.fold_word_llr_),
             mean_per_post(table.chars, table.lang_index, self.fold_char_llr_),
