@@ -28,7 +28,8 @@ def test_html_report_without_its_extra_names_the_pip_command(tmp_path: Path, hid
     assert not target.exists()
 
 
-def test_serve_without_its_extra_names_the_pip_command() -> None:
-    result = run_without(["uvicorn", "starlette"], "serve", "--model", "models/maison-claire")
+@pytest.mark.parametrize("hidden", [["uvicorn", "starlette"], ["httptools"]])
+def test_serve_without_its_extra_names_the_pip_command(hidden: list[str]) -> None:
+    result = run_without(hidden, "serve", "--model", "models/maison-claire")
     assert result.returncode == 2
     assert "pip install 'voicecheck[serve]'" in result.stderr and "Traceback" not in result.stderr

@@ -238,7 +238,6 @@ def test_a_token_in_the_url_is_refused_even_with_the_header(server: str) -> None
         ("GET", "/v1/check", 405, "POST"),
         ("OPTIONS", "/v1/check", 405, "POST"),
         ("DELETE", "/health", 405, "HEAD, GET"),
-        ("BREW", "/health", 405, "HEAD, GET"),
     ],
 )
 def test_unknown_paths_and_methods_get_json_404_and_405(
@@ -248,6 +247,13 @@ def test_unknown_paths_and_methods_get_json_404_and_405(
     assert response.status_code == status
     assert path in response.json()["error"]
     assert set((response.headers.get("allow") or "").split(", ")) == set((allow or "").split(", "))
+
+
+def test_a_method_http_does_not_define_gets_json_501(server: str) -> None:
+    response = httpx.request("BREW", f"{server}/health", headers=AUTH)
+    assert response.status_code == 501 and response.headers["content-type"] == "application/json"
+    assert "a method HTTP does not define" in response.json()["error"]
+    assert httpx.get(f"{server}/health").status_code == 200
 
 
 def test_head_of_health_has_no_body(server: str) -> None:

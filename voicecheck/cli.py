@@ -632,6 +632,7 @@ def serve(
 
     def action() -> int:
         try:
+            import voicecheck.http11  # noqa: F401  (the protocol it serves HTTP/1.1 with: httptools')
             from voicecheck.server import Limits, check_exposure
             from voicecheck.server import serve as run_server
         except ImportError as exc:

@@ -626,7 +626,7 @@ def serve(
     """
     import uvicorn
 
-    from voicecheck.http11 import MAX_HEADER_BYTES, guarded_protocol
+    from voicecheck.http11 import guarded_protocol
     from voicecheck.prefork import Workers, can_fork
 
     check_exposure(host, token, insecure)
@@ -640,7 +640,7 @@ def serve(
             app, log_level="warning", access_log=False,
             http=guarded_protocol(limits.read_timeout, limits.max_connections), ws="none", lifespan="on",
             timeout_keep_alive=max(1, min(5, math.ceil(limits.read_timeout))),
-            h11_max_incomplete_event_size=MAX_HEADER_BYTES, timeout_graceful_shutdown=math.ceil(limits.read_timeout),
+            timeout_graceful_shutdown=math.ceil(limits.read_timeout),
         )  # fmt: skip
         if not forked:
             if workers > 1:
