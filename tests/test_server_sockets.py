@@ -8,6 +8,7 @@ keeps answering. The servers run with short timeouts, set by their options, so t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import socket
@@ -192,6 +193,47 @@ def test_oversized_headers_get_431(strict: tuple[str, Path], headers: bytes) -> 
     status, _, body = answer(read_until_closed(sock))
     assert status == 431 and "request headers over 16384 bytes" in str(body["error"])
     assert httpx.get(f"{url}/health").status_code == 200
+
+
+def send_in_parts(sock: socket.socket, data: bytes, size: int) -> None:
+    """`data` in reads of `size` bytes or so: a pause between parts, so the server reads each alone."""
+    for start in range(0, len(data), size):
+        sock.sendall(data[start : start + size])
+        time.sleep(0.01)
+
+
+def test_headers_under_the_limit_sent_in_parts_are_answered(strict: tuple[str, Path]) -> None:
+    url, _ = strict
+    sock = connect(url)
+    headers = b"".join(b"X-Part-%d: %s\r\n" % (n, b"a" * 1000) for n in range(12))  # 12 kB of 16
+    send_in_parts(sock, b"GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" + headers + b"\r\n", 5000)
+    status, _, _ = answer(read_until_closed(sock))
+    assert status == 200
+
+
+def test_a_header_over_the_limit_sent_in_small_parts_gets_431(strict: tuple[str, Path]) -> None:
+    url, _ = strict
+    sock = connect(url)
+    # The header never ends: the server must refuse it before it holds it whole (and may
+    # close while the rest is still being sent).
+    with contextlib.suppress(OSError):
+        send_in_parts(sock, b"GET /health HTTP/1.1\r\nHost: localhost\r\nX-Long: " + b"a" * 40_000, 2000)
+    status, _, body = answer(read_until_closed(sock, reset_ok=True))
+    assert status == 431 and "request headers over 16384 bytes" in str(body["error"])
+
+
+def test_a_long_body_then_the_start_of_a_pipelined_request_is_not_taken_for_headers(strict: tuple[str, Path]) -> None:
+    url, _ = strict
+    sock = connect(url)
+    body = b"a" * 30_000  # not read by /health; its last read also holds the next request's first line
+    sock.sendall(
+        b"GET /health HTTP/1.1\r\nHost: localhost\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+        + b"GET /health HTTP/1.1\r\nHost: localhost\r\n"
+    )
+    time.sleep(0.2)
+    sock.sendall(b"Connection: close\r\n\r\n")
+    statuses = [int(status) for status in re.findall(rb"HTTP/1\.1 (\d{3}) ", read_until_closed(sock))]
+    assert statuses == [200, 200]
 
 
 @pytest.mark.parametrize(

@@ -158,10 +158,12 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         self._write_deadline: asyncio.TimerHandle | None = None  # while the client does not read
         self._waiting_for: str | None = None  # what the running deadline waits for
         self._answered_one = False  # a response was sent on this connection
-        # The request being read: begun, its headers read, all of it read; its head so far.
+        # The request being read: begun, its headers read, all of it read.
         self._begun = self._headers_read = self._read = False
-        self._begun_in_this_read = False
-        self._head_bytes = self._head_fields = 0
+        # Its head: the bytes and fields of its request line and headers the parser has given,
+        # and the bytes received while its head is not all here (the parser holds them).
+        self._head_bytes = self._head_fields = self._head_received = 0
+        self._begun_in_this_read = self._ended_in_this_read = False
         self.limit_concurrency = None  # refused below, in JSON, rather than by uvicorn in plain text
         self.app = self._guard_requests(self.app)
 
@@ -175,13 +177,11 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         if self.lingering_transport.lingering:
             return  # answered and closing: what comes now is dropped
         self._unset_keepalive_if_required()
-        self._begun_in_this_read = False
+        self._begun_in_this_read = self._ended_in_this_read = False
         try:
             self.parser.feed_data(data)
-            if self._begun and not self._headers_read:  # the head is not all here: count what is
-                self._head_bytes = len(data) if self._begun_in_this_read else self._head_bytes + len(data)
-                if self._head_bytes > MAX_HEADER_BYTES:
-                    raise headers_too_large()
+            if self._begun and not self._headers_read:
+                self._count_received(len(data))
         except Refused as refused:
             self._answer_and_close(refused.status, refused.message)
             return
@@ -205,7 +205,7 @@ class GuardedHttpProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         self._begun, self._headers_read, self._read = True, False, False
         self._begun_in_this_read = True
-        self._head_bytes = self._head_fields = 0
+        self._head_bytes = self._head_fields = self._head_received = 0
         super().on_message_begin()
 
     def on_url(self, url: bytes) -> None:
@@ -227,7 +227,7 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:
-        self._read = True
+        self._read = self._ended_in_this_read = True
         super().on_message_complete()
 
     def on_response_complete(self) -> None:
@@ -260,6 +260,20 @@ class GuardedHttpProtocol(HttpToolsProtocol):
     def _count_head(self, size: int) -> None:
         self._head_bytes += size
         if self._head_bytes > MAX_HEADER_BYTES or self._head_fields > MAX_HEADERS:
+            raise headers_too_large()
+
+    def _count_received(self, size: int) -> None:
+        """A read after which the head is still not all here: its bytes are all head, but
+        where a request ended in it too, whose end they include (the next read counts).
+
+        This bounds what the parser holds of a header it has not finished; finished ones are
+        counted as the parser gives them (`_count_head`).
+        """
+        if not self._begun_in_this_read:
+            self._head_received += size
+        elif not self._ended_in_this_read:
+            self._head_received = size
+        if self._head_received > MAX_HEADER_BYTES:
             raise headers_too_large()
 
     # Deadlines.
