@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from voicecheck.server import translated
 
@@ -234,6 +236,42 @@ def test_a_long_body_then_the_start_of_a_pipelined_request_is_not_taken_for_head
     sock.sendall(b"Connection: close\r\n\r\n")
     statuses = [int(status) for status in re.findall(rb"HTTP/1\.1 (\d{3}) ", read_until_closed(sock))]
     assert statuses == [200, 200]
+
+
+header_names = st.binary(min_size=1, max_size=20).filter(lambda name: b"\r" not in name and b"\n" not in name)
+header_values = st.binary(max_size=300).filter(lambda value: b"\r" not in value and b"\n" not in value)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from([b"GET /health", b"GET /nowhere", b"POST /v1/check", b"BREW /health", b"\x16\x03\x01 /"]),
+    st.lists(st.tuples(header_names, header_values), max_size=8),
+    st.lists(st.integers(1, 400), max_size=4),
+)
+def test_any_request_head_gets_an_answer_and_leaves_the_service_up(  # type: ignore[no-untyped-def]
+    strict, start: bytes, headers: list[tuple[bytes, bytes]], cuts: list[int]
+) -> None:
+    """Whatever a client sends as a request head, in whatever parts, it is answered (or the
+    connection closed) and the service goes on answering others."""
+    url, _ = strict
+    lines = [
+        start + b" HTTP/1.1",
+        b"Host: localhost",
+        b"Connection: close",
+        *(name + b": " + value for name, value in headers),
+    ]
+    head = b"\r\n".join(lines) + b"\r\n\r\n"
+    sock = connect(url)
+    with contextlib.suppress(OSError):  # refused and closed while the rest was still being sent
+        position = 0
+        for cut in [*cuts, len(head)]:
+            sock.sendall(head[position : position + cut])
+            position += cut
+    received = read_until_closed(sock, reset_ok=True)
+    if received:
+        status, answered, _ = answer(received)  # its body is read as JSON
+        assert 200 <= status < 600 and answered["content-type"] == "application/json"
+    assert httpx.get(f"{url}/health").status_code == 200
 
 
 @pytest.mark.parametrize(
