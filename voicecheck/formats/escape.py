@@ -69,6 +69,8 @@ def to_json(value: Any, indent: int | None = None) -> str:
     syntax is ASCII, so these characters only ever occur inside strings.
     """
     text = json.dumps(value, ensure_ascii=False, indent=indent)
+    if text.isascii() and "\x7f" not in text:  # most posts: nothing to escape or replace
+        return text
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", encodable(text))
 
 

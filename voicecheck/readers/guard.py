@@ -121,7 +121,8 @@ def checked_post(post: Post, stats: ReadStats) -> Post:
     JSON may escape half of a UTF-16 pair ("\\ud800"); no UTF-8 output can hold it, so it
     would fail the whole run when written.
     """
-    if not any(_SURROGATE.search(getattr(post, name) or "") for name in _POST_TEXTS):  # nearly every post
+    joined = "".join([getattr(post, name) or "" for name in _POST_TEXTS])
+    if joined.isascii() or not _SURROGATE.search(joined):  # nearly every post
         return post
     texts = {name: getattr(post, name) or "" for name in _POST_TEXTS}
     changes = {name: _SURROGATE.sub("\ufffd", text) for name, text in texts.items() if _SURROGATE.search(text)}
