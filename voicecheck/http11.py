@@ -76,6 +76,20 @@ def malformed(reason: object, status: int = 400) -> Refused:
     return Refused(status, translated(N_("malformed HTTP request ({reason})"), None, {"reason": reason}))
 
 
+def refusal(error: Exception, data: bytes) -> Refused:
+    """The answer to a request refused while `data` was parsed: ours, or the parser's error in words."""
+    if isinstance(error, Refused):
+        return error
+    if isinstance(error.__context__, Refused):  # raised by one of our parser callbacks
+        return error.__context__
+    if isinstance(error, httptools.HttpParserInvalidMethodError):
+        method = data.lstrip(b"\r\n").split(b" ", 1)[0]
+        if _TOKEN.fullmatch(method):  # a method name, of a method llhttp does not know
+            return malformed("a method HTTP does not define", status=501)
+        return malformed("no method")  # not a method name at all (TLS to a plain port, say)
+    return malformed(error.__context__ or error)
+
+
 class LingeringTransport(asyncio.Transport):
     """A connection's transport whose `close` lingers while the client may still be sending.
 
@@ -182,23 +196,11 @@ class GuardedHttpProtocol(HttpToolsProtocol):
             self.parser.feed_data(data)
             if self._begun and not self._headers_read:
                 self._count_received(len(data))
-        except Refused as refused:
-            self._answer_and_close(refused.status, refused.message)
-            return
         except httptools.HttpParserUpgrade:
             self._unsupported_upgrade_warning()
-        except httptools.HttpParserInvalidMethodError:
-            method = data.lstrip(b"\r\n").split(b" ", 1)[0]
-            if _TOKEN.fullmatch(method):  # a method name, of a method llhttp does not know
-                answer = malformed("a method HTTP does not define", status=501)
-            else:  # not a method name at all (TLS to a plain port, say)
-                answer = malformed("no method")
-            self._answer_and_close(answer.status, answer.message)
-            return
-        except httptools.HttpParserError as exc:
-            cause = exc.__context__  # what a callback of ours raised, if it was one
-            answer = cause if isinstance(cause, Refused) else malformed(cause or exc)
-            self._answer_and_close(answer.status, answer.message)
+        except (Refused, httptools.HttpParserError) as exc:
+            refused = refusal(exc, data)
+            self._answer_and_close(refused.status, refused.message)
             return
         self._watch()
 
@@ -251,11 +253,6 @@ class GuardedHttpProtocol(HttpToolsProtocol):
             self._write_deadline.cancel()
             self._write_deadline = None
         super().resume_writing()
-
-    def send_400_response(self, msg: str) -> None:
-        """uvicorn's answer to a request it cannot parse, in JSON."""
-        refused = malformed(msg)
-        self._answer_and_close(refused.status, refused.message)
 
     def _count_head(self, size: int) -> None:
         self._head_bytes += size
