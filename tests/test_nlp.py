@@ -134,3 +134,21 @@ def test_the_trained_french_pipeline_left_without_its_string_store_annotates_as_
     for text, ours, theirs in zip(french, lean.pipe(french), whole.pipe(french), strict=True):
         assert [(t.text, t.pos_, str(t.morph)) for t in ours] == [(t.text, t.pos_, str(t.morph)) for t in theirs], text
         assert (ours.to_array(attrs) == theirs.to_array(attrs)).all(), text
+
+
+def test_trained_pipelines_multiply_with_numpy_and_tag_as_with_thincs_own_ops(sample_posts: list) -> None:
+    if not nlp.trained_available("fr"):
+        pytest.skip("fr_core_news_sm is not installed")
+    from thinc.api import NumpyOps, get_current_ops
+    from thinc.backends.ops import Ops
+
+    before = get_current_ops()
+    ours = Pipelines("trained").get("fr")
+    assert get_current_ops() is before  # set only while the pipeline loaded
+    ops = ours.get_pipe("tok2vec").model.ops
+    assert isinstance(ops, NumpyOps) and type(ops).gemm is Ops.gemm
+    theirs = nlp.import_spacy().load(nlp.TRAINED["fr"], exclude=[*nlp.UNUSED_COMPONENTS, "tokenizer"])
+    assert type(theirs.get_pipe("tok2vec").model.ops).gemm is not Ops.gemm  # thinc's BLIS
+    french = [post.text for post in sample_posts if detect_language(post.text) == "fr"]
+    for text, mine, other in zip(french, ours.pipe(french), theirs.pipe(french), strict=True):
+        assert [(t.pos_, str(t.morph)) for t in mine] == [(t.pos_, str(t.morph)) for t in other], text

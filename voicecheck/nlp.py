@@ -15,7 +15,7 @@ import sys
 import threading
 import types
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import TYPE_CHECKING, Any
@@ -254,7 +254,8 @@ class Pipelines:
             # The French tokenizer on disk carries the huge pattern too: use the language's
             # own (same rules, built by _import_french_quickly) instead of deserialising it.
             skip = ["tokenizer"] if lang == "fr" else []
-            return spacy.load(TRAINED[lang], exclude=UNUSED_COMPONENTS + UNUSED_DATA + skip)
+            with _numpy_matrix_products():
+                return spacy.load(TRAINED[lang], exclude=UNUSED_COMPONENTS + UNUSED_DATA + skip)
         if self.mode == "trained":
             message = gettext(
                 "the trained {lang} pipeline {name} is not installed (pip install {package}), or use --pipeline blank"
@@ -271,6 +272,32 @@ class Pipelines:
     def has_tagger(self, lang: str) -> bool:
         nlp = self.get(lang)
         return any(name in nlp.pipe_names for name in ("tagger", "morphologizer"))
+
+
+@contextmanager
+def _numpy_matrix_products() -> Iterator[None]:
+    """Build the pipelines loaded within with thinc ops whose matrix products are NumPy's.
+
+    thinc's CPU ops multiply matrices with its bundled BLIS, which on the machines measured
+    runs at a third of the speed of the BLAS NumPy links (OpenBLAS): the tagger's
+    token-to-vector network, most of a tagged post's cost, took 1.98 ms a French post with
+    BLIS and 1.08 ms with NumPy's, with the same parts of speech and morphology for every one
+    of 187,869 tokens (`BENCHMARKS.md`). Every other operation stays thinc's own. A layer
+    keeps the ops it was built with, so they are set only while a pipeline loads.
+    """
+    from thinc.api import NumpyOps, get_current_ops, set_current_ops
+    from thinc.backends.ops import Ops
+
+    class NumpyProductOps(NumpyOps):
+        name = "numpy"
+        gemm = Ops.gemm  # NumPy's dot, where NumpyOps calls BLIS
+
+    previous = get_current_ops()
+    set_current_ops(NumpyProductOps())
+    try:
+        yield
+    finally:
+        set_current_ops(previous)
 
 
 def _description(nlp: Language, lang: str) -> str:

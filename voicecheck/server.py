@@ -45,7 +45,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from voicecheck import MODEL_FORMAT, __version__, api
+from voicecheck import MODEL_FORMAT, __version__, api, batches
 from voicecheck.coalescing import Gatherer
 from voicecheck.errors import VoicecheckError
 from voicecheck.i18n import DEFAULT, N_, active, gettext, number
@@ -632,8 +632,10 @@ def serve(
     check_exposure(host, token, insecure)
     sock = listening_socket(host, port)  # before warming up: a port in use is said at once
     forked = workers > 1 and can_fork()
-    warm_up(saved)
-    with tempfile.TemporaryDirectory(prefix="voicecheck-serve-") as private:
+    # A request's matrix products are small (a tagger's over a few posts): BLAS threads of their
+    # own only spin beside the judging, and beside the other workers' (see `batches.one_blas_thread`).
+    with batches.one_blas_thread(), tempfile.TemporaryDirectory(prefix="voicecheck-serve-") as private:
+        warm_up(saved)
         sessions_at = Path(private) / "sessions.sqlite3" if forked else None
         app = create_app(saved, token, limits, token is None and is_loopback(host), sessions_at)
         config = uvicorn.Config(
