@@ -289,7 +289,6 @@ def _numpy_matrix_products() -> Iterator[None]:
     from thinc.backends.ops import Ops
 
     class NumpyProductOps(NumpyOps):
-        name = "numpy"
         gemm = Ops.gemm  # NumPy's dot, where NumpyOps calls BLIS
 
     previous = get_current_ops()
