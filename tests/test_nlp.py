@@ -136,12 +136,15 @@ def test_the_trained_french_pipeline_left_without_its_string_store_annotates_as_
         assert (ours.to_array(attrs) == theirs.to_array(attrs)).all(), text
 
 
-def test_trained_pipelines_multiply_with_numpy_and_tag_as_with_thincs_own_ops(sample_posts: list) -> None:
+def test_trained_pipelines_multiply_with_numpy_where_it_is_faster_and_tag_as_with_thincs_own_ops(
+    sample_posts: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if not nlp.trained_available("fr"):
         pytest.skip("fr_core_news_sm is not installed")
     from thinc.api import NumpyOps, get_current_ops
     from thinc.backends.ops import Ops
 
+    monkeypatch.setattr(nlp, "numpy_products_are_faster", lambda: True)
     before = get_current_ops()
     ours = Pipelines("trained").get("fr")
     assert get_current_ops() is before  # set only while the pipeline loaded
@@ -152,3 +155,38 @@ def test_trained_pipelines_multiply_with_numpy_and_tag_as_with_thincs_own_ops(sa
     french = [post.text for post in sample_posts if detect_language(post.text) == "fr"]
     for text, mine, other in zip(french, ours.pipe(french), theirs.pipe(french), strict=True):
         assert [(t.pos_, str(t.morph)) for t in mine] == [(t.pos_, str(t.morph)) for t in other], text
+
+
+def test_trained_pipelines_keep_thincs_own_products_where_numpys_are_not_faster(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if not nlp.trained_available("fr"):
+        pytest.skip("fr_core_news_sm is not installed")
+    from thinc.api import NumpyOps
+    from thinc.backends.ops import Ops
+
+    monkeypatch.setattr(nlp, "numpy_products_are_faster", lambda: False)
+    ops = Pipelines("trained").get("fr").get_pipe("tok2vec").model.ops
+    assert type(ops) is NumpyOps and type(ops).gemm is not Ops.gemm
+
+
+@pytest.mark.parametrize(
+    ("numpy_seconds", "blis_seconds", "numpy_chosen"),
+    [(1.0, 3.0, True), (3.0, 1.0, False), (1.0, 1.2, False)],  # close: thinc's own stays
+)
+def test_numpys_product_is_chosen_only_where_it_is_clearly_faster_and_measured_once_a_process(
+    monkeypatch: pytest.MonkeyPatch, numpy_seconds: float, blis_seconds: float, numpy_chosen: bool
+) -> None:
+    timed: list[float] = []
+
+    def seconds(work: object) -> float:  # the products are timed in turns, NumPy's first
+        timed.append(numpy_seconds if len(timed) % 2 == 0 else blis_seconds)
+        return timed[-1]
+
+    monkeypatch.setattr(nlp, "_seconds", seconds)
+    nlp.numpy_products_are_faster.cache_clear()
+    try:
+        assert nlp.numpy_products_are_faster() is numpy_chosen
+        assert nlp.numpy_products_are_faster() is numpy_chosen and len(timed) == 6
+    finally:
+        nlp.numpy_products_are_faster.cache_clear()

@@ -13,10 +13,12 @@ import os
 import re
 import sys
 import threading
+import time
 import types
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
@@ -254,7 +256,7 @@ class Pipelines:
             # The French tokenizer on disk carries the huge pattern too: use the language's
             # own (same rules, built by _import_french_quickly) instead of deserialising it.
             skip = ["tokenizer"] if lang == "fr" else []
-            with _numpy_matrix_products():
+            with _fastest_matrix_products():
                 return spacy.load(TRAINED[lang], exclude=UNUSED_COMPONENTS + UNUSED_DATA + skip)
         if self.mode == "trained":
             message = gettext(
@@ -274,17 +276,28 @@ class Pipelines:
         return any(name in nlp.pipe_names for name in ("tagger", "morphologizer"))
 
 
-@contextmanager
-def _numpy_matrix_products() -> Iterator[None]:
-    """Build the pipelines loaded within with thinc ops whose matrix products are NumPy's.
+#: NumPy's matrix product replaces BLIS's only when it takes at most this share of BLIS's
+#: time: where the two are close, thinc's own is kept, and the choice cannot flip from one run
+#: to the next with the machine's noise.
+NUMPY_PRODUCT_SHARE = 2 / 3
 
-    thinc's CPU ops multiply matrices with its bundled BLIS, which on the machines measured
-    runs at a third of the speed of the BLAS NumPy links (OpenBLAS): the tagger's
-    token-to-vector network, most of a tagged post's cost, took 1.98 ms a French post with
-    BLIS and 1.08 ms with NumPy's, with the same parts of speech and morphology for every one
-    of 187,869 tokens (`BENCHMARKS.md`). Every other operation stays thinc's own. A layer
-    keeps the ops it was built with, so they are set only while a pipeline loads.
+
+@contextmanager
+def _fastest_matrix_products() -> Iterator[None]:
+    """Build the pipelines loaded within with NumPy's matrix products where they are faster.
+
+    thinc's CPU ops multiply matrices with the BLIS it bundles, NumPy with the BLAS it links
+    (OpenBLAS), and which is faster depends on the processor: one thread each, on the
+    tagger's token-to-vector shapes, OpenBLAS ran at 89 GFLOP/s and BLIS at 32 on an AVX-512
+    EPYC, BLIS at 27-29 and OpenBLAS at 9-10 on an AVX2 one (`BENCHMARKS.md`). Those
+    products are most of a tagged post's cost; the parts of speech and morphology came out
+    the same with either, for every one of 187,869 tokens. Every other operation stays
+    thinc's own. A layer keeps the ops it was built with, so they are set only while a
+    pipeline loads.
     """
+    if not numpy_products_are_faster():
+        yield
+        return
     from thinc.api import NumpyOps, get_current_ops, set_current_ops
     from thinc.backends.ops import Ops
 
@@ -297,6 +310,37 @@ def _numpy_matrix_products() -> Iterator[None]:
         yield
     finally:
         set_current_ops(previous)
+
+
+@cache
+def numpy_products_are_faster() -> bool:
+    """Whether NumPy's BLAS multiplies a tagger's matrices clearly faster than thinc's BLIS here.
+
+    Timed once a process, when the first trained pipeline loads (a few milliseconds of the
+    quarter second that takes): each product in one thread, as checks and the service run
+    them, on a block of 64 tokens of `fr_core_news_sm`'s width, the best of three runs each,
+    taken in turns so that both meet the same load.
+    """
+    from thinc.api import NumpyOps
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.default_rng(0)
+    tokens = rng.random((64, 288), dtype=np.float32)
+    weights = rng.random((288, 288), dtype=np.float32)
+    blis = NumpyOps()
+    numpy_best = blis_best = math.inf
+    with threadpool_limits(1, user_api="blas"):
+        np.dot(tokens, weights), blis.gemm(tokens, weights)  # first calls pay for set-up
+        for _ in range(3):
+            numpy_best = min(numpy_best, _seconds(lambda: np.dot(tokens, weights)))
+            blis_best = min(blis_best, _seconds(lambda: blis.gemm(tokens, weights)))
+    return numpy_best <= NUMPY_PRODUCT_SHARE * blis_best
+
+
+def _seconds(work: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
 
 
 def _description(nlp: Language, lang: str) -> str:
