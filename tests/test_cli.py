@@ -276,3 +276,30 @@ def test_the_command_exits_with_its_code_and_its_objects_kept_from_the_last_coll
             run()
         assert exited.value.code == code
     assert frozen == [True, True]  # after every run, however it ends
+
+
+def test_check_names_the_language_of_a_post_in_neither_english_nor_french(tmp_path: Path) -> None:
+    posts = tmp_path / "posts.csv"
+    rows = [
+        {
+            "id": "es-1",
+            "text": "Hoy presentamos nuestra nueva colección de otoño, con descuentos para todos nuestros clientes.",
+        },
+        {
+            "id": "uk-1",
+            "text": "Нова колекція вже в магазині, приходьте всі та отримайте знижку для постійних клієнтів.",
+        },
+    ]
+    with open(posts, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, ["id", "text"])
+        writer.writeheader()
+        writer.writerows(rows)
+    result = run_cli("check", "--model", str(SAMPLE_MODEL), str(posts), "--format", "jsonl")
+    assert result.returncode == 1, result.stderr
+    found = {line["id"]: line["reasons"] for line in map(json.loads, result.stdout.splitlines())}
+    assert [(r["code"], r["language"]) for r in found["es-1"]] == [("VC104", "es")]
+    assert [(r["code"], r["language"]) for r in found["uk-1"]] == [("VC104", "uk")]
+    said = run_in_french("check", "--model", SAMPLE_MODEL, posts)
+    assert said.returncode == 1, said.stderr
+    assert "écrit en espagnol ; la marque écrit en anglais et en français" in said.stdout
+    assert "écrit en ukrainien" in said.stdout

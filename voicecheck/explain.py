@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from voicecheck import foreign
 from voicecheck.core import Example, Reason
 from voicecheck.features import lexicon
 from voicecheck.features.hashing import feature_indices
@@ -55,6 +56,7 @@ CODES = {
     "tone": "VC101",
     "style": "VC102",
     "unfamiliar_words": "VC103",
+    "other_language": "VC104",
     "avoided_term": "VC201",
     "preferred_term": "VC202",
     "brand_term": "VC203",
@@ -93,6 +95,8 @@ class Explainer:
         word_totals = np.asarray(table.words.sum(axis=0)).ravel()
         self._brand_words = word_totals > 0
         self._terms = TermRules.from_profile(self.saved.profile)  # compiled once, for every post
+        self._other_languages = foreign.OtherLanguages(*self.saved.model.background_.words)
+        self._brand_langs = sorted(set(table.langs))
 
     def against(self, channel: str | None, lang: str) -> tuple[np.ndarray, Where]:
         """Rows of the brand's posts that make its range for a post, and which group they are."""
@@ -193,6 +197,13 @@ class Explainer:
         words.sort()
         shown = [word for _, word in words[:5]]
         return [reason("unfamiliar_words", {"words": shown}, words=tuple(shown))]
+
+    def other_language(self, text: str, tokens: list[str]) -> Reason | None:
+        """The post is written in neither English nor French: which language, and the brand's."""
+        written_in = self._other_languages.of(text, tokens)
+        if written_in is None:
+            return None
+        return reason("other_language", {"language": written_in, "brand_languages": self._brand_langs})
 
     def peer(self, name: str, examples: Sequence[Example]) -> Reason:
         """The post sounds more like the peer `name` than like the brand: its posts nearest to it."""

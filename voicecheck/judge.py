@@ -147,9 +147,14 @@ def _verdict(
         flagged = below or bool(reasons)
         verdict = DRIFT if flagged else ON_VOICE
         if below:
-            reasons += explainer.drift(table, row, style_z)
-            if table.tokens:  # a saved model's own table keeps no tokens
-                reasons += explainer.unfamiliar_words(table.tokens[row], lang)
+            tokens = table.tokens[row] if table.tokens else []  # a saved model's own table keeps none
+            # A post in another language is measured against English or French ranges that
+            # do not apply to it: which language it is in is the one reason worth giving.
+            if written_in := explainer.other_language(post.text, tokens):
+                reasons.append(written_in)
+            else:
+                reasons += explainer.drift(table, row, style_z)
+                reasons += explainer.unfamiliar_words(tokens, lang) if tokens else []
             if not reasons:
                 reasons.append(reason("overall"))
         reasons = [with_suggestion(found, post.text) for found in reasons]

@@ -152,6 +152,28 @@ def _brand_term(reason: Reason, lang: str) -> str:
     return gettext(N_("writes '{found}'; the brand writes '{term}'"), lang).format(**reason.figures)
 
 
+def language_name(code: str, lang: str) -> str:
+    """A language as the reader names it ("Spanish", « espagnol »), from the CLDR data Babel ships."""
+    from babel import Locale
+
+    return str(Locale.parse(lang).languages.get(code, code))
+
+
+def brand_languages(codes: Sequence[str], lang: str, either: bool = False) -> str:
+    """The languages the brand writes in: "in English and in French" ("or", if `either`)."""
+    from babel.lists import format_list
+
+    spelt = [gettext(LANGUAGE_IN[code], lang) for code in codes]
+    return format_list(spelt, style="or" if either else "standard", locale=lang)
+
+
+def _other_language(reason: Reason, lang: str) -> str:
+    f = reason.figures
+    written_in = gettext("in {language}", lang).format(language=language_name(f["language"], lang))
+    template = gettext("written {written_in}; the brand writes {languages}", lang)
+    return template.format(written_in=written_in, languages=brand_languages(f["brand_languages"], lang))
+
+
 def _unfamiliar(reason: Reason, lang: str) -> str:
     return gettext("words the brand does not use: {words}", lang).format(words=quoted(reason.words, lang))
 
@@ -162,6 +184,7 @@ _REASONS: dict[str, Callable[[Reason, str], str]] = {
     "style": _style,
     "too_short": _too_short,
     "unfamiliar_words": _unfamiliar,
+    "other_language": _other_language,
     "overall": _plain(N_("its wording and rhythm are unlike the brand's posts, though no single habit stands out")),
     "avoided_term": _plain(N_("uses '{term}', which the brand avoids")),
     "preferred_term": _plain(N_("says '{term}' where the brand says '{preferred}'")),
@@ -228,6 +251,7 @@ _SUGGESTIONS = {
     "closer_range_fewer": N_("use fewer {label}: the brand uses {span} {where}"),
     "replace_unfamiliar": N_("replace {words} with words the brand uses"),
     "follow_examples": N_("rewrite it closer to the brand's posts shown with it"),
+    "write_brand_language": N_("write it {languages}, as the brand does, or check that it is meant for this brand"),
     "unlike_peer": N_("rewrite it in the brand's own words, unlike {peer}'s posts shown with this reason"),
 }
 
@@ -247,6 +271,8 @@ def suggestion_message(suggestion: Suggestion, lang: str) -> str:
     if code == "closer_range":
         code += "_more" if f.pop("more") else "_fewer"
         values["span"] = figure_span(f.pop("low"), f.pop("high"), lang)
+    if languages := f.pop("brand_languages", None):
+        values["languages"] = brand_languages(languages, lang, either=True)
     for name, value in f.items():
         values[name] = figure(value, lang) if isinstance(value, float) else value
     return gettext(_SUGGESTIONS[code], lang).format(**values)

@@ -42,6 +42,8 @@ def _suggest(reason: Reason, text: str) -> Suggestion | None:
         return Suggestion("replace_unfamiliar", {"words": list(reason.words)})
     if reason.kind == "overall":
         return Suggestion("follow_examples")
+    if reason.kind == "other_language":
+        return Suggestion("write_brand_language", {"brand_languages": list(f["brand_languages"])})
     if reason.kind == "peer":
         return Suggestion("unlike_peer", {"peer": f["peer"]})
     return None

@@ -76,6 +76,7 @@ KIND_NAMES = {
     "tone": N_("tone"),
     "style": N_("style"),
     "unfamiliar_words": N_("unfamiliar words"),
+    "other_language": N_("another language"),
     "avoided_term": N_("avoided term"),
     "preferred_term": N_("preferred term"),
     "brand_term": N_("brand name"),
