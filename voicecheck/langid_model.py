@@ -18,6 +18,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +45,7 @@ def load_identifier() -> LanguageIdentifier:
 
     with _arrays() as arrays:
         ptc, pc, classes = arrays["ptc"], arrays["pc"], arrays["classes"].tolist()
-        nextmove, row, output = _automaton(arrays)
+    nextmove, row, output = _automaton()
     identifier = LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
     identifier.set_languages(list(KEPT))  # as detection sets them on py3langid's own model
     return identifier
@@ -56,7 +57,7 @@ def load_identifier_of_all() -> LanguageIdentifier:
 
     with _arrays() as arrays:
         ptc, pc, classes = arrays["ptc_all"], arrays["pc_all"], arrays["classes_all"].tolist()
-        nextmove, row, output = _automaton(arrays)
+    nextmove, row, output = _automaton()
     identifier = LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
     identifier.set_languages([*KEPT, *OTHERS])  # which also pairs the model's aliases, as py3langid does
     return identifier
@@ -70,9 +71,12 @@ def _arrays() -> Iterator[Any]:
         yield arrays
 
 
-def _automaton(arrays: Any) -> tuple[array[int], array[int], list[int]]:
-    """The n-gram automaton py3langid walks a text with, the same for any choice of languages."""
-    return _as_array(arrays["nextmove"]), _as_array(arrays["nextmove_row"]), arrays["out_feat"].tolist()
+@cache
+def _automaton() -> tuple[array[int], array[int], list[int]]:
+    """The n-gram automaton py3langid walks a text with: the same for any choice of languages, so
+    read once for both identifiers (it is most of their load time), which only ever read it."""
+    with _arrays() as arrays:
+        return _as_array(arrays["nextmove"]), _as_array(arrays["nextmove_row"]), arrays["out_feat"].tolist()
 
 
 def _as_array(values: np.ndarray) -> array[int]:
