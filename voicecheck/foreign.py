@@ -75,14 +75,17 @@ class OtherLanguages:
 
     def _worth_asking(self, words: Sequence[str]) -> bool:
         kinds = self._kinds
-        new = [word for word in words if word not in kinds]
-        if new:
-            if len(kinds) + len(new) > MAX_REMEMBERED:
+        new = list(dict.fromkeys(word for word in words if word not in kinds))
+        found = dict(zip(new, self._kinds_of(new), strict=True)) if new else {}
+        if found:
+            if len(kinds) + len(found) > MAX_REMEMBERED:
                 kinds.clear()
-            kinds.update(zip(new, self._kinds_of(new), strict=True))
+            kinds.update(found)
         counted = [0, 0, 0, 0]
         for word in words:
-            counted[kinds[word]] += 1
+            # Another thread (the service judges in several) may have cleared the memory since.
+            kind = found.get(word, kinds.get(word))
+            counted[self._kinds_of([word])[0] if kind is None else kind] += 1
         latin = counted[_KNOWN] + counted[_UNKNOWN]
         if counted[_OTHER_ALPHABET] and counted[_OTHER_ALPHABET] >= latin:
             return True
