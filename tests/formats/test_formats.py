@@ -224,3 +224,17 @@ def test_messages_on_stderr_spell_out_control_characters_in_file_names(tmp_path:
     assert result.returncode == 2
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
     assert "\\x1b]0;owned\\x07été.md" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["github", "sarif"])
+def test_annotations_say_which_post_drifts_in_the_readers_language(name: str) -> None:
+    from voicecheck.i18n import active, set_language
+
+    spoken = active()
+    set_language("fr")
+    try:
+        rendered = render(name)
+    finally:
+        set_language(spoken)
+    assert "La publication" in rendered and "s'écarte de la voix de la marque" in rendered
+    assert "drifts from the brand voice (score" not in rendered

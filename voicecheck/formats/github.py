@@ -11,6 +11,7 @@ from typing import Any, TextIO
 
 from voicecheck.formats.escape import github_data, github_property, visible
 from voicecheck.formats.location import location
+from voicecheck.i18n import _
 
 
 class GithubFormatter:
@@ -22,8 +23,11 @@ class GithubFormatter:
             return
         path, line = location(result["where"])
         reasons = "\n".join(f"- {visible(reason['message'])}" for reason in result["reasons"])
-        message = f"Post {visible(str(result['id']))} drifts from the brand voice (score {result['score']}):\n{reasons}"
-        title = f"voicecheck: {result['verdict']}"
+        heading = _("Post {id} drifts from the brand voice (score {score}):").format(
+            id=visible(str(result["id"])), score=result["score"]
+        )
+        message = f"{heading}\n{reasons}"
+        title = f"voicecheck: {result['verdict']}"  # the verdict's code, as the JSON gives it
         self.out.write(
             f"::error file={github_property(path)},line={line},title={github_property(title)}::{github_data(message)}\n"
         )

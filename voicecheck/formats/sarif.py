@@ -11,6 +11,7 @@ from typing import Any, TextIO
 from voicecheck import __version__
 from voicecheck.formats.escape import to_json, uri_reference, visible
 from voicecheck.formats.location import location
+from voicecheck.i18n import _
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 RULES = {
@@ -34,7 +35,10 @@ class SarifFormatter:
             return
         path, line = location(result["where"])
         reasons = "; ".join(reason["message"] for reason in result["reasons"])
-        text = f"Post {result['id']} drifts from the brand voice (score {result['score']}): {reasons}"
+        heading = _("Post {id} drifts from the brand voice (score {score}):").format(
+            id=result["id"], score=result["score"]
+        )
+        text = f"{heading} {reasons}"
         self.results.append({
             "ruleId": rule_of(result),
             "level": "error",
