@@ -86,3 +86,14 @@ def test_each_word_is_looked_up_once_and_the_memory_stays_bounded(monkeypatch: p
     monkeypatch.setattr(foreign, "MAX_REMEMBERED", 3)
     languages.of("one two three four", ["one", "two", "three", "four"])
     assert len(languages._kinds) <= 4
+
+
+def test_a_post_whose_words_were_remembered_before_the_memory_started_again_is_still_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    languages = foreign.OtherLanguages(load_word_background("en"), load_word_background("fr"))
+    monkeypatch.setattr(foreign, "MAX_REMEMBERED", 4)
+    assert languages.of("hola amigos queridos", ["hola", "amigos", "queridos"]) is None  # too few letters
+    text = "hola amigos nuevos siempre"  # two words remembered, two new: the memory starts again
+    assert languages.of(text, text.split()) == languages.of(text, text.split())
+    assert set(languages._kinds) <= set(text.split())

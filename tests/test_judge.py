@@ -6,6 +6,7 @@ from voicecheck import api
 from voicecheck.core import Post
 from voicecheck.judge import judging
 from voicecheck.messages import reason_dict
+from voicecheck.nlp import detect_language
 from voicecheck.store import SavedModel
 
 
@@ -43,3 +44,13 @@ def test_a_flagged_post_in_english_keeps_its_usual_reasons(sample_model: SavedMo
     assert result.flagged
     kinds = {found.kind for found in result.reasons}
     assert "other_language" not in kinds and kinds & {"tone", "style", "unfamiliar_words"}
+
+
+def test_a_brand_that_writes_only_english_is_told_of_a_spanish_post_too(sample_posts: list) -> None:
+    english = [post for post in sample_posts if detect_language(post.text) == "en"]
+    saved = api.fit(english)
+    assert sorted(set(saved.table.langs)) == ["en"]  # the model's French background is a flat row
+    (result,) = api.check(saved, [Post("es-1", SPANISH)])
+    (found,) = result.reasons
+    assert dict(found.figures) == {"language": "es", "brand_languages": ["en"]}
+    assert reason_dict(found, "en")["message"] == "written in Spanish; the brand writes in English"

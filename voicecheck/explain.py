@@ -17,6 +17,7 @@ import numpy as np
 from voicecheck import foreign
 from voicecheck.core import Example, Reason
 from voicecheck.features import lexicon
+from voicecheck.features.background import load_word_background
 from voicecheck.features.hashing import feature_indices
 from voicecheck.features.register import word_registers
 from voicecheck.features.style import INDEX, STYLE_FEATURES, Feature
@@ -95,7 +96,9 @@ class Explainer:
         word_totals = np.asarray(table.words.sum(axis=0)).ravel()
         self._brand_words = word_totals > 0
         self._terms = TermRules.from_profile(self.saved.profile)  # compiled once, for every post
-        self._other_languages = foreign.OtherLanguages(*self.saved.model.background_.words)
+        # The shipped backgrounds, not the model's: a model keeps a flat row for a language its
+        # brand never wrote in, which would make every word of that language look known.
+        self._other_languages = foreign.OtherLanguages(load_word_background("en"), load_word_background("fr"))
         self._brand_langs = sorted(set(table.langs))
 
     def against(self, channel: str | None, lang: str) -> tuple[np.ndarray, Where]:

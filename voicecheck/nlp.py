@@ -316,8 +316,8 @@ def _fastest_matrix_products() -> Iterator[None]:
 def numpy_products_are_faster() -> bool:
     """Whether NumPy's BLAS multiplies a tagger's matrices clearly faster than thinc's BLIS here.
 
-    Timed once a process, when the first trained pipeline loads (a few milliseconds of the
-    quarter second that takes): each product in one thread, as checks and the service run
+    Timed once a process, when the first trained pipeline loads (10–40 ms of the quarter
+    second or more that takes): each product in one thread, as checks and the service run
     them, on a block of 64 tokens of `fr_core_news_sm`'s width, the best of three runs each,
     taken in turns so that both meet the same load.
     """
