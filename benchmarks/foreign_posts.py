@@ -18,7 +18,6 @@ from pathlib import Path
 
 from voicecheck import foreign
 from voicecheck.core import Post
-from voicecheck.features.background import load_word_background
 from voicecheck.features.table import build_table
 from voicecheck.nlp import Pipelines, parse
 
@@ -29,7 +28,7 @@ def main() -> None:
     parser.add_argument("--show", type=int, default=3, help="posts shown per language")
     args = parser.parse_args()
     csv.field_size_limit(10**8)
-    languages = foreign.OtherLanguages(load_word_background("en"), load_word_background("fr"))
+    languages = foreign.shipped()
     pipelines = Pipelines("auto")
     asked = 0
     real_model = foreign._character_model

@@ -11,14 +11,12 @@ import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
 
 from voicecheck import foreign
 from voicecheck.core import Example, Reason
 from voicecheck.features import lexicon
-from voicecheck.features.background import load_word_background
 from voicecheck.features.hashing import feature_indices
 from voicecheck.features.register import word_registers
 from voicecheck.features.style import INDEX, STYLE_FEATURES, Feature
@@ -199,16 +197,9 @@ class Explainer:
         shown = [word for _, word in words[:5]]
         return [reason("unfamiliar_words", {"words": shown}, words=tuple(shown))]
 
-    @cached_property
-    def _other_languages(self) -> foreign.OtherLanguages:
-        """Built when a flagged post first asks (it reads 17 ms of data), on the shipped backgrounds,
-        not the model's: a model keeps a flat row for a language its brand never wrote in, which
-        would make every word of that language look known."""
-        return foreign.OtherLanguages(load_word_background("en"), load_word_background("fr"))
-
     def other_language(self, text: str, tokens: list[str]) -> Reason | None:
         """The post is written in neither English nor French: which language, and the brand's."""
-        written_in = self._other_languages.of(text, tokens)
+        written_in = foreign.shipped().of(text, tokens)
         if written_in is None:
             return None
         return reason("other_language", {"language": written_in, "brand_languages": self._brand_langs})

@@ -15,6 +15,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Sequence
+from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -54,7 +55,7 @@ _loading = threading.Lock()
 
 
 class OtherLanguages:
-    """Names the language of posts in neither English nor French, against one model's background."""
+    """Names the language of posts in neither English nor French, against ordinary English and French."""
 
     def __init__(self, english: np.ndarray, french: np.ndarray) -> None:
         #: How often ordinary English or French uses each hashed word, whichever is higher.
@@ -110,6 +111,19 @@ class OtherLanguages:
             for (i, _), frequency in zip(latin, frequencies.tolist(), strict=True):
                 kinds[i] = _KNOWN if frequency >= KNOWN_FREQUENCY else _UNKNOWN
         return kinds
+
+
+@cache
+def shipped() -> OtherLanguages:
+    """The process's reader, on the shipped backgrounds, built when a flagged post first asks.
+
+    Not a model's own backgrounds: a model keeps a flat row for a language its brand never
+    wrote in, which would make every word of that language look known. So one reader, and its
+    memory of words, serves every model a process loads.
+    """
+    from voicecheck.features.background import load_word_background
+
+    return OtherLanguages(load_word_background("en"), load_word_background("fr"))
 
 
 def _character_model() -> LanguageIdentifier:

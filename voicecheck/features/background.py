@@ -10,6 +10,7 @@ so fitting does not redo it. Rebuild the files after changing tokenisation or ha
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 
 import numpy as np
@@ -34,12 +35,17 @@ def load_background(lang: str) -> tuple[np.ndarray, np.ndarray]:
         return arrays["chars"], arrays["words"]
 
 
+@cache
 def load_word_background(lang: str) -> np.ndarray:
-    """The word probabilities of `load_background` alone: the n-grams are left unread."""
+    """The word probabilities of `load_background` alone: the n-grams are left unread.
+
+    Read once a process, read-only: language detection and `foreign` both read them.
+    """
     source = resources.files("voicecheck.data").joinpath(_file(lang))
     with source.open("rb") as handle, np.load(handle, allow_pickle=False) as arrays:
         words: np.ndarray = arrays["words"]
-        return words
+    words.setflags(write=False)
+    return words
 
 
 def build_background(lang: str) -> tuple[np.ndarray, np.ndarray]:
