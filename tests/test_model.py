@@ -96,3 +96,31 @@ def test_each_language_with_enough_posts_gets_its_own_scale(fitted: SavedModel) 
     flagged = model.heldout_below()
     langs = np.array(fitted.table.langs)
     assert 0 < flagged[langs == "en"].mean() < 0.15 and 0 < flagged[langs == "fr"].mean() < 0.15
+
+
+def test_a_post_without_a_kind_of_mark_counts_one_spread_from_the_brand_on_it() -> None:
+    from voicecheck.features.style import SHARE_COLUMNS, STYLE_FEATURES
+    from voicecheck.model import _typicality
+
+    z = np.zeros((2, len(STYLE_FEATURES)))
+    z[:, SHARE_COLUMNS] = np.nan  # no apostrophe, quote or dash: nothing says which way it writes them
+    z[1, SHARE_COLUMNS] = 1.0
+    assert _typicality(z)[0] == pytest.approx(_typicality(z)[1])
+    assert _typicality(z)[1] < 0
+    tagged = z.copy()
+    tagged[:, INDEX["nouns"]] = np.nan  # a tagger's feature without a tagger is left out, not imputed
+    assert _typicality(tagged)[1] < _typicality(z)[1]
+
+
+def test_without_smart_punctuation_the_marks_phones_set_change_nothing() -> None:
+    from voicecheck.features.style import SHARE_COLUMNS, SMART_PUNCTUATION_COLUMNS, STYLE_FEATURES
+    from voicecheck.model import _typicality
+
+    z = np.full((4, len(STYLE_FEATURES)), 0.5)
+    z[1, SMART_PUNCTUATION_COLUMNS] = 3.0  # apostrophes, quotes, ellipses and dashes the other way
+    z[2, SMART_PUNCTUATION_COLUMNS] = np.nan
+    typed = np.setdiff1d(SHARE_COLUMNS, SMART_PUNCTUATION_COLUMNS)
+    z[3, typed] = 3.0  # "Bravo!" and "oui" where the brand writes "Bravo !" and « oui »
+    typical = _typicality(z, smart_punctuation=False)
+    assert typical[0] == typical[1] == typical[2] > typical[3]
+    assert _typicality(z)[1] < _typicality(z)[0]

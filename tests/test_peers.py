@@ -28,6 +28,8 @@ from voicecheck.profile import load_profile
 from voicecheck.readers import ReadStats, read_posts
 from voicecheck.store import META_FILE, PEERS_FILE, load, model_folder, save, training_hash
 
+STYLES = len(STYLE_FEATURES)
+
 X_ARCHIVE = ROOT / "tests" / "fixtures" / "exports" / "x-archive"
 
 
@@ -133,6 +135,7 @@ def test_without_peers_the_model_is_as_before(fitted: api.SavedModel) -> None:
     assert fitted.model.peers_ is None
     assert "peers" not in fitted.meta
     assert fitted.meta["training_hash"] == training_hash(fitted.table.posts)
+    assert fitted.model.smart_punctuation  # ’ “ ” … — count in the style view: no peer view sees them
 
 
 def test_a_post_in_a_peers_voice_names_the_peer_with_its_nearest_posts(with_peers: api.SavedModel) -> None:
@@ -173,6 +176,7 @@ def test_a_model_with_peers_is_saved_and_loaded_as_data(with_peers: api.SavedMod
     assert np.array_equal(again.style_scale, view.style_scale)
     assert np.array_equal(again.contrast_scale, view.contrast_scale) and again.smoothing == view.smoothing
     assert np.array_equal(again.table.words.indices, view.table.words.indices)  # the contrast reads the peers' words
+    assert not with_peers.model.smart_punctuation and not loaded.model.smart_punctuation  # left to the peers' view
     posts = [
         Post("p", "ngl $PEPE just pumped 12x!!! HODL 💎🙌 #crypto", "x"),
         Post("q", "Un ménage de printemps?", "facebook"),
@@ -253,7 +257,7 @@ def test_style_scale_leaves_out_features_no_post_has() -> None:
     [
         ("peer_style_scale", lambda a: a.__setitem__((1, 0), 0.0), "has a style spread that is not positive"),
         ("peer_style_scale", lambda a: a.__setitem__((0, 3), np.nan), "holds values that are not finite"),
-        ("peer_style_scale", lambda a: a[:, :-1], r"has shape \(2, 25\), expected \(2, 26\)"),
+        ("peer_style_scale", lambda a: a[:, :-1], rf"has shape \(2, {STYLES - 1}\), expected \(2, {STYLES}\)"),
         ("peer_contrast_scale", lambda a: a.__setitem__((3, 1), 0.0), "has a post size below 1 or a spread"),
         ("peer_contrast_scale", lambda a: a.__setitem__((1, 0), 0.5), "has a post size below 1 or a spread"),
         ("peer_contrast_scale", lambda a: a.__setitem__((0, 0), np.inf), "holds values that are not finite"),

@@ -128,6 +128,23 @@ def test_a_tiny_base_is_compared_as_rates_not_as_a_ratio() -> None:
     assert phrase_text(few, "fr") == "trois fois plus de mots-clics"
 
 
+def test_a_channel_that_writes_marks_the_other_way_is_said_to() -> None:
+    import numpy as np
+
+    from voicecheck.report import _sets_apart, _Voice
+
+    def voice(apostrophes: float) -> _Voice:
+        style = np.zeros(len(STYLE_FEATURES))
+        style[INDEX["words"]] = 20.0
+        style[INDEX["curly_apostrophes"]] = apostrophes
+        return _Voice(np.zeros(1), style, style, np.zeros(4))
+
+    phrases = _sets_apart(voice(0.1), voice(0.9))
+    assert [phrase_text(phrase, "en") for phrase in phrases] == ["apostrophes written ' where the brand writes ’"]
+    assert [phrase_text(phrase, "fr") for phrase in phrases] == ["apostrophes : ' là où la marque écrit ’"]
+    assert _sets_apart(voice(0.6), voice(0.9)) == []  # both mostly ’: nothing a reader would notice
+
+
 def _report_without_language(*args: str) -> dict:  # type: ignore[type-arg]
     """`report --format json` run with no --lang, no $VOICECHECK_LANG and no locale that names a language."""
     env = {k: v for k, v in os.environ.items() if k not in ("VOICECHECK_LANG", "LC_ALL", "LC_MESSAGES", "LANG")}

@@ -20,9 +20,12 @@ import pytest
 
 from voicecheck.errors import ModelError
 from voicecheck.features.hashing import N_FEATURES
+from voicecheck.features.style import INDEX, STYLE_FEATURES
 from voicecheck.store import ARRAYS_FILE, META_FILE, POSTS_FILE, SavedModel, load, model_folder, save
 
 from .conftest import run_cli
+
+STYLES = len(STYLE_FEATURES)
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +103,8 @@ NAN, INF = math.nan, math.inf
         ("params.folds", "5", "params.folds: must be a whole number, not the string '5'"),
         ("params.folds", True, "params.folds: must be a whole number, not true"),
         ("params.folds", 4, "calibration.folds: must be from 4 to 4, not 5"),
+        ("params.smart_punctuation", "yes", "params.smart_punctuation: must be true or false, not the string 'yes'"),
+        ("params.smart_punctuation", 1, "params.smart_punctuation: must be true or false, not 1"),
         ("params.false_flag_rate", NAN, "params.false_flag_rate: must be a finite number"),
         ("params.false_flag_rate", 0, "params.false_flag_rate: must be between 0 and 0.5"),
         ("params.false_flag_rate", 0.5, "params.false_flag_rate: must be between 0 and 0.5"),
@@ -247,13 +252,14 @@ def set_values(value: Any, where: Any = 0) -> Callable[[np.ndarray], None]:
     [
         ("style", lambda a: a.astype(np.float32), "style: has dtype float32, expected float64"),
         ("style", lambda a: a.astype(np.complex128), "style: has dtype complex128, expected float64"),
-        ("style", lambda a: a[:-1], r"style: has shape \(187, 26\), expected \(188, 26\)"),
-        ("style", lambda a: a.ravel(), r"style: has shape \(4888,\), expected \(188, 26\)"),
+        ("style", lambda a: a[:-1], rf"style: has shape \(187, {STYLES}\), expected \(188, {STYLES}\)"),
+        ("style", lambda a: a.ravel(), rf"style: has shape \({188 * STYLES},\), expected \(188, {STYLES}\)"),
         ("style", set_values(INF), "style: holds values that are not finite numbers"),
         ("style", set_values(NAN), "style: holds values that are not finite numbers"),
         ("style", set_values(-1.0), "style: holds negative values"),
         ("style", set_values(1.5), "style: holds counts that are not whole"),
-        ("style", set_values(0.5, 20), "style: holds flags other than 0 and 1"),
+        ("style", set_values(0.5, INDEX["starts_lowercase"]), "style: holds flags other than 0 and 1"),
+        ("style", set_values(1.5, INDEX["curly_apostrophes"]), "style: holds shares above 1"),
         ("tone", set_values(NAN), "tone: holds values that are not finite"),
         ("tone", set_values(150.0), "tone: holds values outside 0–100"),
         ("heldout_scores", set_values(-1.0), "heldout_scores: holds values outside 0–100"),
@@ -332,7 +338,7 @@ def write_members(directory: Path, members: dict[str, bytes]) -> None:
 
 def test_a_zip_bomb_member_is_refused_before_it_is_unpacked(model: Path) -> None:
     # 64 MiB of zeros, a few dozen KiB packed, where style takes 40 KB: NumPy would read the start.
-    header = npy_bytes(np.zeros((188, 26)))
+    header = npy_bytes(np.zeros((188, STYLES)))
     write_members(model, {"style.npy": header + bytes(64 * 2**20)})
     refused(model, r"arrays.npz: style: unpacks to [\d,]+ bytes, more than a model of 188 posts holds")
 

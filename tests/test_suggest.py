@@ -61,6 +61,24 @@ def test_a_style_suggestion_says_how_many_marks_to_drop() -> None:
     assert rendered == "retirez 2 points d'exclamation (gardez-en 1 au plus, comme la marque sur facebook en français)"
 
 
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("en", "apostrophes: write ’, as the brand does on facebook in French"),
+        ("fr", "apostrophes : écrivez ’, comme la marque sur facebook en français"),
+    ],
+)
+def test_a_typography_suggestion_rewrites_the_post_with_the_brands_marks(lang: str, message: str) -> None:
+    reason = Reason("VC102", "style", {"feature": "curly_apostrophes", "value": 0.0, "brand_range": [0.6, 1.0]},
+                    compared_with={"channel": "facebook", "lang": "fr"})  # fmt: skip
+    suggested = with_suggestion(reason, "L'équipe t'attend, aujourd'hui!")
+    assert suggested.suggestion is not None
+    assert suggested.suggestion.rewrite == "L’équipe t’attend, aujourd’hui!"
+    rendered = reason_dict(suggested, lang)
+    assert rendered["suggestion"]["message"] == message
+    assert "'" in rendered["message"] and "’" in rendered["message"]
+
+
 def run_check(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "voicecheck", "check", "--model", str(ROOT / "models" / "maison-claire"), *args]
     environ = {key: value for key, value in os.environ.items() if key not in ("LANG", "LC_ALL", "LC_MESSAGES")}

@@ -222,7 +222,7 @@ class Explainer:
 def _noticeable(feature: Feature, value: float, low: float, high: float) -> bool:
     """Small absolute differences are not worth a reader's time, whatever their z."""
     gap = value - high if value > high else low - value
-    minimum = {"count": 1.0, "per100": 3.0, "mean": 2.0, "flag": 0.5}[feature.unit]
+    minimum = {"count": 1.0, "per100": 3.0, "mean": 2.0, "flag": 0.5, "share": 0.5}[feature.unit]
     return gap >= minimum
 
 

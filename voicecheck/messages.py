@@ -12,6 +12,7 @@ from typing import Any
 
 from voicecheck.core import CheckResult, Example, Note, Reason, Suggestion, ToneResult
 from voicecheck.i18n import N_, gettext, ngettext, number, percent
+from voicecheck.typography import MARKS
 
 #: What a higher and a lower value of each tone dimension reads as.
 TONE_POLES = {
@@ -99,6 +100,11 @@ def _style(reason: Reason, lang: str) -> str:
     value, (low, high) = f["value"], f["brand_range"]
     label = gettext(feature.label, lang)  # extracted from the Feature table (babel.cfg)
     at = where(reason.compared_with, lang)
+    if feature.unit == "share":
+        marks = MARKS[feature.name]
+        return gettext("{label}: {post_way} here; the brand writes {brand_way} {where}", lang).format(
+            label=label, post_way=marks.way(value), brand_way=marks.way((low + high) / 2), where=at
+        )
     if feature.unit == "flag":
         share = percent(high, lang) if low == high else f"{percent(low, lang)}–{percent(high, lang)}"
         return gettext("one of the {label}, which are {share} of the brand's posts {where}", lang).format(
@@ -247,6 +253,7 @@ _SUGGESTIONS = {
     "shorter_post": N_("cut the post to about {high} words, as the brand writes {where}"),
     "longer_post": N_("say a little more: the brand's posts run {low}–{high} words {where}"),
     "drop_words": N_("drop or replace {words}"),
+    "brand_typography": N_("{label}: write {way}, as the brand does {where}"),
     "closer_range_more": N_("use more {label}: the brand uses {span} {where}"),
     "closer_range_fewer": N_("use fewer {label}: the brand uses {span} {where}"),
     "replace_unfamiliar": N_("replace {words} with words the brand uses"),

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from voicecheck.features.lexical import mean_per_post, tfidf
-from voicecheck.features.style import STYLE_FEATURES, comparable
+from voicecheck.features.style import SHARE_COLUMNS, SMART_PUNCTUATION_COLUMNS, STYLE_FEATURES, comparable
 from voicecheck.features.table import FeatureTable
 from voicecheck.i18n import gettext
 from voicecheck.nlp import LANGUAGES
@@ -50,7 +50,7 @@ COMPONENTS = ("words", "ngrams", "style")
 #: The views that are means over a post's occurrences, weighed by its length.
 LEXICAL = slice(0, 2)
 #: A style feature's spread never counts as narrower than this (in its comparable unit).
-_STD_FLOOR = {"count": 0.35, "per100": 1.5, "mean": 0.6, "flag": 0.25}
+_STD_FLOOR = {"count": 0.35, "per100": 1.5, "mean": 0.6, "flag": 0.25, "share": 0.25}
 STYLE_STD_FLOOR = np.array([_STD_FLOOR[f.unit] for f in STYLE_FEATURES])
 #: A channel (or, for a brand that writes in several languages, a language on a channel)
 #: needs this many posts before it gets style statistics and a range of its own.
@@ -120,6 +120,7 @@ class StyleStats:
             warnings.simplefilter("ignore", RuntimeWarning)  # a feature no post has (no tagger): NaN
             mean = np.nanmean(values, axis=0) if len(values) else np.zeros(values.shape[1])
             std = np.nanstd(values, axis=0) if len(values) else np.zeros(values.shape[1])
+        # A typography share no post has a mark for reads as 0: the keyboard's way (' " ... "Bravo!").
         mean = np.nan_to_num(mean)
         return cls(mean, np.maximum(np.nan_to_num(std), STYLE_STD_FLOOR), len(values))
 
@@ -274,9 +275,19 @@ def on_scale(values: np.ndarray, scales: np.ndarray, lang_rows: np.ndarray) -> n
     return standardised
 
 
-def _typicality(z: np.ndarray) -> np.ndarray:
-    """How typical each post's style is (0 at the brand's mean, lower further from it)."""
-    typical: np.ndarray = -np.nanmean(np.log1p(z**2), axis=-1)  # z may stack several references
+def _typicality(z: np.ndarray, smart_punctuation: bool = True) -> np.ndarray:
+    """How typical each post's style is (0 at the brand's mean, lower further from it).
+
+    A typography share the post has no mark for says nothing either way: it counts one spread
+    from the brand, as far as a typical brand post is, neither close nor far. Without
+    `smart_punctuation`, the marks it sets (’ “ ” … —) are left out.
+    """
+    shares = z[..., SHARE_COLUMNS]  # z may stack several references
+    z = z.copy()
+    z[..., SHARE_COLUMNS] = np.where(np.isnan(shares), 1.0, shares)
+    if not smart_punctuation:
+        z[..., SMART_PUNCTUATION_COLUMNS] = np.nan
+    typical: np.ndarray = -np.nanmean(np.log1p(z**2), axis=-1)
     return typical
 
 
@@ -304,11 +315,17 @@ class VoiceModel:
         folds: int = 5,
         smoothing: float = 2000.0,
         random_state: int = 0,
+        smart_punctuation: bool = True,
     ) -> None:
         self.false_flag_rate = false_flag_rate
         self.folds = folds
         self.smoothing = smoothing
         self.random_state = random_state
+        #: Whether the marks smart punctuation sets (’ or ', “ ” or " ", … or ...) count in the
+        #: style view. A brand with peers leaves them to the peers' view, whose character
+        #: n-grams see them against accounts that post from other phones and tools; counted
+        #: in both views they lowered three corpora of four (BENCHMARKS.md, "Model format 11").
+        self.smart_punctuation = smart_punctuation
 
     # -- fitting ---------------------------------------------------------------------------
     def fit(self, table: FeatureTable, background: Background) -> VoiceModel:
@@ -442,7 +459,8 @@ class VoiceModel:
         ])  # fmt: skip
 
     def _style_typicality(self, table: FeatureTable, rows: np.ndarray, reference: StyleSource) -> np.ndarray:
-        return _typicality(self._z(comparable(table.style[rows]), _style_groups(table, rows), reference))
+        z = self._z(comparable(table.style[rows]), _style_groups(table, rows), reference)
+        return _typicality(z, self.smart_punctuation)
 
     def style_z(self, table: FeatureTable, rows: np.ndarray, reference: StyleSource | None = None) -> np.ndarray:
         """Each post's style features in standard deviations from its group (or the core)."""
@@ -539,7 +557,8 @@ class VoiceModel:
         # each saw 1 - 1/folds of the brand's posts, averaged. The full reference would see
         # more of the brand and score every post higher than the calibration expects.
         values, groups = comparable(table.style), _style_groups(table, rows)
-        typicality = _typicality(np.stack([self._z(values, groups, style) for style in self._styles[: self.folds]]))
+        z = np.stack([self._z(values, groups, style) for style in self._styles[: self.folds]])
+        typicality = _typicality(z, self.smart_punctuation)
         raw = np.column_stack([
             mean_per_post(table.words, table.lang_index, self.fold_word_llr_),
             mean_per_post(table.chars, table.lang_index, self.fold_char_llr_),

@@ -25,6 +25,7 @@ from voicecheck.i18n import N_, gettext, number, percent
 from voicecheck.messages import TONE_POLES
 from voicecheck.peers import peer_report
 from voicecheck.store import SavedModel
+from voicecheck.typography import MARKS
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})")
 #: A month with fewer posts than this is drawn apart in the drift: its mean says little.
@@ -261,6 +262,7 @@ _RATE = {
     "flag": N_("{label}: {value} of the posts; the brand: {reference}"),
 }
 _FAR = N_("far {pole}")
+_TYPOGRAPHY = N_("{label} written {way} where the brand writes {reference}")
 _I_FOR_WE = N_("'I' where the brand says 'we'")
 _TU_FOR_VOUS = N_("'tu' where the brand says 'vous'")
 _LONGER, _SHORTER = N_("longer posts"), N_("shorter posts")
@@ -334,6 +336,12 @@ def _sets_apart(voice: _Voice, reference: _Voice) -> list[Phrase]:
             continue
         a, b = float(mine[INDEX[feature.name]]), float(theirs[INDEX[feature.name]])
         if not (np.isfinite(a) and np.isfinite(b)):
+            continue
+        if feature.unit == "share":  # typography: which way each writes a kind of mark
+            marks = MARKS[feature.name]
+            if abs(a - b) >= 0.5 and marks.way(a) != marks.way(b):
+                figures = {"label": feature.label, "way": marks.way(a), "reference": marks.way(b)}
+                found.append((2 * abs(a - b), (_TYPOGRAPHY, figures)))
             continue
         floor = 0.2 if feature.unit in ("count", "flag") else 1.0
         if max(a, b) < floor:

@@ -195,6 +195,7 @@ def _meta_to_write(saved: SavedModel) -> dict[str, Any]:
             "folds": model.folds,
             "smoothing": model.smoothing,
             "random_state": model.random_state,
+            "smart_punctuation": model.smart_punctuation,
         },
         threshold=model.threshold_,
         style_features=[f.name for f in STYLE_FEATURES],
@@ -549,7 +550,7 @@ META_FIELDS = frozenset({
     "training_hash", "calibration", "format", "voicecheck", "spacy", "scikit_learn", "created", "params",
     "threshold", "style_features", "profile",
 })  # fmt: skip
-PARAM_FIELDS = frozenset({"false_flag_rate", "folds", "smoothing", "random_state"})
+PARAM_FIELDS = frozenset({"false_flag_rate", "folds", "smoothing", "random_state", "smart_punctuation"})
 CALIBRATION_FIELDS = frozenset({"false_flag_rate", "heldout_posts", "folds", "threshold_score"})
 _HASH = re.compile(r"[0-9a-f]{64}")
 
@@ -785,6 +786,11 @@ def _check_params(fields: _Fields, meta: dict[str, Any], posts: int) -> None:
     folds = fields.integer(params["folds"], "params.folds", 2, min(MAX_FOLDS, max(posts, 2)))
     fields.number(params["smoothing"], "params.smoothing", 0.0, 1e12, open_=True)
     fields.integer(params["random_state"], "params.random_state", 0, 2**32 - 1)
+    if not isinstance(params["smart_punctuation"], bool):
+        raise fields.fail(
+            "params.smart_punctuation",
+            _("must be true or false, not {value}").format(value=_shown(params["smart_punctuation"])),
+        )
     calibration = fields.table(meta["calibration"], "calibration", CALIBRATION_FIELDS)
     if fields.number(calibration["false_flag_rate"], "calibration.false_flag_rate") != rate:
         raise fields.fail("calibration.false_flag_rate", _("differs from params.false_flag_rate"))
@@ -1095,9 +1101,12 @@ def _check_nearest_scale(arrays: _ArrayFields, name: str) -> None:
 
 
 def _check_style(arrays: _ArrayFields) -> None:
-    """Style features: counts, rates and flags, not negative; NaN only where no tagger ran."""
-    tagger = np.array([f.name in TAGGER_FEATURES for f in STYLE_FEATURES])
-    arrays.require("style", lambda a: np.all(np.isfinite(a) | (np.isnan(a) & tagger)),
+    """Style features: counts, rates, flags and shares, not negative.
+
+    NaN only where no tagger ran, or for a share of marks the post has none of.
+    """
+    may_be_nan = np.array([f.name in TAGGER_FEATURES or f.unit == "share" for f in STYLE_FEATURES])
+    arrays.require("style", lambda a: np.all(np.isfinite(a) | (np.isnan(a) & may_be_nan)),
                    _("holds values that are not finite numbers"))  # fmt: skip
     arrays.require("style", lambda a: np.all(np.nan_to_num(a) >= 0), _("holds negative values"))
     counts = [INDEX[f.name] for f in STYLE_FEATURES if f.unit == "count"]
@@ -1105,6 +1114,8 @@ def _check_style(arrays: _ArrayFields) -> None:
     not_whole = _("holds counts that are not whole")
     arrays.require("style", lambda a: np.all(a[:, counts] == np.floor(a[:, counts])), not_whole)
     arrays.require("style", lambda a: np.all(np.isin(a[:, flags], (0.0, 1.0))), _("holds flags other than 0 and 1"))
+    shares = [INDEX[f.name] for f in STYLE_FEATURES if f.unit == "share"]
+    arrays.require("style", lambda a: np.all(np.nan_to_num(a[:, shares]) <= 1), _("holds shares above 1"))
 
 
 def _check_peer_arrays(arrays: _ArrayFields, counts: Sequence[int]) -> None:

@@ -12,9 +12,12 @@ import math
 import re
 
 from voicecheck.core import Reason, Suggestion
+from voicecheck.typography import MARKS
 
 #: Style habits whose fix is to bring a count down (or up) to the brand's usual number.
-_COUNTED_MARKS = frozenset({"exclamations", "questions", "emoji", "hashtags", "mentions", "urls", "ellipses"})
+_COUNTED_MARKS = frozenset({
+    "exclamations", "questions", "emoji", "hashtags", "mentions", "urls", "ellipses", "line_breaks",
+})  # fmt: skip
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 
@@ -36,6 +39,8 @@ def _suggest(reason: Reason, text: str) -> Suggestion | None:
                           _rewrite(text, f["found"], f["term"], reason.spans, exact=True))  # fmt: skip
     if reason.kind == "tone":
         return _tone(reason)
+    if reason.kind == "style" and reason.figures["feature"] in MARKS:
+        return _typography(reason, text)
     if reason.kind == "style":
         return _style(reason)
     if reason.kind == "unfamiliar_words":
@@ -59,6 +64,16 @@ def _tone(reason: Reason) -> Suggestion:
         return Suggestion(code, {"words": words, "compared_with": dict(reason.compared_with or {})})
     direction = "less" if higher else "more"
     return Suggestion(f"{direction}_{dimension}", {"compared_with": dict(reason.compared_with or {})})
+
+
+def _typography(reason: Reason, text: str) -> Suggestion:
+    """Marks written the brand's way, and the post with all of them so written."""
+    f = reason.figures
+    marks = MARKS[f["feature"]]
+    low, high = f["brand_range"]
+    brand_way = marks.way((low + high) / 2)
+    figures = {"feature": f["feature"], "way": brand_way, "compared_with": dict(reason.compared_with or {})}
+    return Suggestion("brand_typography", figures, marks.written(text, brand_way == marks.one_way))
 
 
 def _style(reason: Reason) -> Suggestion:

@@ -36,6 +36,7 @@ PATTERNS = {
     "warm emoji": tone._WARM_EMOJI,
     "runs of !?": tone._STRONG_PUNCT,
 }
+SHARES = style._SHARES
 OUTSIDE_ASCII = {"emoji": style._EMOJI, "laughing emoji": tone._LAUGHING_EMOJI, "warm emoji": tone._WARM_EMOJI}
 
 
@@ -55,6 +56,8 @@ def text_features(text: str) -> dict[str, float]:
         "commas": text.count(","),
         "starts_lowercase": float(first_letter.islower()),
         "no_end_punct": float(bool(stripped) and stripped[-1] not in '.!?…)"»'),
+        "line_breaks": len(style._LINE_BREAK.findall(text)),
+        **{name: share_alone(pattern, text) for name, pattern in style._SHARES.items()},
     }
 
 
@@ -117,7 +120,7 @@ def assert_table_matches_each_post_alone(parsed: list) -> None:  # type: ignore[
                 per100 = 100.0 / table.word_count[row] if table.word_count[row] > 0 else 0.0
                 assert values[INDEX[name]] == value * per100, (name, texts[row])
             else:
-                assert values[INDEX[name]] == value, (name, texts[row])
+                assert np.array_equal(values[INDEX[name]], value, equal_nan=True), (name, texts[row])
         per100 = 100.0 / table.word_count[row] if table.word_count[row] > 0 else 0.0
         for name, value in tagger_features(item.doc, per100).items():
             assert np.array_equal(values[INDEX[name]], value, equal_nan=True), (name, texts[row])
@@ -150,6 +153,22 @@ def test_each_pattern_finds_in_a_batch_what_it_finds_in_each_text(real_posts: li
         assert batch.count(pattern).tolist() == [len(pattern.findall(text)) for text in texts], name
 
 
+def share_alone(pattern, text: str) -> float:  # type: ignore[no-untyped-def]
+    found = [match.group("one") is not None for match in pattern.finditer(text)]
+    return sum(found) / len(found) if found else math.nan
+
+
+def assert_shares_read_as_each_alone(texts: list[str]) -> None:
+    batch = TextBatch(texts)
+    for name, pattern in SHARES.items():
+        want = np.array([share_alone(pattern, text) for text in texts])
+        assert np.array_equal(batch.share(pattern), want, equal_nan=True), name
+
+
+def test_each_typography_share_in_a_batch_is_each_texts_own(real_posts: list[Post]) -> None:
+    assert_shares_read_as_each_alone([post.text for post in real_posts])
+
+
 def test_the_emoji_patterns_match_nothing_in_ascii() -> None:
     every_ascii = "".join(map(chr, range(128)))
     for name, pattern in OUTSIDE_ASCII.items():
@@ -159,7 +178,8 @@ def test_the_emoji_patterns_match_nothing_in_ascii() -> None:
 #: Text made of what the patterns look for, and what sits next to it: marks, emoji, links,
 #: hashtags, letters of several scripts, digits, all kinds of whitespace, NULs and line breaks.
 pieces = st.sampled_from([
-    "!", "?", "!!", "?!", ".", "...", "…", ",", ")", '"', "»", "#", "@", "#tag", "@you", "_", "'", "’",
+    "!", "?", "!!", "?!", ".", "...", "…", ",", ")", '"', "»", "«", "“", "”", "#", "@", "#tag", "@you", "_", "'", "’",
+    ":", ";", " :", " !", "-", " - ", "—", "%", "5 %", "  ",
     "https://x.co/a", "http://", "www.", "www.site.fr", "haha", "HAHA", "lol", "LOOOL", "mdr", "ptdr", "hihi",
     "😂", "🤣", "❤", "✨", "🔥", "🎉", "©", "👍🏽", "a", "Z", "é", "ß", "İ", "ı", "ǅ", "Ω", "ж", "中", "٣", "5",
     " ", "\n", "\t", "\r", "\x0b", "\x1c", "\u00a0", "\u2028", "\u3000", "\x00", "\n\x00",
@@ -178,6 +198,7 @@ def test_any_texts_read_as_a_batch_as_each_alone(batch_texts: list[str]) -> None
     counts = np.array([tone_marks(text) for text in batch_texts], dtype=np.float64)
     assert np.array_equal(np.column_stack(tone._marks(batch)), counts)
     assert lexical.normalised_words(batch_texts) == [lexical.normalise(text).split() for text in batch_texts]
+    assert_shares_read_as_each_alone(batch_texts)
 
 
 @settings(max_examples=100, deadline=None)

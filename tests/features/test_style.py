@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from tests.features import table_of
-from voicecheck.features.style import INDEX, STYLE_FEATURES, comparable
+from voicecheck.features.style import INDEX, SHARE_COLUMNS, STYLE_FEATURES, comparable
 from voicecheck.nlp import Pipelines
 
 
@@ -47,8 +47,10 @@ def test_contractions_and_casual_words(blank: Pipelines) -> None:
 def test_emoji_only_and_empty_posts_do_not_divide_by_zero(blank: Pipelines) -> None:
     for text in ["🎉🎉🎉", "", "   ", "!!!"]:
         values = table_of(blank, text, "en").style[0]
-        finite = values[[i for f, i in INDEX.items() if f not in ("nouns", "verbs", "adjectives", "imperatives")]]
+        measured = [i for f, i in INDEX.items() if f not in ("nouns", "verbs", "adjectives", "imperatives")]
+        finite = values[[i for i in measured if i not in SHARE_COLUMNS]]
         assert np.all(np.isfinite(finite)), text
+        assert np.all(np.isnan(values[SHARE_COLUMNS])), text  # no apostrophe, quote or "!" after a word
 
 
 def test_tagger_features_are_nan_without_a_tagger(blank: Pipelines) -> None:
@@ -78,3 +80,33 @@ def test_a_features_examples_are_given_in_the_posts_language() -> None:
     assert formal.examples_in("fr") == "toutefois, veuillez"
     assert STYLE_FEATURES[INDEX["ellipses"]].examples_in("fr") == "..."
     assert STYLE_FEATURES[INDEX["commas"]].examples_in("en") == ""
+
+
+def test_typography_is_the_share_of_each_kind_of_mark_written_one_way(blank: Pipelines) -> None:
+    f = features(blank, "L’équipe l'a dit : « oui » et “non”… Bravo ! 10 % — voilà...", "fr")
+    assert f["curly_apostrophes"] == 0.5  # L’équipe, l'a
+    assert f["spaced_marks"] == 1.0  # "dit :", "Bravo !"
+    assert f["guillemets"] == 0.5  # « » against “ ”
+    assert f["curly_quotes"] == 1.0
+    assert f["ellipsis_sign"] == 0.5  # … against ...
+    assert f["long_dashes"] == 1.0 and f["spaced_percent"] == 1.0 and f["spaced_guillemets"] == 1.0
+    plain = features(blank, 'We\'re "here" - 10% off... Wow! «Oui»', "en")
+    assert plain["curly_apostrophes"] == plain["spaced_marks"] == plain["curly_quotes"] == 0.0
+    assert plain["long_dashes"] == plain["spaced_percent"] == plain["ellipsis_sign"] == 0.0
+    assert plain["spaced_guillemets"] == 0.0
+
+
+def test_times_emoticons_and_links_are_not_closing_marks(blank: Pipelines) -> None:
+    f = features(blank, "Rendez-vous à 10:30 :) sur https://maison.ca/a?b=1", "fr")
+    assert math.isnan(f["spaced_marks"])
+
+
+def test_a_post_without_a_kind_of_mark_has_no_share_of_it(blank: Pipelines) -> None:
+    f = features(blank, "Merci beaucoup", "fr")
+    assert all(math.isnan(f[STYLE_FEATURES[i].name]) for i in SHARE_COLUMNS)
+
+
+def test_line_breaks_count_breaks_and_the_double_spaces_exports_leave_for_them(blank: Pipelines) -> None:
+    assert features(blank, "Bonjour\nà tous.  Merci !\n\nÀ bientôt", "fr")["line_breaks"] == 4
+    assert features(blank, "One line, one  word apart.", "en")["line_breaks"] == 1
+    assert features(blank, "  Indented. ", "en")["line_breaks"] == 0

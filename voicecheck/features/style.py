@@ -3,7 +3,10 @@
 Word features are counted once per distinct token (see `tokens.py`); punctuation, emoji and
 the other marks are read off the text, each pattern once over a whole batch (`texts.py`).
 Features that need a tagger (parts of speech, imperative mood) are NaN when the pipeline has
-none, and are then left out of comparisons rather than read as zero.
+none, and are then left out of comparisons rather than read as zero. Typography (how a post
+writes its apostrophes, quotation marks, ellipses and the space before "!") is a share of its
+marks of that kind, NaN for a post that has none: style guides set it, and an account's habit
+in it is as steady as its words.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ import regex
 from voicecheck.features.texts import TextBatch
 from voicecheck.features.tokens import TokenCounts
 
-Unit = Literal["count", "per100", "mean", "flag"]
+#: "share": of a post's marks of one kind, the share written one way (of its apostrophes, how
+#: many are ’), NaN for a post without any: such a post says nothing of how the brand writes them.
+Unit = Literal["count", "per100", "mean", "flag", "share"]
 
 
 @dataclass(frozen=True)
@@ -63,11 +68,27 @@ STYLE_FEATURES: tuple[Feature, ...] = (
     Feature("verbs", "verbs", "per100", ""),
     Feature("adjectives", "adjectives", "per100", ""),
     Feature("imperatives", "imperatives", "per100", "Book now / Réservez"),
+    Feature("line_breaks", "line breaks", "count", ""),
+    # Typography: the share of a post's marks of each kind written the first way of `typography.MARKS`.
+    Feature("curly_apostrophes", "apostrophes", "share", "’"),
+    Feature("spaced_marks", "! ? : ;", "share", "Bravo !"),
+    Feature("guillemets", "quotation marks", "share", "« »"),
+    Feature("curly_quotes", "double quotes", "share", "“ ”"),
+    Feature("ellipsis_sign", "ellipses", "share", "…"),
+    Feature("long_dashes", "dashes between words", "share", "—"),
+    Feature("spaced_percent", "%", "share", "10 %"),
+    Feature("spaced_guillemets", "« »", "share", "« oui »"),
 )
 INDEX = {feature.name: i for i, feature in enumerate(STYLE_FEATURES)}
 #: The features a tagger gives, in the order of `TokenCounts.tags`.
 _TAGGER_NAMES = ("nouns", "verbs", "adjectives", "imperatives")
 TAGGER_FEATURES = frozenset(_TAGGER_NAMES)
+#: Where the "share" features are in a row of style values.
+SHARE_COLUMNS = np.array([INDEX[f.name] for f in STYLE_FEATURES if f.unit == "share"], dtype=np.int64)
+#: The typography phones and word processors set on their own as one types ("smart
+#: punctuation": ’ “ ” … —), unlike the spaces and guillemets a writer puts in.
+SMART_PUNCTUATION = ("curly_apostrophes", "curly_quotes", "ellipsis_sign", "long_dashes")
+SMART_PUNCTUATION_COLUMNS = np.array([INDEX[name] for name in SMART_PUNCTUATION], dtype=np.int64)
 #: Features that are a word class's share of the words, per 100 words.
 _PER_WORD = ("we", "you", "i", "you_familiar", "function_words", "formal_words", "casual_words", "contractions")
 
@@ -76,6 +97,30 @@ _HASHTAG = regex.compile(r"(?<!\w)#\w+")
 _MENTION = regex.compile(r"(?<!\w)@\w+")
 _URL = regex.compile(r"https?://\S+|www\.\S+")
 _SENTENCE_END = regex.compile(r"[.!?…]+(?=\s|$)")
+#: A line break, or two spaces or more between words, where an export flattened one.
+_LINE_BREAK = regex.compile(r"\n|(?<=\S) {2,}(?=\S)")
+#: Typography: each pattern matches every mark of a kind, its group `one` the way a "share"
+#: feature counts (`TextBatch.share`). None matches a newline, so a batch reads as each post.
+_APOSTROPHES = regex.compile(r"(?<=\w)(?:(?P<one>’)|')(?=\w)")
+#: A run of ! ? : ; after a word and before a space or the end, with or without a space before it
+#: (French typography spaces them: "Bravo !"); "10:30", ":)" and links are not such runs.
+_CLOSING_MARKS = regex.compile(r"(?<=[^\s!?:;])(?:(?P<one>[^\S\n])|)[!?:;]+(?=\s|$)")
+_QUOTATION_MARKS = regex.compile(r"(?P<one>[«»])|[\"“”]")
+_DOUBLE_QUOTES = regex.compile(r"(?P<one>[“”])|\"")
+_ELLIPSES = regex.compile(r"(?P<one>…)|\.{3,}")
+_DASHES = regex.compile(r"(?<=[^\S\n])(?:(?P<one>[—–])|-)(?=[^\S\n])")
+_PERCENT = regex.compile(r"(?<=\d)(?:(?P<one>[^\S\n])|)%")
+_SPACED_GUILLEMETS = regex.compile(r"«(?:(?P<one>[^\S\n])|)|(?:(?P<one>(?<=[^\S\n]))|)»")
+_SHARES = {
+    "curly_apostrophes": _APOSTROPHES,
+    "spaced_marks": _CLOSING_MARKS,
+    "guillemets": _QUOTATION_MARKS,
+    "curly_quotes": _DOUBLE_QUOTES,
+    "ellipsis_sign": _ELLIPSES,
+    "long_dashes": _DASHES,
+    "spaced_percent": _PERCENT,
+    "spaced_guillemets": _SPACED_GUILLEMETS,
+}
 
 
 def style_matrix(batch: TextBatch, counts: TokenCounts) -> np.ndarray:
@@ -111,6 +156,13 @@ def _text_features(batch: TextBatch, out: np.ndarray) -> None:
     out[:, INDEX["starts_lowercase"]] = batch.count_each(_starts_lowercase)
     ends = [_ends_without_punct(text, has_url) for text, has_url in zip(batch.texts, (urls > 0).tolist(), strict=True)]
     out[:, INDEX["no_end_punct"]] = ends
+    out[:, INDEX["line_breaks"]] = batch.count_each(_line_breaks)
+    for name, pattern in _SHARES.items():
+        out[:, INDEX[name]] = batch.share(pattern)
+
+
+def _line_breaks(text: str) -> float:
+    return len(_LINE_BREAK.findall(text)) if "\n" in text or "  " in text else 0.0
 
 
 def _starts_lowercase(text: str) -> float:

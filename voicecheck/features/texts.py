@@ -46,6 +46,20 @@ class TextBatch:
         starts = [match.start() for match in pattern.finditer(self.joined)]
         return np.bincount(self.owners(starts), minlength=len(self)).astype(np.float64)
 
+    def share(self, pattern: regex.Pattern[str]) -> np.ndarray:
+        """Of each text's matches of `pattern`, the share whose group `one` matched; NaN for a text without any.
+
+        How a kind of mark is written: of a post's apostrophes, how many are ’ rather than '.
+        """
+        starts, ones = [], []
+        for match in pattern.finditer(self.joined):
+            starts.append(match.start())
+            ones.append(match.group("one") is not None)
+        owners = self.owners(starts)
+        matches = np.bincount(owners, minlength=len(self)).astype(np.float64)
+        written_one_way = np.bincount(owners, weights=np.asarray(ones, dtype=np.float64), minlength=len(self))
+        return np.divide(written_one_way, matches, out=np.full(len(self), np.nan), where=matches > 0)
+
     def count_outside_ascii(self, pattern: regex.Pattern[str]) -> np.ndarray:
         """`count` of a pattern that matches only characters outside ASCII (emoji): ASCII texts have none."""
         rows, others = self._outside_ascii
