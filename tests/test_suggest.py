@@ -79,6 +79,28 @@ def test_a_typography_suggestion_rewrites_the_post_with_the_brands_marks(lang: s
     assert "'" in rendered["message"] and "’" in rendered["message"]
 
 
+@pytest.mark.parametrize(
+    ("value", "brand_range", "text", "code", "rewrite", "message"),
+    [
+        (1.0, [0.0, 0.0], "Sorry for the wait! *AFM", "drop_signature", "Sorry for the wait!",
+         "retirez la signature à la fin : la marque ne signe pas ses publications sur x"),
+        (0.0, [1.0, 1.0], "Sorry for the wait!", "sign_post", None,
+         "signez la publication d'un nom ou d'initiales à la fin, comme la marque sur x"),
+    ],
+)  # fmt: skip
+def test_a_signature_is_dropped_or_added_as_the_brand_signs(
+    value: float, brand_range: list[float], text: str, code: str, rewrite: str | None, message: str
+) -> None:
+    reason = Reason("VC102", "style", {"feature": "signed", "value": value, "brand_range": brand_range},
+                    compared_with={"channel": "x"})  # fmt: skip
+    suggested = with_suggestion(reason, text)
+    assert suggested.suggestion is not None
+    assert (suggested.suggestion.code, suggested.suggestion.rewrite) == (code, rewrite)
+    rendered = reason_dict(suggested, "fr")
+    assert rendered["suggestion"]["message"] == message
+    assert rendered["message"].startswith("fait partie" if value else "ne fait pas partie")
+
+
 def run_check(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "voicecheck", "check", "--model", str(ROOT / "models" / "maison-claire"), *args]
     environ = {key: value for key, value in os.environ.items() if key not in ("LANG", "LC_ALL", "LC_MESSAGES")}

@@ -107,9 +107,12 @@ def _style(reason: Reason, lang: str) -> str:
         )
     if feature.unit == "flag":
         share = percent(high, lang) if low == high else f"{percent(low, lang)}–{percent(high, lang)}"
-        return gettext("one of the {label}, which are {share} of the brand's posts {where}", lang).format(
-            label=label, share=share, where=at
+        template = (
+            N_("one of the {label}, which are {share} of the brand's posts {where}")
+            if value > high
+            else N_("not one of the {label}, which are {share} of the brand's posts {where}")
         )
+        return gettext(template, lang).format(label=label, share=share, where=at)
     if feature.unit == "per100":
         # "More" cites only the post's own words; "fewer" may give examples of what the brand writes.
         listed = feature.examples_in(reason.post_lang or lang) if value < low else ""
@@ -254,6 +257,8 @@ _SUGGESTIONS = {
     "longer_post": N_("say a little more: the brand's posts run {low}–{high} words {where}"),
     "drop_words": N_("drop or replace {words}"),
     "brand_typography": N_("{label}: write {way}, as the brand does {where}"),
+    "sign_post": N_("sign the post with a name or initials at the end, as the brand does {where}"),
+    "drop_signature": N_("drop the signature at the end: the brand does not sign its posts {where}"),
     "closer_range_more": N_("use more {label}: the brand uses {span} {where}"),
     "closer_range_fewer": N_("use fewer {label}: the brand uses {span} {where}"),
     "replace_unfamiliar": N_("replace {words} with words the brand uses"),

@@ -12,6 +12,7 @@ import math
 import re
 
 from voicecheck.core import Reason, Suggestion
+from voicecheck.features.style import SIGNATURE
 from voicecheck.typography import MARKS
 
 #: Style habits whose fix is to bring a count down (or up) to the brand's usual number.
@@ -41,6 +42,8 @@ def _suggest(reason: Reason, text: str) -> Suggestion | None:
         return _tone(reason)
     if reason.kind == "style" and reason.figures["feature"] in MARKS:
         return _typography(reason, text)
+    if reason.kind == "style" and reason.figures["feature"] == "signed":
+        return _signature(reason, text)
     if reason.kind == "style":
         return _style(reason)
     if reason.kind == "unfamiliar_words":
@@ -74,6 +77,16 @@ def _typography(reason: Reason, text: str) -> Suggestion:
     brand_way = marks.way((low + high) / 2)
     figures = {"feature": f["feature"], "way": brand_way, "compared_with": dict(reason.compared_with or {})}
     return Suggestion("brand_typography", figures, marks.written(text, brand_way == marks.one_way))
+
+
+def _signature(reason: Reason, text: str) -> Suggestion:
+    """Sign as the brand signs, or drop a signature the brand never writes (the post without it)."""
+    where = {"compared_with": dict(reason.compared_with or {})}
+    if reason.figures["value"] < reason.figures["brand_range"][0]:
+        return Suggestion("sign_post", where)
+    signature = SIGNATURE.search(text)
+    unsigned = (text[: signature.start()].rstrip() or None) if signature else None
+    return Suggestion("drop_signature", where, unsigned)
 
 
 def _style(reason: Reason) -> Suggestion:

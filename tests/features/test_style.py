@@ -110,3 +110,21 @@ def test_line_breaks_count_breaks_and_the_double_spaces_exports_leave_for_them(b
     assert features(blank, "Bonjour\nà tous.  Merci !\n\nÀ bientôt", "fr")["line_breaks"] == 4
     assert features(blank, "One line, one  word apart.", "en")["line_breaks"] == 1
     assert features(blank, "  Indented. ", "en")["line_breaks"] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "signed"),
+    [
+        ("Sorry for the wait! We'll look into it. *AFM", True),
+        ("I just sent a DM! *Shannon Pelletier", True),
+        ("DM us your order number. ^JK https://t.co/abc", True),
+        ("Thanks for flying with us -AS", True),
+        ("Voici le lien. /MB", True),
+        ("Come see us - Paris", False),
+        ("Yes - No", False),
+        ("Great game tonight *clap*", False),
+        ("Score: 3-2", False),
+    ],
+)
+def test_a_post_is_signed_by_a_name_or_initials_at_its_end(blank: Pipelines, text: str, signed: bool) -> None:
+    assert features(blank, text, "en")["signed"] == float(signed)

@@ -69,6 +69,7 @@ STYLE_FEATURES: tuple[Feature, ...] = (
     Feature("adjectives", "adjectives", "per100", ""),
     Feature("imperatives", "imperatives", "per100", "Book now / Réservez"),
     Feature("line_breaks", "line breaks", "count", ""),
+    Feature("signed", "signed posts", "flag", "*AFM, ^JK"),
     # Typography: the share of a post's marks of each kind written the first way of `typography.MARKS`.
     Feature("curly_apostrophes", "apostrophes", "share", "’"),
     Feature("spaced_marks", "! ? : ;", "share", "Bravo !"),
@@ -111,6 +112,12 @@ _ELLIPSES = regex.compile(r"(?P<one>…)|\.{3,}")
 _DASHES = regex.compile(r"(?<=[^\S\n])(?:(?P<one>[—–])|-)(?=[^\S\n])")
 _PERCENT = regex.compile(r"(?<=\d)(?:(?P<one>[^\S\n])|)%")
 _SPACED_GUILLEMETS = regex.compile(r"«(?:(?P<one>[^\S\n])|)|(?:(?P<one>(?<=[^\S\n]))|)»")
+#: A name or initials closing a post, links aside, the way support agents sign their replies:
+#: a name after * ^ or ~ ("*Shannon", "^JK"), initials after a dash or a slash ("-AS", "/MB").
+SIGNATURE = regex.compile(
+    r"(?:^|\s)(?:[\^*~]\s?\p{Lu}\p{L}{0,20}(?:\s\p{Lu}\p{L}{0,20})?|[-–—/]\s?\p{Lu}{1,3})"
+    r"(?:\s+(?:https?://|www\.)\S+)*\s*$"
+)
 _SHARES = {
     "curly_apostrophes": _APOSTROPHES,
     "spaced_marks": _CLOSING_MARKS,
@@ -157,12 +164,17 @@ def _text_features(batch: TextBatch, out: np.ndarray) -> None:
     ends = [_ends_without_punct(text, has_url) for text, has_url in zip(batch.texts, (urls > 0).tolist(), strict=True)]
     out[:, INDEX["no_end_punct"]] = ends
     out[:, INDEX["line_breaks"]] = batch.count_each(_line_breaks)
+    out[:, INDEX["signed"]] = batch.count_each(_signed)
     for name, pattern in _SHARES.items():
         out[:, INDEX[name]] = batch.share(pattern)
 
 
 def _line_breaks(text: str) -> float:
     return len(_LINE_BREAK.findall(text)) if "\n" in text or "  " in text else 0.0
+
+
+def _signed(text: str) -> float:
+    return float(SIGNATURE.search(text) is not None)
 
 
 def _starts_lowercase(text: str) -> float:
