@@ -57,6 +57,7 @@ def text_features(text: str) -> dict[str, float]:
         "starts_lowercase": float(first_letter.islower()),
         "no_end_punct": float(bool(stripped) and stripped[-1] not in '.!?…)"»'),
         "line_breaks": len(style._LINE_BREAK.findall(text)),
+        "signed": float(style.SIGNATURE.search(text) is not None),  # searched through the whole post
         **{name: share_alone(pattern, text) for name, pattern in style._SHARES.items()},
     }
 
@@ -163,6 +164,7 @@ def assert_shares_read_as_each_alone(texts: list[str]) -> None:
     for name, pattern in SHARES.items():
         want = np.array([share_alone(pattern, text) for text in texts])
         assert np.array_equal(batch.share(pattern), want, equal_nan=True), name
+        assert np.array_equal(batch.share(pattern, style._NEEDLES[name]), want, equal_nan=True), name
 
 
 def test_each_typography_share_in_a_batch_is_each_texts_own(real_posts: list[Post]) -> None:
@@ -179,7 +181,7 @@ def test_the_emoji_patterns_match_nothing_in_ascii() -> None:
 #: hashtags, letters of several scripts, digits, all kinds of whitespace, NULs and line breaks.
 pieces = st.sampled_from([
     "!", "?", "!!", "?!", ".", "...", "…", ",", ")", '"', "»", "«", "“", "”", "#", "@", "#tag", "@you", "_", "'", "’",
-    ":", ";", " :", " !", "-", " - ", "—", "%", "5 %", "  ",
+    ":", ";", " :", " !", "-", " - ", "—", "%", "5 %", "  ", " *AFM", "^JK", " -AS", " /MB", "~", "*", "Shannon", "AB",
     "https://x.co/a", "http://", "www.", "www.site.fr", "haha", "HAHA", "lol", "LOOOL", "mdr", "ptdr", "hihi",
     "😂", "🤣", "❤", "✨", "🔥", "🎉", "©", "👍🏽", "a", "Z", "é", "ß", "İ", "ı", "ǅ", "Ω", "ж", "中", "٣", "5",
     " ", "\n", "\t", "\r", "\x0b", "\x1c", "\u00a0", "\u2028", "\u3000", "\x00", "\n\x00",
