@@ -39,6 +39,8 @@ class TextBatch:
 
     def owners(self, positions: Sequence[int]) -> np.ndarray:
         """The text each position of `joined` lies in."""
+        if len(self.texts) == 1:  # a lone post, as the service judges one
+            return np.zeros(len(positions), dtype=np.int64)
         return np.searchsorted(self.starts, np.asarray(positions, dtype=np.int64), side="right") - 1
 
     def count(self, pattern: regex.Pattern[str]) -> np.ndarray:
@@ -55,9 +57,12 @@ class TextBatch:
         looking for the marks.
         """
         if needles:
-            rows, holding = self.containing(needles)
+            rows = self.holding(needles)
             shares = np.full(len(self), np.nan)
-            shares[rows] = holding.share(pattern)
+            if len(rows) == len(self):
+                shares = self.share(pattern)
+            elif len(rows):
+                shares[rows] = TextBatch([self.texts[row] for row in rows.tolist()]).share(pattern)
             return shares
         starts, ones = [], []
         for match in pattern.finditer(self.joined):
@@ -82,16 +87,17 @@ class TextBatch:
         rows = np.flatnonzero(~ascii_only)
         return rows, TextBatch([self.texts[row] for row in rows.tolist()])
 
-    def containing(self, needles: tuple[str, ...]) -> tuple[np.ndarray, TextBatch]:
-        """The texts that hold one of `needles`, and where they are in the batch."""
-        found = []
+    def holding(self, needles: tuple[str, ...]) -> np.ndarray:
+        """Where the texts that hold one of `needles` are in the batch."""
+        found: list[int] = []
         for needle in needles:  # `str.find` runs at memory speed; a Python test of each text does not
             at = self.joined.find(needle)
             while at >= 0:
                 found.append(at)
                 at = self.joined.find(needle, at + len(needle))
-        rows = np.flatnonzero(np.bincount(self.owners(found), minlength=len(self)))
-        return rows, TextBatch([self.texts[row] for row in rows.tolist()])
+        if not found:
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero(np.bincount(self.owners(found), minlength=len(self)))
 
     def count_each(self, counter: Callable[[str], float]) -> np.ndarray:
         """`counter` of each text, as floats (for plain string methods such as `str.count`)."""
