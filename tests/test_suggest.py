@@ -84,6 +84,9 @@ def test_a_typography_suggestion_rewrites_the_post_with_the_brands_marks(lang: s
     [
         (1.0, [0.0, 0.0], "Sorry for the wait! *AFM", "drop_signature", "Sorry for the wait!",
          "retirez la signature à la fin : la marque ne signe pas ses publications sur x"),
+        (1.0, [0.0, 0.0], "Fixed now! ^JK https://help.example.com/t/1", "drop_signature",
+         "Fixed now! https://help.example.com/t/1",
+         "retirez la signature à la fin : la marque ne signe pas ses publications sur x"),
         (0.0, [1.0, 1.0], "Sorry for the wait!", "sign_post", None,
          "signez la publication d'un nom ou d'initiales à la fin, comme la marque sur x"),
     ],

@@ -68,3 +68,15 @@ def test_rewritten_marks_are_all_written_the_brands_way(text: str, name: str, on
         assert got == (1.0 if one_way else 0.0), (text, rewritten)
     letters = [ch for ch in text if ch.isalnum()]
     assert [ch for ch in rewritten if ch.isalnum()] == letters  # only marks and spaces change
+
+
+def test_links_keep_their_marks_when_a_post_is_rewritten() -> None:
+    text = "FAQ: https://example.com/faq?q=20%25 20% off, voir www.site.fr/a:b"
+    assert (
+        MARKS["spaced_marks"].written(text, True)
+        == f"FAQ{NO_BREAK_SPACE}: https://example.com/faq?q=20%25 20% off, voir www.site.fr/a:b"
+    )
+    assert (
+        MARKS["spaced_percent"].written(text, True)
+        == f"FAQ: https://example.com/faq?q=20%25 20{NO_BREAK_SPACE}% off, voir www.site.fr/a:b"
+    )

@@ -12,7 +12,7 @@ import math
 import re
 
 from voicecheck.core import Reason, Suggestion
-from voicecheck.features.style import SIGNATURE
+from voicecheck.features.style import SIGNATURE, SIGNED_FROM
 from voicecheck.typography import MARKS
 
 #: Style habits whose fix is to bring a count down (or up) to the brand's usual number.
@@ -85,8 +85,9 @@ def _signature(reason: Reason, text: str) -> Suggestion:
     if reason.figures["value"] < reason.figures["brand_range"][0]:
         return Suggestion("sign_post", where)
     signature = SIGNATURE.search(text)
-    unsigned = (text[: signature.start()].rstrip() or None) if signature else None
-    return Suggestion("drop_signature", where, unsigned)
+    signed_as = SIGNED_FROM.search(text, signature.start()) if signature else None
+    unsigned = (text[: signed_as.start()].rstrip() + text[signed_as.end() :]).strip() if signed_as else None
+    return Suggestion("drop_signature", where, unsigned or None)  # its links kept
 
 
 def _style(reason: Reason) -> Suggestion:

@@ -36,9 +36,26 @@ class Marks:
         return self.to_one_way(text) if one_way else self.to_other_way(text)
 
 
+#: Links are left as they are: "%20" and "?" in them are not the post's typography.
+_LINK = regex.compile(r"https?://\S+|www\.\S+")
+
+
 def _substitute(pattern: str, replacement: str | Callable[[regex.Match[str]], str]) -> Callable[[str], str]:
     compiled = regex.compile(pattern)
-    return lambda text: compiled.sub(replacement, text)
+
+    def substituted(text: str) -> str:
+        links = [link.span() for link in _LINK.finditer(text)]
+        if not links:
+            return compiled.sub(replacement, text)
+
+        def outside_links(match: regex.Match[str]) -> str:
+            if any(start <= match.start() < end for start, end in links):
+                return match.group()
+            return match.expand(replacement) if isinstance(replacement, str) else replacement(match)
+
+        return compiled.sub(outside_links, text)
+
+    return substituted
 
 
 def _chain(*steps: Callable[[str], str]) -> Callable[[str], str]:

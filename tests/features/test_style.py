@@ -124,6 +124,8 @@ def test_line_breaks_count_breaks_and_the_double_spaces_exports_leave_for_them(b
         ("Yes - No", False),
         ("Great game tonight *clap*", False),
         ("Score: 3-2", False),
+        ("Thanks ^Bob https://", False),  # a link's start alone is not a link after the signature
+        ("Thanks ^Bob\x1c", False),
     ],
 )
 def test_a_post_is_signed_by_a_name_or_initials_at_its_end(blank: Pipelines, text: str, signed: bool) -> None:

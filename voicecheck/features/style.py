@@ -72,13 +72,13 @@ STYLE_FEATURES: tuple[Feature, ...] = (
     Feature("signed", "signed posts", "flag", "*AFM, ^JK"),
     # Typography: the share of a post's marks of each kind written the first way of `typography.MARKS`.
     Feature("curly_apostrophes", "apostrophes", "share", "’"),
-    Feature("spaced_marks", "! ? : ;", "share", "Bravo !"),
+    Feature("spaced_marks", "spaces before ! ? : ;", "share", "Bravo !"),
     Feature("guillemets", "quotation marks", "share", "« »"),
     Feature("curly_quotes", "double quotes", "share", "“ ”"),
     Feature("ellipsis_sign", "ellipses", "share", "…"),
     Feature("long_dashes", "dashes between words", "share", "—"),
-    Feature("spaced_percent", "%", "share", "10 %"),
-    Feature("spaced_guillemets", "« »", "share", "« oui »"),
+    Feature("spaced_percent", "spaces before %", "share", "10 %"),
+    Feature("spaced_guillemets", "spaces inside « »", "share", "« oui »"),
 )
 INDEX = {feature.name: i for i, feature in enumerate(STYLE_FEATURES)}
 #: The features a tagger gives, in the order of `TokenCounts.tags`.
@@ -117,7 +117,7 @@ _SPACED_GUILLEMETS = regex.compile(r"«(?:(?P<one>[^\S\n])|)|(?:(?P<one>(?<=[^\S
 _SIGNED_AS = r"(?:[\^*~]\s?\p{Lu}\p{L}{0,20}(?:\s\p{Lu}\p{L}{0,20})?|[-–—/]\s?\p{Lu}{1,3})"
 SIGNATURE = regex.compile(rf"(?:^|\s){_SIGNED_AS}(?:\s+(?:https?://|www\.)\S+)*\s*$")
 #: The signature itself, from its mark to the end of a post without its links.
-_SIGNED_FROM = regex.compile(_SIGNED_AS)
+SIGNED_FROM = regex.compile(_SIGNED_AS)
 _SHARES = {
     "curly_apostrophes": _APOSTROPHES,
     "spaced_marks": _CLOSING_MARKS,
@@ -201,8 +201,8 @@ def _signed(text: str) -> float:
         end = rest[0].rstrip()
     for mark in _SIGNATURE_MARKS:
         at = end.rfind(mark)
-        if at >= 0 and (at == 0 or end[at - 1].isspace()) and _SIGNED_FROM.fullmatch(end, at):
-            return 1.0
+        if at >= 0 and (at == 0 or end[at - 1].isspace()) and SIGNED_FROM.fullmatch(end, at):
+            return float(SIGNATURE.match(text, max(at - 1, 0)) is not None)  # as searched through the post
     return 0.0
 
 
