@@ -68,7 +68,7 @@ STYLE_FEATURES: tuple[Feature, ...] = (
     Feature("verbs", "verbs", "per100", ""),
     Feature("adjectives", "adjectives", "per100", ""),
     Feature("imperatives", "imperatives", "per100", "Book now / Réservez"),
-    Feature("line_breaks", "line breaks", "count", ""),
+    Feature("line_breaks", "line breaks and double spaces", "count", ""),
     Feature("signed", "signed posts", "flag", "*AFM, ^JK"),
     # Typography: the share of a post's marks of each kind written the first way of `typography.MARKS`.
     Feature("curly_apostrophes", "apostrophes", "share", "’"),
