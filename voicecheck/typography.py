@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import regex
 
+from voicecheck.features.style import URL
+
 #: Between a French word and its "!", "?", ":" or ";", and inside « »: a space that never breaks
 #: the line, so the mark never starts one.
 NO_BREAK_SPACE = "\u00a0"
@@ -36,15 +38,11 @@ class Marks:
         return self.to_one_way(text) if one_way else self.to_other_way(text)
 
 
-#: Links are left as they are: "%20" and "?" in them are not the post's typography.
-_LINK = regex.compile(r"https?://\S+|www\.\S+")
-
-
 def _substitute(pattern: str, replacement: str | Callable[[regex.Match[str]], str]) -> Callable[[str], str]:
     compiled = regex.compile(pattern)
 
     def substituted(text: str) -> str:
-        links = [link.span() for link in _LINK.finditer(text)]
+        links = [link.span() for link in URL.finditer(text)]  # "%20" and "?" in links are left as they are
         if not links:
             return compiled.sub(replacement, text)
 

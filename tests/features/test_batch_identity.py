@@ -30,7 +30,7 @@ PATTERNS = {
     "emoji": style._EMOJI,
     "hashtags": style._HASHTAG,
     "mentions": style._MENTION,
-    "links": style._URL,
+    "links": style.URL,
     "laughs": tone._LAUGH,
     "laughing emoji": tone._LAUGHING_EMOJI,
     "warm emoji": tone._WARM_EMOJI,
@@ -42,7 +42,7 @@ OUTSIDE_ASCII = {"emoji": style._EMOJI, "laughing emoji": tone._LAUGHING_EMOJI, 
 
 def text_features(text: str) -> dict[str, float]:
     """The marks style reads off one text, one pattern call each."""
-    stripped = style._URL.sub("", text).rstrip()
+    stripped = style.URL.sub("", text).rstrip()
     first_letter = next((ch for ch in text if ch.isalpha()), "")
     return {
         "sentence_length": max(1, len(style._SENTENCE_END.findall(text))),
@@ -51,7 +51,7 @@ def text_features(text: str) -> dict[str, float]:
         "emoji": len(style._EMOJI.findall(text)),
         "hashtags": len(style._HASHTAG.findall(text)),
         "mentions": len(style._MENTION.findall(text)),
-        "urls": len(style._URL.findall(text)),
+        "urls": len(style.URL.findall(text)),
         "ellipses": text.count("...") + text.count("…"),
         "commas": text.count(","),
         "starts_lowercase": float(first_letter.islower()),

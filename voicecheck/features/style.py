@@ -96,7 +96,8 @@ _PER_WORD = ("we", "you", "i", "you_familiar", "function_words", "formal_words",
 _EMOJI = regex.compile(r"\p{Extended_Pictographic}")
 _HASHTAG = regex.compile(r"(?<!\w)#\w+")
 _MENTION = regex.compile(r"(?<!\w)@\w+")
-_URL = regex.compile(r"https?://\S+|www\.\S+")
+#: A link, as a post writes one.
+URL = regex.compile(r"https?://\S+|www\.\S+")
 _SENTENCE_END = regex.compile(r"[.!?…]+(?=\s|$)")
 #: A line break, or two spaces or more between words, where an export flattened one.
 _LINE_BREAK = regex.compile(r"\n|(?<=\S) {2,}(?=\S)")
@@ -116,7 +117,7 @@ _SPACED_GUILLEMETS = regex.compile(r"«(?:(?P<one>[^\S\n])|)|(?:(?P<one>(?<=[^\S
 #: a name after * ^ or ~ ("*Shannon", "^JK"), initials after a dash or a slash ("-AS", "/MB").
 _SIGNED_AS = r"(?:[\^*~]\s?\p{Lu}\p{L}{0,20}(?:\s\p{Lu}\p{L}{0,20})?|[-–—/]\s?\p{Lu}{1,3})"
 SIGNATURE = regex.compile(rf"(?:^|\s){_SIGNED_AS}(?:\s+(?:https?://|www\.)\S+)*\s*$")
-#: The signature itself, from its mark to the end of a post without its links.
+#: The signature itself, without the links after it.
 SIGNED_FROM = regex.compile(_SIGNED_AS)
 _SHARES = {
     "curly_apostrophes": _APOSTROPHES,
@@ -170,7 +171,7 @@ def _text_features(batch: TextBatch, out: np.ndarray) -> None:
     out[:, INDEX["emoji"]] = batch.count_outside_ascii(_EMOJI)
     out[:, INDEX["hashtags"]] = batch.count(_HASHTAG)
     out[:, INDEX["mentions"]] = batch.count(_MENTION)
-    urls = batch.count(_URL)
+    urls = batch.count(URL)
     out[:, INDEX["urls"]] = urls
     out[:, INDEX["ellipses"]] = batch.count_each(lambda text: text.count("...") + text.count("…"))
     out[:, INDEX["commas"]] = batch.count_each(lambda text: text.count(","))
@@ -201,8 +202,8 @@ def _signed(text: str) -> float:
         end = rest[0].rstrip()
     for mark in _SIGNATURE_MARKS:
         at = end.rfind(mark)
-        if at >= 0 and (at == 0 or end[at - 1].isspace()) and SIGNED_FROM.fullmatch(end, at):
-            return float(SIGNATURE.match(text, max(at - 1, 0)) is not None)  # as searched through the post
+        if at >= 0 and SIGNATURE.match(text, max(at - 1, 0)):
+            return 1.0
     return 0.0
 
 
@@ -213,7 +214,7 @@ def _starts_lowercase(text: str) -> float:
 
 def _ends_without_punct(text: str, has_url: bool) -> float:
     """Whether the text, links left out, ends on something other than closing punctuation."""
-    stripped = (_URL.sub("", text) if has_url else text).rstrip()
+    stripped = (URL.sub("", text) if has_url else text).rstrip()
     return float(bool(stripped) and stripped[-1] not in '.!?…)"»')
 
 

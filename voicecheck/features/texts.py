@@ -62,7 +62,7 @@ class TextBatch:
             if len(rows) == len(self):
                 shares = self.share(pattern)
             elif len(rows):
-                shares[rows] = TextBatch([self.texts[row] for row in rows.tolist()]).share(pattern)
+                shares[rows] = self._subset(rows).share(pattern)
             return shares
         starts, ones = [], []
         for match in pattern.finditer(self.joined):
@@ -85,7 +85,10 @@ class TextBatch:
         """The texts with a character outside ASCII, and where they are in the batch."""
         ascii_only = np.fromiter(map(str.isascii, self.texts), dtype=bool, count=len(self))
         rows = np.flatnonzero(~ascii_only)
-        return rows, TextBatch([self.texts[row] for row in rows.tolist()])
+        return rows, self._subset(rows)
+
+    def _subset(self, rows: np.ndarray) -> TextBatch:
+        return TextBatch([self.texts[row] for row in rows.tolist()])
 
     def holding(self, needles: tuple[str, ...]) -> np.ndarray:
         """Where the texts that hold one of `needles` are in the batch."""
