@@ -125,3 +125,14 @@ def test_sniffed_from_content(tmp_path: Path) -> None:
     path.write_text(ATOM, encoding="utf-8")
     assert sniff_format(path) == "feed"
     assert sniff_format(WORDPRESS) == "feed"
+
+
+def test_an_element_whose_prefix_the_file_never_declared_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
+    # lxml hands such an element over, named "wp:status", before it reports the namespace error
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><item><title>Bonjour</title>'
+        "<description>Un linge en microfibre et de l'eau tiède.</description>"
+        "<wp:status>publish</wp:status></item></channel></rss>"
+    )
+    with pytest.raises(InputError, match=r"feed\.xml:1: not well-formed XML \(Namespace prefix wp on status"):
+        read(tmp_path, feed)

@@ -98,9 +98,11 @@ def _fields(item: Any, etree: Any, entities: _Entities) -> dict[str, str]:
     for child in item:
         if not isinstance(child.tag, str):
             continue  # an unexpanded entity reference
-        name = etree.QName(child)
-        prefix = _prefix(name.namespace or "")
-        key = f"{prefix}:{name.localname}" if prefix else name.localname
+        # "{namespace}local"; or "wp:status" where the file never declared "wp", which lxml hands over
+        # before it reports the error (etree.QName would raise ValueError on it)
+        namespace, _, local = child.tag[1:].partition("}") if child.tag.startswith("{") else ("", "", child.tag)
+        prefix = _prefix(namespace)
+        key = f"{prefix}:{local}" if prefix else local
         if key == "link" and child.get("href"):
             fields.setdefault(key, child.get("href"))
         elif (text := _inner(child, etree, entities).strip()) and key not in fields:
