@@ -89,6 +89,38 @@ def test_a_changed_file_that_cannot_be_read_is_kept_so_reading_it_fails(repo: Pa
         changed_since("HEAD", ["posts/dangling.md"])
 
 
+TWEETS = 'window.YTD.tweets.part0 = [ {"tweet": {"id_str": "1", "full_text": "A post."}} ]\n'
+FEED = '<?xml version="1.0"?><rss version="2.0"><channel><item><description>A post.</description></item></channel></rss>\n'
+
+
+def test_every_changed_file_a_plain_read_would_take_counts_pages_feeds_and_x_archives(repo: Path) -> None:
+    (repo / "archive" / "data").mkdir(parents=True)
+    (repo / "archive" / "data" / "tweets.js").write_text(TWEETS)
+    (repo / "site").mkdir()
+    (repo / "site" / "about.html").write_text("<html><body><p>About us.</p></body></html>\n")
+    (repo / "news.xml").write_text(FEED)
+    (repo / "news.rss").write_text(FEED)
+    (repo / "app.js").write_text("console.log(1)\n")  # code and configuration are no posts
+    (repo / "pom.xml").write_text("<project><modelVersion>4.0.0</modelVersion></project>\n")
+    assert changed_since("HEAD") == [
+        "archive/data/tweets.js", "news.rss", "news.xml", "posts/edited.md", "posts/new.md", "site/about.html",
+    ]  # fmt: skip
+    assert changed_since("HEAD", ["archive"]) == ["archive/data/tweets.js"]
+    assert changed_since("HEAD", ["x=archive/"]) == ["x=archive/data/tweets.js"]
+
+
+def test_a_named_file_git_cannot_tell_about_is_read(repo: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "draft.md"
+    elsewhere.write_text("A post outside the repository.\n")
+    (repo / ".gitignore").write_text("drafts/\n")
+    (repo / "drafts").mkdir()
+    (repo / "drafts" / "wip.md").write_text("An ignored draft.\n")
+    assert changed_since("HEAD", [str(elsewhere)]) == [str(elsewhere)]
+    assert changed_since("HEAD", ["drafts/wip.md"]) == ["drafts/wip.md"]
+    assert changed_since("HEAD", ["drafts"]) == ["drafts/wip.md"]
+    assert changed_since("HEAD", ["posts/old.md"]) == []  # tracked, and git says it did not change
+
+
 def test_from_a_subfolder_every_change_in_the_repository_counts(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     git(repo, "config", "diff.relative", "true")  # would make git name files from the current folder
     (repo / "drafts").mkdir()
@@ -171,6 +203,17 @@ def test_check_since_fails_when_a_changed_post_file_cannot_be_read(repo: Path) -
     assert result.returncode == 2, result.stderr
     assert "2 files could not be read" in result.stderr
     assert "posts/edited.md" in result.stderr and "posts/dangling.md" in result.stderr
+
+
+def test_check_since_reads_a_changed_x_archive_and_fails_on_its_drift(repo: Path) -> None:
+    (repo / "archive" / "data").mkdir(parents=True)
+    (repo / "archive" / "data" / "tweets.js").write_text(TWEETS.replace("A post.", OFF_VOICE.strip()))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "archive")
+    (repo / "archive" / "data" / "tweets.js").write_text(TWEETS.replace("A post.", "So " + OFF_VOICE.strip()))
+    result = run_cli("check", "--model", SAMPLE_MODEL, "--since", "HEAD", "archive/", cwd=repo)
+    assert result.returncode == 1, result.stderr
+    assert "read 1 post from 1 file" in result.stdout
 
 
 @pytest.mark.parametrize("since", ["--since=--output=written.txt", "--since="])

@@ -17,11 +17,17 @@ from pathlib import Path
 from voicecheck.errors import InputError, VoicecheckError
 from voicecheck.formats.escape import visible
 from voicecheck.i18n import _
-from voicecheck.readers import FOLDER_SUFFIXES, parse_source
+from voicecheck.readers import ReadStats, Source, content_format, parse_source
 from voicecheck.readers.base import STDIN
 
-#: File endings that hold posts; other changed files (code, images) are not posts.
-POST_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".csv", ".tsv", ".json", ".jsonl", ".ndjson"})
+#: File endings that hold posts: exports, Markdown and text, web pages and feeds.
+POST_SUFFIXES = frozenset({
+    ".md", ".markdown", ".txt", ".text", ".csv", ".tsv", ".json", ".jsonl", ".ndjson",
+    ".html", ".htm", ".xhtml", ".rss", ".atom",
+})  # fmt: skip
+#: Endings that code and configuration use too: such a file holds posts when its first bytes
+#: say so (an X archive's tweets file, a feed).
+_POSTS_IF_SNIFFED = {".js": "x-archive", ".xml": "feed"}
 
 #: How a POSTS argument reads as standard input or as CHANNEL=PATH (see readers.parse_source).
 _NOT_A_PLAIN_PATH = re.compile(r"^(-|[\w.-]+=.*)$", re.DOTALL)
@@ -95,19 +101,21 @@ def _changed(top: Path, commit: str) -> list[Path]:
 def changed_since(revision: str, among: Iterable[str] = ()) -> list[str]:
     """Post files added or modified since `revision` (committed or not), as POSTS arguments.
 
-    With `among` (the POSTS arguments: files, folders, CHANNEL=PATH), only the changed files
-    among them (in a folder, those that reading the folder would take), keeping their channel
-    tags; otherwise every changed file whose ending says it holds posts. A changed file that
-    cannot be read is kept, so that reading it fails the run rather than passing it unread.
+    With `among` (the POSTS arguments: files, folders, CHANNEL=PATH), the files a plain
+    read of them would take (a folder's pages and Markdown posts, an X archive's tweets
+    files), less those git tracks and says did not change, keeping their channel tags: a file
+    outside the work tree or one git ignores is read, as git cannot tell whether it changed.
+    Otherwise every changed file that holds posts. A changed file that cannot be read is
+    kept, so that reading it fails the run rather than passing it unread.
     """
     top = toplevel()
     commit = resolve_commit(revision)
     changed = _changed(top, commit)
     wanted = list(among)
     if not wanted:
-        return sorted(_argument(path) for path in changed if path.suffix.lower() in POST_SUFFIXES)
+        return sorted(_argument(path) for path in changed if _holds_posts(path))
     by_content = {_real(path) for path in changed}
-    by_place = {_real(path.parent) / path.name: path for path in changed}  # a link in a folder is in it
+    tracked = _tracked(top)
     found = []
     for argument in wanted:
         source = parse_source(argument)
@@ -117,14 +125,38 @@ def changed_since(revision: str, among: Iterable[str] = ()) -> list[str]:
         if not source.path.exists() and not _existed(top, commit, given):
             message = _("{path}: no such file or folder, now or at --since")
             raise InputError(message.format(path=visible(str(source.path))))
-        if given.is_dir():
-            inside = [(place, path) for place, path in by_place.items() if place.is_relative_to(given)]
-            chosen = [path for place, path in inside if _read_in_folder(place.relative_to(given), path)]
-            paths = sorted(_argument(path) for path in chosen)
-        else:
-            paths = [str(source.path)] if given in by_content else []
+        if not source.path.exists():
+            continue  # deleted since: nothing to check
+        files = Source(source.path).files(ReadStats()) if given.is_dir() else [source.path]
+        chosen = [path for path in files if _real(path) in by_content or _place(path) not in tracked]
+        paths = sorted(_argument(path) for path in chosen) if given.is_dir() else [str(p) for p in chosen]
         found += [f"{source.channel}={path}" if source.channel else path for path in paths]
     return found
+
+
+def _holds_posts(path: Path) -> bool:
+    """Whether a changed file holds posts, by its ending (and, for `.js` and `.xml`, its first bytes)."""
+    suffix = path.suffix.lower()
+    if suffix in POST_SUFFIXES:
+        return True
+    if suffix not in _POSTS_IF_SNIFFED:
+        return False
+    try:
+        return content_format(path) == _POSTS_IF_SNIFFED[suffix]
+    except (InputError, OSError):
+        return True  # reading it will say what is wrong with it
+
+
+def _tracked(top: Path) -> frozenset[Path]:
+    """The files git tracks in the work tree, each as `_place` names it."""
+    names = _names(_output("ls-files", "-z", "--full-name", cwd=top))
+    real_top = _real(top)
+    return frozenset(real_top / name for name in names)
+
+
+def _place(path: Path) -> Path:
+    """Where a file is, its folder's links resolved but not its own: a changed link is named as itself."""
+    return _real(path.parent) / path.name
 
 
 def _existed(top: Path, commit: str, path: Path) -> bool:
@@ -140,12 +172,6 @@ def _real(path: Path) -> Path:
         return path.resolve()
     except (OSError, RuntimeError):  # a loop of links
         return path.absolute()
-
-
-def _read_in_folder(relative: Path, path: Path) -> bool:
-    """Whether reading the folder takes this file: a page or Markdown post, in no hidden folder."""
-    hidden = any(part.startswith(".") for part in relative.parts)
-    return not hidden and path.suffix.lower() in FOLDER_SUFFIXES
 
 
 def _argument(path: Path) -> str:

@@ -387,7 +387,23 @@ def test_a_symlink_loop_in_a_folder_is_not_followed(tmp_path: Path) -> None:
     (tmp_path / "site" / "loop").symlink_to(tmp_path / "site")
     (tmp_path / "site" / "self.md").symlink_to(tmp_path / "site" / "self.md")
     posts, stats = read(tmp_path / "site")
-    assert [p.text for p in posts] == ["A post in a folder."] and stats.ignored_files == 1
+    assert [p.text for p in posts] == ["A post in a folder."] and stats.ignored_files == 0
+    # the link to itself is a post file that cannot be read: an error, never passed over
+    assert [error for error in stats.errors if "self.md" in error and "symbolic links" in error]
+
+
+def test_a_post_file_that_is_a_broken_link_in_a_folder_fails_the_run_rather_than_passing_unread(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "post.md").write_text("A post in a folder.\n")
+    (tmp_path / "site" / "draft.md").symlink_to(tmp_path / "nowhere.md")
+    (tmp_path / "site" / "logo.svg").symlink_to(tmp_path / "nowhere.svg")
+    posts, stats = read(tmp_path / "site")
+    assert [p.text for p in posts] == ["A post in a folder."] and stats.ignored_files == 1  # the logo
+    assert [error for error in stats.errors if "draft.md" in error]
+    with pytest.raises(InputError, match="draft.md"):
+        list(read_posts([tmp_path / "site"], ReadStats()))
 
 
 def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from voicecheck.readers.base import STDIN, Columns, Post, ReadStats, cannot_read
 
 __all__ = [
     "FOLDER_SUFFIXES", "FORMATS", "Columns", "Post", "ReadStats", "Source",
-    "parse_source", "read_posts", "sniff_format",
+    "content_format", "parse_source", "read_posts", "sniff_format",
 ]  # fmt: skip
 
 Reader = Callable[[Path, Columns, ReadStats], Iterator[Post]]
@@ -75,7 +75,7 @@ _CHANNEL_PREFIX = re.compile(r"^([\w.-]+)=(.+)$")
 def sniff_format(path: Path) -> str:
     """Pick a reader from the file's first bytes where they tell, else from its name."""
     head = peek(path).lstrip()
-    by_content = meta.sniff(head) or xarchive.sniff(head) or feeds.sniff(head) or webpages.sniff(head)
+    by_content = _by_content(head)
     if by_content:
         return by_content
     by_name = _BY_SUFFIX.get(path.suffix.lower())
@@ -88,6 +88,15 @@ def sniff_format(path: Path) -> str:
     if head.startswith("---"):
         return "markdown"
     return "text"
+
+
+def content_format(path: Path) -> str | None:
+    """The format the file's first bytes tell (an export, an X archive, a feed, a page), if they tell one."""
+    return _by_content(peek(path).lstrip())
+
+
+def _by_content(head: str) -> str | None:
+    return meta.sniff(head) or xarchive.sniff(head) or feeds.sniff(head) or webpages.sniff(head)
 
 
 class Source:
@@ -146,11 +155,9 @@ def _folder_files(folder: Path, stats: ReadStats) -> tuple[list[Path], int]:
             path = Path(root) / name
             if name.startswith("."):
                 continue
-            try:
-                regular = stat.S_ISREG(os.stat(path).st_mode)
-            except OSError:
-                regular = False  # a broken link, or a file gone since the folder was listed
-            if regular and path.suffix.lower() in FOLDER_SUFFIXES:
+            # A post file that is a broken link, a pipe or gone since the folder was listed is
+            # kept: reading it fails the run, where passing over it would let the run pass unread.
+            if path.suffix.lower() in FOLDER_SUFFIXES:
                 found.append(path)
             else:
                 ignored += 1
