@@ -90,7 +90,9 @@ def test_a_changed_file_that_cannot_be_read_is_kept_so_reading_it_fails(repo: Pa
 
 
 TWEETS = 'window.YTD.tweets.part0 = [ {"tweet": {"id_str": "1", "full_text": "A post."}} ]\n'
-FEED = '<?xml version="1.0"?><rss version="2.0"><channel><item><description>A post.</description></item></channel></rss>\n'
+FEED = (
+    '<?xml version="1.0"?><rss version="2.0"><channel><item><description>A post.</description></item></channel></rss>\n'
+)
 
 
 def test_every_changed_file_a_plain_read_would_take_counts_pages_feeds_and_x_archives(repo: Path) -> None:

@@ -178,6 +178,12 @@ def bad_input_cases(tmp_path: Path) -> list[tuple[list[str], str]]:
             "at least 20 posts",
         ),
         (["check", "--model", model, "--format", "yaml", str(NEW_POSTS)], "Invalid value for '-f' / '--format'"),
+        (["check", "--model", model, ""], "an empty argument names no file or folder"),  # an unset variable
+        (["tone", ""], "an empty argument names no file or folder"),
+        (
+            ["fit", str(NEW_POSTS), "--peers", "rival=", "--out", str(tmp_path / "m")],
+            "--peers 'rival=': give the peer's file or folder",
+        ),
     ]
 
 

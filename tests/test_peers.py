@@ -115,6 +115,9 @@ def test_a_peer_is_named_by_its_argument_or_after_its_file() -> None:
     assert peer_spec("exports/sister/") == ("sister", "exports/sister/")
     with pytest.raises(VoicecheckError, match="cannot name a peer"):
         peer_spec(" =posts.csv")
+    for nothing in ("rival=", ""):  # as a path, nothing would be the current folder's drafts
+        with pytest.raises(VoicecheckError, match="give the peer's file or folder"):
+            peer_spec(nothing)
 
 
 def test_peers_from_every_reader_format_are_kept_with_names_and_counts(

@@ -66,6 +66,7 @@ def test_starter_profile_is_valid(tmp_path: Path) -> None:
             "vocabulary.avoid: 'clients' is also what",
         ),
         ('[channels." "]\ntone = {formality = 60}', 'channels." ": a channel needs a name'),
+        ('[peers]\nrival = ["rival.csv", ""]', "peers.rival: holds an empty path"),
     ],
 )
 def test_bad_profiles_name_file_and_key(tmp_path: Path, text: str, message: str) -> None:

@@ -86,6 +86,10 @@ MAX_PEER_NAME = 100
 def peer_spec(argument: str) -> tuple[str, str]:
     """`NAME=PATH` names a peer; a plain path is named after its file's or folder's stem."""
     name, sep, path = argument.partition("=")
+    if not argument or (sep and name and not path and not Path(argument).exists()):
+        # as a path, nothing would be the current folder: its drafts would become the peer
+        message = _("--peers {argument}: give the peer's file or folder of posts, as NAME=PATH or PATH")
+        raise VoicecheckError(message.format(argument=repr(argument)))
     if sep and name and not Path(argument).exists():
         return check_name(name.strip()), path
     stem = Path(argument.rstrip("/\\")).stem

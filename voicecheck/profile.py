@@ -304,6 +304,8 @@ def _peers(read: _Reader, value: Any, path: Path) -> dict[str, tuple[str, ...]]:
         files = read.strings(paths, key)
         if not files:
             raise read.fail(key, _("must list at least one file or folder of the peer's posts"))
+        if "" in files:  # it would be the folder of brand.toml itself
+            raise read.fail(key, _("holds an empty path: name a file or folder of the peer's posts"))
         peers[name] = tuple(str(path.parent / file) for file in files)
     return peers
 

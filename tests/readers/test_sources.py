@@ -26,6 +26,11 @@ def test_a_path_with_an_equals_sign_stays_a_path(tmp_path: Path) -> None:
     assert parse_source(str(path)).path == path
 
 
+def test_an_empty_argument_is_refused_rather_than_read_as_the_current_folder() -> None:
+    with pytest.raises(InputError, match="an empty argument names no file or folder"):
+        parse_source("")
+
+
 def test_default_channel_fills_only_posts_without_one(tmp_path: Path) -> None:
     plain = tmp_path / "plain.csv"
     plain.write_text("text\nBonjour à tous!\n", encoding="utf-8")

@@ -165,7 +165,13 @@ def _folder_files(folder: Path, stats: ReadStats) -> tuple[list[Path], int]:
 
 
 def parse_source(argument: str) -> Source:
-    """'linkedin=export.csv' tags a file's posts with a channel; a plain path keeps the source's."""
+    """'linkedin=export.csv' tags a file's posts with a channel; a plain path keeps the source's.
+
+    An empty argument (a script's unset variable) is refused: as a path it would be the
+    current folder, whose pages would be checked in place of the file meant.
+    """
+    if not argument:
+        raise InputError(_("an empty argument names no file or folder (is a variable unset?)"))
     match = _CHANNEL_PREFIX.match(argument)
     if match and not _exists(argument):
         return Source(match.group(2), match.group(1).lower())
