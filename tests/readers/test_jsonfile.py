@@ -44,6 +44,13 @@ def test_jsonl_bad_line_names_line(tmp_path: Path) -> None:
         list(read_posts([path], ReadStats()))
 
 
+def test_a_json_array_in_a_jsonl_file_is_refused_rather_than_skipped_as_one_record(tmp_path: Path) -> None:
+    path = tmp_path / "x.jsonl"
+    path.write_text('{"text": "One post."}\n[{"text": "a"}, {"text": "b"}]\n')
+    with pytest.raises(InputError, match=r"x.jsonl:2: a JSON array, where JSON Lines has one post per line"):
+        list(read_posts([path], ReadStats()))
+
+
 def test_text_that_is_not_a_string_is_skipped_saying_what_it_is(tmp_path: Path) -> None:
     path = tmp_path / "p.json"
     path.write_text('[{"text": {"fr": "Bonjour"}}, {"text": 12}, {"text": [1]}, {"text": true}, {"text": "Hi"}]')

@@ -110,6 +110,12 @@ def read_jsonl(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]
             if isinstance(record, guard.Skipped):
                 stats.skip(record.reason, where)
                 continue
+            if isinstance(record, list):  # posts written as JSON: skipped as one record, they would all be lost
+                message = _(
+                    "{path}:{line}: a JSON array, where JSON Lines has one post per line; if the file holds "
+                    "JSON, name it .json or give --input-format json"
+                )
+                raise InputError(message.format(path=path, line=number))
             post = _post(record, columns, where, where, stats)
             if post is not None:
                 yield post
