@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 AXE = Path(os.environ.get("VOICECHECK_AXE", ROOT / "tests" / ".axe" / "node_modules" / "axe-core" / "axe.min.js"))
 #: How long the page may take to answer, at most: generous, never a measure.
 PATIENCE_MS = 30_000
+#: The guarded server's --max-body.
+MAX_BODY = 20_000
 
 OFF_VOICE = "Our maid will clean your windows this spring, book now."
 REWRITE = "Our cleaning team will clean your windows this spring, book now."
@@ -58,6 +61,14 @@ def token_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("page-token") / "stderr.log"
     with running_server("--token", TOKEN, log=log) as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def guarded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The service with a token and a small --max-body; yields its URL and its log."""
+    log = tmp_path_factory.mktemp("page-guarded") / "stderr.log"
+    with running_server("--token", TOKEN, "--max-body", str(MAX_BODY), log=log) as url:
+        yield url, log
 
 
 @pytest.fixture(scope="module")
@@ -435,6 +446,41 @@ def test_a_session_stands_for_the_token_only_with_its_csrf_token(token_server: s
         assert client.delete("/session", headers=csrf).status_code == 200
     again = {**csrf, "Cookie": f"voicecheck_session={session}"}  # the closed session's cookie, kept
     assert httpx.post(f"{token_server}/v1/check", json=post, headers=again).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "message"),
+    [
+        (b'{"token": ' + b"[" * 5000 + b"]" * 5000 + b"}", 400, "the body is not valid JSON (nested too deeply)"),
+        (b"", 400, 'the body is empty: send {"token": "..."}'),
+        (b'{"token": ', 400, "the body is not valid JSON"),
+        (
+            b'{"token": "' + b"x" * (2 * MAX_BODY) + b'"}',
+            413,
+            f"the request body is over the limit of {MAX_BODY} bytes",
+        ),
+    ],
+    ids=["deep", "empty", "broken", "oversized"],
+)
+def test_a_bad_session_request_gets_a_clear_refusal_and_nothing_in_the_log(
+    guarded_server: tuple[str, Path], body: bytes, status: int, message: str
+) -> None:
+    url, log = guarded_server
+    response = httpx.post(f"{url}/session", content=body, headers={"Content-Type": "application/json"}, timeout=60)
+    assert response.status_code == status, response.text
+    assert message in response.json()["error"]
+    assert "Traceback" not in log.read_text(encoding="utf-8")
+
+
+def test_an_oversized_session_request_is_refused_before_its_body_is_sent(guarded_server: tuple[str, Path]) -> None:
+    url, _ = guarded_server
+    address = urlsplit(url)
+    head = (f"POST /session HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {100 * MAX_BODY}\r\n\r\n")  # fmt: skip
+    with socket.create_connection((address.hostname, address.port), timeout=5) as sock:
+        sock.sendall(head.encode() + b'{"token": "')  # and no more: the answer must not wait for the rest
+        received = sock.recv(65536)
+    assert received.startswith(b"HTTP/1.1 413 ") and b"over the limit of 20000 bytes" in received
 
 
 def _request(cookie: str | None = None, csrf: str | None = None) -> Request:

@@ -101,6 +101,10 @@ class RequestError(Exception):
     def text(self, lang: str | None = None) -> str:
         return translated(self.message, lang, self.params)
 
+    def response(self, lang: str | None = None) -> JSONResponse:
+        """The refusal as the client reads it; a 408 closes the connection, whose body never came whole."""
+        return _error(self.status, self.text(lang), {"Connection": "close"} if self.status == 408 else None)
+
 
 def translated(message: str, lang: str | None, params: dict[str, Any] | None = None) -> str:
     """A message id in `lang` (the service's language if None), its placeholders filled for that language.
@@ -185,10 +189,13 @@ def _finite(text: str) -> float:
     return value
 
 
-def parse_json(body: bytes) -> Any:
-    """The body as JSON, strictly: UTF-8, no NaN or Infinity, numbers in range, bounded nesting."""
+def parse_json(body: bytes, example: str = EXAMPLE) -> Any:
+    """The body as JSON, strictly: UTF-8, no NaN or Infinity, numbers in range, bounded nesting.
+
+    `example` is what an empty body is told to send instead.
+    """
     if not body.strip():
-        raise RequestError(400, N_("the body is empty: send {example}"), example=EXAMPLE)
+        raise RequestError(400, N_("the body is empty: send {example}"), example=example)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -200,6 +207,19 @@ def parse_json(body: bytes) -> Any:
         raise RequestError(400, N_("the body is not valid JSON (nested too deeply)")) from None
     except ValueError as exc:  # JSONDecodeError, or a number too long to read
         raise RequestError(400, N_("the body is not valid JSON ({reason})"), reason=str(exc)) from None
+
+
+async def read_json(request: Request, limits: Limits, example: str = EXAMPLE) -> Any:
+    """The body of a JSON endpoint: read within the limits, then parsed strictly. Every endpoint that
+    takes JSON reads it so, with or without a token, so none can be made to read or parse more."""
+    return parse_json(await read_body(request, limits), example)
+
+
+def went_away(request: Request) -> Response:
+    """One line in the log for a client gone before sending its whole body, and an answer nobody reads."""
+    client = f"{request.client.host}:{request.client.port}" if request.client else "a client"
+    log.warning("%s %s: %s went away before sending the whole body", request.method, request.url.path, client)
+    return Response(status_code=400)
 
 
 def _string(value: Any, where: str) -> str:
@@ -423,14 +443,11 @@ def create_app(
             message = N_("send the posts as JSON, with Content-Type: application/json (not {media_type})")
             return _error(415, message, lang=lang, media_type=repr(media_type))
         try:
-            posts = posts_from(parse_json(await read_body(request, limits)), limits)
+            posts = posts_from(await read_json(request, limits), limits)
         except RequestError as exc:
-            close = {"Connection": "close"} if exc.status == 408 else None
-            return _error(exc.status, exc.text(lang), close)
+            return exc.response(lang)
         except ClientDisconnect:
-            client = f"{request.client.host}:{request.client.port}" if request.client else "a client"
-            log.warning("%s %s: %s went away before sending the whole body", request.method, request.url.path, client)
-            return Response(status_code=400)  # nobody reads it
+            return went_away(request)
         try:
             if Gatherer.takes(posts):
                 results = await gatherer.judge(work, posts, lang)  # with the others that wait, in one call

@@ -39,10 +39,12 @@ from voicecheck.formats.escape import visible
 from voicecheck.i18n import N_, SPOKEN, active
 from voicecheck.readers import ReadStats, read_posts
 from voicecheck.readers.base import Post
-from voicecheck.server import Judges, Limits, RequestError, _error, _judged, read_body
+from voicecheck.server import Judges, Limits, RequestError, _error, _judged, read_body, read_json, went_away
 from voicecheck.store import SavedModel
 
 COOKIE = "voicecheck_session"
+#: What POST /session takes, as its error messages show it.
+TOKEN_EXAMPLE = '{"token": "..."}'
 CSRF_HEADER = "x-csrf-token"
 #: A session lasts a working day; the oldest are dropped past MAX_SESSIONS.
 SESSION_SECONDS = 12 * 3600
@@ -277,10 +279,11 @@ def page_routes(
             message = N_("send the token as JSON, with Content-Type: application/json")
             return _error(415, message, lang=request_language(request))
         try:
-            document = await request.json()
-        except (ValueError, ClientDisconnect):
-            message = N_("the body is not valid JSON: send {example}")
-            return _error(400, message, lang=request_language(request), example='{"token": "..."}')
+            document = await read_json(request, limits, example=TOKEN_EXAMPLE)
+        except RequestError as exc:
+            return exc.response(request_language(request))
+        except ClientDisconnect:
+            return went_away(request)
         given = document.get("token") if isinstance(document, dict) else None
         opened = sessions.open(given) if isinstance(given, str) else None
         if opened is None:
@@ -317,9 +320,9 @@ def page_routes(
             work = partial(_checked_file, saved, name, body, limits, lang)
             results = await judges.run(work)
         except RequestError as exc:
-            return _error(exc.status, exc.text(lang), {"Connection": "close"} if exc.status == 408 else None)
+            return exc.response(lang)
         except ClientDisconnect:
-            return Response(status_code=400)
+            return went_away(request)
         except VoicecheckError as exc:
             return _error(422, str(exc))
         return JSONResponse({"results": results})
