@@ -453,6 +453,8 @@ def test_a_session_stands_for_the_token_only_with_its_csrf_token(token_server: s
     [
         (b'{"token": ' + b"[" * 5000 + b"]" * 5000 + b"}", 400, "the body is not valid JSON (nested too deeply)"),
         (b"", 400, 'the body is empty: send {"token": "..."}'),
+        (b'{"token": "\\ud800"}', 401, "wrong token"),
+        (b'{"token": "s3cret\\udfff"}', 401, "wrong token"),
         (b'{"token": ', 400, "the body is not valid JSON"),
         (
             b'{"token": "' + b"x" * (2 * MAX_BODY) + b'"}',
@@ -460,7 +462,7 @@ def test_a_session_stands_for_the_token_only_with_its_csrf_token(token_server: s
             f"the request body is over the limit of {MAX_BODY} bytes",
         ),
     ],
-    ids=["deep", "empty", "broken", "oversized"],
+    ids=["deep", "empty", "lone-surrogate", "token-and-lone-surrogate", "broken", "oversized"],
 )
 def test_a_bad_session_request_gets_a_clear_refusal_and_nothing_in_the_log(
     guarded_server: tuple[str, Path], body: bytes, status: int, message: str

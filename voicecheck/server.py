@@ -338,9 +338,12 @@ class Judges:
             self._pool = None
 
 
-def _digest(token: str) -> bytes:
-    """Tokens are compared by their digests, in constant time: neither their words nor their length leak."""
-    return hashlib.sha256(token.encode()).digest()
+def digest(token: str) -> bytes:
+    """Tokens are compared by their digests, in constant time: neither their words nor their length leak.
+
+    Any string has one, a lone surrogate (`"\\ud800"` in JSON) included: such a token is only wrong.
+    """
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).digest()
 
 
 def names_this_machine(host_header: str) -> bool:
@@ -414,7 +417,7 @@ def create_app(
 
     judges = Judges(limits.threads)
     gatherer = Gatherer(partial(_judged_each, saved), judges.run)
-    expected = _digest(token or "")
+    expected = digest(token or "")
     sessions = Sessions(token, path=sessions_at)  # the draft page's: a cookie and a CSRF token for the Bearer token
 
     def refusal(request: Request) -> Response | None:
@@ -426,7 +429,7 @@ def create_app(
         if token is None:
             return None
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() == "bearer" and hmac.compare_digest(_digest(given.strip()), expected):
+        if scheme.lower() == "bearer" and hmac.compare_digest(digest(given.strip()), expected):
             return None
         if sessions.admits(request):
             return None

@@ -39,7 +39,17 @@ from voicecheck.formats.escape import visible
 from voicecheck.i18n import N_, SPOKEN, active
 from voicecheck.readers import ReadStats, read_posts
 from voicecheck.readers.base import Post
-from voicecheck.server import Judges, Limits, RequestError, _error, _judged, read_body, read_json, went_away
+from voicecheck.server import (
+    Judges,
+    Limits,
+    RequestError,
+    _error,
+    _judged,
+    digest,
+    read_body,
+    read_json,
+    went_away,
+)
 from voicecheck.store import SavedModel
 
 COOKIE = "voicecheck_session"
@@ -99,10 +109,6 @@ def accepted_language(header: str) -> str | None:
     return min(ranked)[2] if ranked else None
 
 
-def _digest(value: str) -> bytes:
-    return hashlib.sha256(value.encode()).digest()
-
-
 @dataclass
 class Session:
     csrf: str
@@ -143,13 +149,13 @@ class Sessions:
 
     def open(self, given: str) -> tuple[str, Session] | None:
         """A new session for the right token: its id (the cookie) and record; None for a wrong one."""
-        if self.token is None or not hmac.compare_digest(_digest(given), _digest(self.token)):
+        if self.token is None or not hmac.compare_digest(digest(given), digest(self.token)):
             return None
         session_id = secrets.token_urlsafe(32)
         session = Session(secrets.token_urlsafe(32), self.clock() + SESSION_SECONDS)
         with self._sql() as db:  # one transaction: the oldest give way past MAX_SESSIONS
             db.execute("BEGIN IMMEDIATE")
-            db.execute("INSERT INTO session VALUES (?, ?, ?)", (_digest(session_id), session.csrf, session.expires))
+            db.execute("INSERT INTO session VALUES (?, ?, ?)", (digest(session_id), session.csrf, session.expires))
             db.execute(
                 "DELETE FROM session WHERE rowid NOT IN (SELECT rowid FROM session ORDER BY rowid DESC LIMIT ?)",
                 (MAX_SESSIONS,),
@@ -161,7 +167,7 @@ class Sessions:
         cookie = request.cookies.get(COOKIE)
         if not cookie:
             return None
-        key = _digest(cookie)
+        key = digest(cookie)
         row = self._sql().execute("SELECT csrf, expires FROM session WHERE id = ?", (key,)).fetchone()
         if row is None:
             return None
@@ -175,12 +181,12 @@ class Sessions:
         """Whether the request comes from a page's session: its cookie, and that session's CSRF token."""
         session = self.of(request)
         given = request.headers.get(CSRF_HEADER, "")
-        return session is not None and hmac.compare_digest(_digest(given), _digest(session.csrf))
+        return session is not None and hmac.compare_digest(digest(given), digest(session.csrf))
 
     def close(self, request: Request) -> None:
         cookie = request.cookies.get(COOKIE)
         if cookie:
-            self._sql().execute("DELETE FROM session WHERE id = ?", (_digest(cookie),))
+            self._sql().execute("DELETE FROM session WHERE id = ?", (digest(cookie),))
 
 
 @cache
@@ -335,7 +341,7 @@ def page_routes(
         if lang not in reports:
             reports[lang] = await judges.run(partial(_report_page, saved, lang))
         page = reports[lang]
-        hashes = " ".join(f"'sha256-{digest}'" for digest in script_hashes(page)) or "'none'"
+        hashes = " ".join(f"'sha256-{hashed}'" for hashed in script_hashes(page)) or "'none'"
         headers = {"Content-Security-Policy": REPORT_POLICY.format(scripts=hashes), **COMMON_HEADERS}
         return HTMLResponse(page, headers=headers)
 
