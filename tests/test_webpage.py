@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import httpx
 import pytest
@@ -411,6 +411,36 @@ def test_an_upload_is_read_as_the_cli_reads_it(open_server: str) -> None:
     assert len(results) == 22 and results[0]["id"] == "new-01" and results[0]["where"] == "new_posts.csv:2"
 
 
+def test_an_upload_says_what_it_skipped_as_the_cli_does(open_server: str) -> None:
+    body = b'[{"text": null}, {"text": "Our team cleaned the park today"}]'
+    response = httpx.post(f"{open_server}/v1/check-file", content=body, headers={"X-File-Name": "posts.json"},
+                          timeout=60)  # fmt: skip
+    assert response.status_code == 200, response.text
+    summary = response.json()["summary"]
+    assert summary["input"]["read"] == 1 and sum(summary["input"]["skipped"].values()) == 1
+    assert summary["input"]["sources"][0]["path"] == "posts.json" and sum(summary["verdicts"].values()) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "post_id"),
+    [
+        ("posts.csv", b"text,channel\nOur team cleaned the park today,instagram\n", "posts.csv:2"),
+        ("posts.json", b'[{"text": "Our team cleaned the park today"}]', "posts.json#1"),
+        ("Notes.MD", b"Our team cleaned the park today.\n", "Notes"),
+        ("/", b"Our team cleaned the park today.\n", "upload:1"),
+        ("../../etc/a\nb.txt", b"Our team cleaned the park today.\n", "a\\nb.txt:1"),
+    ],
+    ids=["csv", "json", "markdown", "unnamed", "odd-name"],
+)
+def test_an_uploads_posts_without_ids_are_named_after_the_upload(
+    open_server: str, name: str, body: bytes, post_id: str
+) -> None:
+    headers = {"X-File-Name": quote(name)}
+    response = httpx.post(f"{open_server}/v1/check-file", content=body, headers=headers, timeout=60)
+    assert response.status_code == 200, response.text
+    assert response.json()["results"][0]["id"] == post_id
+
+
 @pytest.mark.parametrize(
     ("header", "lang"),
     [("fr-CA,fr;q=0.9,en;q=0.8", "fr"), ("en;q=0.5, fr", "fr"), ("de, en-GB;q=0.7", "en"), ("fr;q=0, en", "en"),
@@ -524,8 +554,9 @@ def test_any_accept_language_header_is_read_without_failing(header: str) -> None
 )
 def test_any_upload_gives_posts_or_a_refusal_naming_it(name: str, body: bytes) -> None:
     try:
-        posts = read_upload(name, body, Limits())
+        upload = read_upload(name, body, Limits())
     except RequestError as exc:
         assert exc.status == 422 and "voicecheck-upload" not in str(exc)
     else:
-        assert posts and all(name in post.where and "voicecheck-upload" not in post.where for post in posts)
+        assert upload.posts and all(name in post.where for post in upload.posts)
+        assert "voicecheck-upload" not in repr(upload)

@@ -557,11 +557,17 @@ def openapi_document(limits: Limits = Limits()) -> dict[str, Any]:
         )
     }  # fmt: skip
 
-    def answer(description: str) -> dict[str, Any]:
+    def answer(description: str, **more: Any) -> dict[str, Any]:
         return {"200": {"description": description, "content": {"application/json": {"schema": {
-            "type": "object", "required": ["results"],
-            "properties": {"results": {"type": "array", "items": {"type": "object"}}},
+            "type": "object", "required": ["results", *more],
+            "properties": {"results": {"type": "array", "items": {"type": "object"}}, **more},
         }}}}, **errors}  # fmt: skip
+
+    file_summary = {
+        "type": "object", "required": ["verdicts", "input"],
+        "description": "as check --format json's summary: the verdicts, and the posts read and skipped (and why)",
+        "properties": {"verdicts": {"type": "object"}, "input": {"type": "object"}},
+    }  # fmt: skip
 
     lang = {
         "name": "lang", "in": "query", "required": False, "schema": {"type": "string"},
@@ -597,7 +603,7 @@ def openapi_document(limits: Limits = Limits()) -> dict[str, Any]:
             "/v1/check-file": {"post": {
                 "summary": "Judge the posts of an export file, read as check reads a file (what the draft page sends)",
                 "parameters": [lang, file_name], "requestBody": file_body,
-                "responses": answer("one result per post of the file, in order"),
+                "responses": answer("one result per post of the file, in order", summary=file_summary),
             }},
             "/v1/tone": {"post": {
                 "summary": "Formality, humor, irreverence and enthusiasm of each post, 0-100",

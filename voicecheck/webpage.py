@@ -21,6 +21,7 @@ import secrets
 import sqlite3
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache, partial
@@ -76,6 +77,8 @@ STATIC = {
     "favicon.svg": "image/svg+xml",
 }
 #: File names a batch upload may end in: the readers' own (their content decides when it tells).
+#: A file name's stem an upload may be written under as it is (no path, no hidden file, no control character).
+PLAIN_STEM = re.compile(r"\w[\w .,+()-]{0,99}")
 UPLOAD_SUFFIX = re.compile(r"\.(csv|tsv|json|jsonl|ndjson|txt|text|md|markdown|js|xml|rss|atom|html?|xhtml)$", re.I)
 
 
@@ -206,25 +209,51 @@ def page_facts(saved: SavedModel) -> dict[str, Any]:
     }
 
 
-def read_upload(name: str, body: bytes, limits: Limits) -> list[Post]:
-    """The posts of an uploaded export, read as `check` reads a file, within the service's limits.
+@dataclass(frozen=True)
+class Upload:
+    """An upload's posts, and its read counts as `check --format json` gives them (its summary's `input`)."""
 
-    The upload is written to a private temporary folder under a neutral name that keeps only
-    its suffix (which tells the readers its format), and every message names the upload as given.
-    """
+    posts: list[Post]
+    input: dict[str, Any]
+
+
+def _stored_name(name: str) -> str:
+    """The name an upload is written under: its own when plain, as a Markdown post's id is its file's
+    stem, else a neutral one; either way with a suffix of the readers' own, which tells its format."""
     match = UPLOAD_SUFFIX.search(name)
     suffix = match.group(0).lower() if match else ".txt"
+    stem = Path(name[: match.start()] if match else name).name
+    return f"{stem}{suffix}" if PLAIN_STEM.fullmatch(stem) else f"upload{suffix}"
+
+
+def _named(value: Any, path: Path, shown: str) -> Any:
+    """`value` (a string, or a dict or list of them) with the upload's path on the server replaced by its own name."""
+    if isinstance(value, str):
+        return value.replace(str(path), shown)
+    if isinstance(value, dict):
+        return {_named(key, path, shown): _named(item, path, shown) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_named(item, path, shown) for item in value]
+    return value
+
+
+def read_upload(name: str, body: bytes, limits: Limits) -> Upload:
+    """The posts of an uploaded export, read as `check` reads a file, within the service's limits.
+
+    The upload is written to a private temporary folder, and everything said of it (messages,
+    post ids and places, read counts) names the upload as given, never a path of the server.
+    """
     shown = visible(Path(name).name or "upload")
     with tempfile.TemporaryDirectory(prefix="voicecheck-upload-") as folder:
-        path = Path(folder) / f"upload{suffix}"
+        path = Path(folder) / _stored_name(name)
         path.write_bytes(body)
         stats = ReadStats()
         try:
             posts = list(read_posts([path], stats))
         except VoicecheckError as exc:
-            raise RequestError(422, str(exc).replace(str(path), shown)) from None
+            raise RequestError(422, _named(str(exc), path, shown)) from None
     if not posts:
-        summary = stats.summary().replace(str(path), shown)
+        summary = _named(stats.summary(), path, shown)
         raise RequestError(422, N_("{file}: no posts in this file ({summary})"), file=shown, summary=summary)
     if len(posts) > limits.max_posts:
         message = N_("{file} holds {count} posts, over the limit of {limit} posts per request")
@@ -233,12 +262,17 @@ def read_upload(name: str, body: bytes, limits: Limits) -> list[Post]:
     if characters > limits.max_chars:
         message = N_("{file} holds {count} characters of text, over the limit of {limit} per request")
         raise RequestError(422, message, file=shown, count=characters, limit=limits.max_chars)
-    return [replace(post, where=post.where.replace(str(path), shown)) for post in posts]
+    named = [replace(post, id=_named(post.id, path, shown), where=_named(post.where, path, shown)) for post in posts]
+    return Upload(named, _named(stats.as_dict(), path, shown))
 
 
-def _checked_file(saved: SavedModel, name: str, body: bytes, limits: Limits, lang: str) -> list[dict[str, Any]]:
-    """What a worker thread does for an upload: read it, then judge its posts."""
-    return _judged(saved, "check", read_upload(name, body, limits), lang)
+def _checked_file(saved: SavedModel, name: str, body: bytes, limits: Limits, lang: str) -> dict[str, Any]:
+    """What a worker thread does for an upload: read it, then judge its posts; the answer, with
+    the counts `check --format json` gives in its summary (verdicts, and posts read and skipped)."""
+    upload = read_upload(name, body, limits)
+    results = _judged(saved, "check", upload.posts, lang)
+    verdicts = Counter(result["verdict"] for result in results)
+    return {"results": results, "summary": {"verdicts": dict(verdicts), "input": upload.input}}
 
 
 def page_routes(
@@ -323,15 +357,14 @@ def page_routes(
             body = await read_body(request, limits)
             if not body.strip():
                 raise RequestError(422, N_("{file} is empty"), file=visible(name))
-            work = partial(_checked_file, saved, name, body, limits, lang)
-            results = await judges.run(work)
+            answer = await judges.run(partial(_checked_file, saved, name, body, limits, lang))
         except RequestError as exc:
             return exc.response(lang)
         except ClientDisconnect:
             return went_away(request)
         except VoicecheckError as exc:
             return _error(422, str(exc))
-        return JSONResponse({"results": results})
+        return JSONResponse(answer)
 
     async def report(request: Request) -> Response:
         """The model's consistency report (`report --format html`), drawn once per language."""
