@@ -361,6 +361,12 @@ def test_fit_all_fits_each_brand_with_the_others_as_peers(tmp_path: Path) -> Non
     empty.mkdir()
     refused = run_cli("fit-all", empty, "--out", tmp_path / "none")
     assert refused.returncode == 2 and "no brand folders" in refused.stderr
+    (brands / "savon-doux").mkdir()  # its brand.toml misspelt: refused, never left out unsaid
+    (brands / "savon-doux" / "Brand.toml").write_text('name = "Savon doux"\n', encoding="utf-8")
+    _write_csv(brands / "savon-doux" / "posts.csv", _hype(40), "savon-doux")
+    refused = run_cli("fit-all", brands, "--out", tmp_path / "again")
+    assert refused.returncode == 2 and "savon-doux: no brand.toml in this brand folder" in refused.stderr
+    assert not (tmp_path / "again").exists()
 
 
 def test_the_report_names_the_peers_and_each_channels_nearest(

@@ -31,7 +31,11 @@ class BrandFolder:
 
 
 def brand_folders(root: str | Path) -> list[BrandFolder]:
-    """The brand folders under `root` (those with a brand.toml), in name order."""
+    """The brand folders under `root`, in name order: each folder but hidden ones must hold a brand.toml.
+
+    A folder without one (a misspelt `Brand.toml`) is refused rather than passed over, which
+    would leave a brand without a model and out of the others' peers, unsaid.
+    """
     root = Path(root)
     if not root.is_dir():
         raise InputError(_("{path}: no such folder (give the folder holding one folder per brand)").format(path=root))
@@ -39,7 +43,10 @@ def brand_folders(root: str | Path) -> list[BrandFolder]:
     for folder in sorted(entry for entry in root.iterdir() if entry.is_dir() and not entry.name.startswith(".")):
         profile = folder / PROFILE_NAME
         if not profile.is_file():
-            continue
+            message = _(
+                "{path}: no {file} in this brand folder (a folder that is no brand can be hidden with a leading '.')"
+            )
+            raise InputError(message.format(path=folder, file=PROFILE_NAME))
         sources = tuple(
             sorted(entry for entry in folder.iterdir() if entry.name != PROFILE_NAME and not entry.name.startswith("."))
         )
