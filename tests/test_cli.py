@@ -6,6 +6,7 @@ import csv
 import gc
 import json
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -13,9 +14,10 @@ import pytest
 
 from voicecheck import __version__
 from voicecheck.cli import run
+from voicecheck.profile import load_profile
 from voicecheck.store import model_folder
 
-from .conftest import SAMPLE_MODEL, SAMPLE_POSTS, SAMPLES, run_cli
+from .conftest import ROOT, SAMPLE_MODEL, SAMPLE_POSTS, SAMPLES, run_cli
 from .french import english_words, run_in_french, spaced
 from .readers.exports import ALL_SOURCES, LINKEDIN_SHARES, WEBSITE, X_ARCHIVE
 
@@ -180,6 +182,7 @@ def bad_input_cases(tmp_path: Path) -> list[tuple[list[str], str]]:
         (["check", "--model", model, "--format", "yaml", str(NEW_POSTS)], "Invalid value for '-f' / '--format'"),
         (["check", "--model", model, ""], "an empty argument names no file or folder"),  # an unset variable
         (["tone", ""], "an empty argument names no file or folder"),
+        (["init", str(tmp_path / "missing" / "brand.toml")], "brand.toml: cannot write (No such file or directory)"),
         (
             ["fit", str(NEW_POSTS), "--peers", "rival=", "--out", str(tmp_path / "m")],
             "--peers 'rival=': give the peer's file or folder",
@@ -193,6 +196,32 @@ def test_bad_input_exits_2_with_a_message_and_no_traceback(tmp_path: Path) -> No
         assert result.returncode == 2, (args, result.stdout, result.stderr)
         assert message in result.stderr, (args, result.stderr)
         assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs a device that is always full")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "--model", str(SAMPLE_MODEL), "--fail-on", "never", str(NEW_POSTS)],
+        ["check", "--model", str(SAMPLE_MODEL), "--fail-on", "never", "-o", "/dev/full", str(NEW_POSTS)],
+        ["report", "--model", str(SAMPLE_MODEL)],
+        ["tone", str(NEW_POSTS)],
+    ],
+)
+def test_a_full_disk_is_an_error_with_exit_2_not_a_traceback(args: list[str]) -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "voicecheck", *args], stdout=full, stderr=subprocess.PIPE,
+                                text=True, cwd=ROOT, timeout=600)  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "cannot write (No space left on device)" in result.stderr
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+
+
+def test_init_writes_a_name_that_reads_back_as_given(tmp_path: Path) -> None:
+    name = 'Le "Petit" Ménage \\ C:\\new'
+    result = run_cli("init", "--name", name, tmp_path / "brand.toml")
+    assert result.returncode == 0, result.stderr
+    assert load_profile(tmp_path / "brand.toml").name == name
 
 
 def test_edge_posts_each_get_a_defined_verdict(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from collections import Counter
@@ -16,12 +17,12 @@ from voicecheck import MODEL_FORMAT, __version__
 from voicecheck.clihelp import TranslatedGroup, speak
 from voicecheck.errors import VoicecheckError
 from voicecheck.formats import FORMATTERS, formatter
-from voicecheck.formats.destination import atomic_output, refuse_overwriting_inputs
+from voicecheck.formats.destination import atomic_output, cannot_write_stdout, refuse_overwriting_inputs
 from voicecheck.formats.escape import to_json, visible_lines
 from voicecheck.formats.report_text import write_report
 from voicecheck.i18n import N_, _, gettext, ngettext, number, percent
 from voicecheck.nlp import PIPELINE_MODES, pipeline_mode_from_env
-from voicecheck.profile import STARTER_PROFILE, BrandProfile, load_profile
+from voicecheck.profile import STARTER_PROFILE, BrandProfile, load_profile, toml_string_body
 from voicecheck.readers import FORMATS, Columns, Post, ReadStats, parse_source, read_posts
 
 if TYPE_CHECKING:
@@ -139,17 +140,32 @@ def _run(action: Callable[[], int]) -> None:
         warnings.simplefilter("always", UserWarning)
         try:
             code = action()
+            sys.stdout.flush()  # a full disk says so here, while it can still be an error message
         except VoicecheckError as exc:
             click.echo(visible_lines(_("error: {message}").format(message=exc)), err=True)
             code = Exit.ERROR
         except BrokenPipeError:
             sys.stderr.close()
             code = Exit.CLEAN
+        except OSError as exc:
+            error = cannot_write_stdout(exc)
+            if error is None:
+                raise
+            _drop_unwritten_output()
+            click.echo(visible_lines(_("error: {message}").format(message=error)), err=True)
+            code = Exit.ERROR
         finally:
             for warning in caught:
                 if issubclass(warning.category, UserWarning) and "voicecheck" in str(warning.filename):
                     click.echo(visible_lines(_("warning: {message}").format(message=warning.message)), err=True)
     sys.exit(int(code))
+
+
+def _drop_unwritten_output() -> None:
+    """Point standard output at the null device, so that what it still holds is not written again at exit."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, sys.stdout.fileno())
+    os.close(null)
 
 
 @click.group(cls=TranslatedGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -184,7 +200,8 @@ def init(path: str, name: str, force: bool) -> None:
         target = Path(path)
         if target.exists() and not force:
             raise VoicecheckError(_("{path} exists; pass --force to overwrite it").format(path=target))
-        target.write_text(_(STARTER_PROFILE).format(name=name), encoding="utf-8")
+        with atomic_output(path) as handle:  # a missing folder or a full disk is an error, and no half file
+            handle.write(_(STARTER_PROFILE).format(name=toml_string_body(name)))
         message = _("wrote {path}: describe the brand in `proposition`, then run `voicecheck fit`")
         click.echo(message.format(path=target), err=True)
         return Exit.CLEAN

@@ -6,6 +6,7 @@ that names the file and the key, since a misspelt key silently ignored is a rule
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 import unicodedata
@@ -308,6 +309,12 @@ def _peers(read: _Reader, value: Any, path: Path) -> dict[str, tuple[str, ...]]:
             raise read.fail(key, _("holds an empty path: name a file or folder of the peer's posts"))
         peers[name] = tuple(str(path.parent / file) for file in files)
     return peers
+
+
+def toml_string_body(text: str) -> str:
+    """`text` escaped to sit between the double quotes of a TOML string and read back as itself
+    (JSON's string escapes are TOML's too)."""
+    return json.dumps(text, ensure_ascii=False)[1:-1]
 
 
 STARTER_PROFILE = N_('''\

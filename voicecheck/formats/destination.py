@@ -115,8 +115,13 @@ def _opened(target: Path) -> Iterator[TextIO]:
         handle = open(target, "w", encoding="utf-8", newline="")  # noqa: SIM115 (its errors alone are ours)
     except OSError as exc:
         raise _cannot_write(str(target), exc) from exc
-    with handle:
-        yield handle
+    try:
+        with handle:
+            yield handle
+    except OSError as exc:  # a full disk, or a device that refuses what is written (/dev/full)
+        if exc.errno not in _FULL:
+            raise
+        raise _cannot_write(str(target), exc) from exc
 
 
 def _cannot_write(path: str, exc: OSError) -> VoicecheckError:
@@ -131,3 +136,10 @@ def _mode(target: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def cannot_write_stdout(exc: OSError) -> VoicecheckError | None:
+    """The error to give when standard output cannot take what is written (a full disk), else None."""
+    if exc.errno not in _FULL:
+        return None
+    return VoicecheckError(_("the output: cannot write ({reason})").format(reason=exc.strerror))
