@@ -9,7 +9,10 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
 import shutil
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -155,6 +158,8 @@ NAN, INF = math.nan, math.inf
         ("profile.name", 5, "name: must be a string .in the model's brand profile"),
         ("profile.tone", {"formality": 500}, "tone.formality: must be a number from 0 to 100"),
         ("profile.colour", "blue", "colour: unknown key"),
+        ("profile.proposition", "Nous \ud800 parlons", r"profile.proposition: not valid Unicode \(a lone surrogate\)"),
+        ("brand", "Maison \udfff", r"brand: not valid Unicode \(a lone surrogate\)"),
         ("extra", {}, "extra: unknown field"),
     ],
 )
@@ -260,6 +265,7 @@ def set_values(value: Any, where: Any = 0) -> Callable[[np.ndarray], None]:
         ("style", set_values(1.5), "style: holds counts that are not whole"),
         ("style", set_values(0.5, INDEX["starts_lowercase"]), "style: holds flags other than 0 and 1"),
         ("style", set_values(1.5, INDEX["curly_apostrophes"]), "style: holds shares above 1"),
+        ("style", set_values(1e30, INDEX["commas"]), "style: holds values too large for a post"),
         ("tone", set_values(NAN), "tone: holds values that are not finite"),
         ("tone", set_values(150.0), "tone: holds values outside 0–100"),
         ("heldout_scores", set_values(-1.0), "heldout_scores: holds values outside 0–100"),
@@ -371,4 +377,20 @@ def test_check_refuses_a_tampered_model_with_exit_2(model: Path, tmp_path: Path,
     result = run_cli("check", "--model", model, "--fail-on", "never", posts)
     assert result.returncode == 2, result.stdout + result.stderr
     assert f"model.json: {field}: must be" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("name", [META_FILE, ARRAYS_FILE, POSTS_FILE, "../current"])
+def test_a_model_file_that_is_a_pipe_is_refused_without_waiting_for_a_writer(
+    model: Path, tmp_path: Path, name: str
+) -> None:
+    target = model_folder(model) / name
+    target.unlink()
+    os.mkfifo(target)
+    posts = tmp_path / "posts.csv"
+    posts.write_text("text\nNous avons hâte de vous rencontrer ce samedi au marché!\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "voicecheck", "check", "--model", str(model), str(posts)],
+                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "not a regular file (a pipe, socket or device)" in result.stderr or "corrupt model pointer" in result.stderr
     assert "Traceback" not in result.stderr

@@ -43,6 +43,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import zipfile
 import zlib
 from collections import Counter
@@ -387,9 +388,20 @@ def _is_leftover(name: str) -> bool:
     return name.startswith(STAGING_PREFIX) or bool(VERSION_NAME.fullmatch(name))
 
 
+def _refuse_special(path: Path) -> None:
+    """Refuse a model file that is a pipe, socket or device: opening a pipe waits for a writer forever."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return  # missing or unreadable: opening it says so
+    if not stat.S_ISREG(mode):
+        raise ModelError(_("{path}: not a regular file (a pipe, socket or device): corrupt model").format(path=path))
+
+
 def _pointed_version(directory: Path) -> str | None:
     """The version the pointer names, if `directory` has a pointer that names one."""
     pointer = directory / POINTER_FILE
+    _refuse_special(pointer)
     try:
         with open(pointer, "rb") as handle:
             content = handle.read(100)
@@ -402,6 +414,7 @@ def _pointed_version(directory: Path) -> str | None:
 def _holds_flat_model(directory: Path) -> bool:
     """Whether `directory` has a voicecheck model.json at its top, as models of format 5 and older did."""
     try:
+        _refuse_special(directory / META_FILE)
         with open(directory / META_FILE, "rb") as handle:
             meta = json.loads(handle.read(MAX_META_BYTES))
     except (OSError, ValueError, RecursionError):
@@ -667,6 +680,7 @@ def _shown(value: Any) -> str:
 
 
 def _read_json_file(path: Path) -> Any:
+    _refuse_special(path)
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_META_BYTES + 1)
@@ -680,11 +694,44 @@ def _read_json_file(path: Path) -> Any:
         message = _("{path}: corrupt model metadata (over {size} MiB)")
         raise ModelError(message.format(path=path, size=_whole(MAX_META_BYTES // 2**20)))
     try:
-        return json.loads(raw.decode("utf-8"), object_pairs_hook=_no_repeats)
+        value = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_repeats)
     except (ValueError, RecursionError) as exc:  # JSON, UTF-8, repeated keys, absurd nesting
         raise ModelError(
             _("{path}: corrupt model metadata ({problem})").format(path=path, problem=str(exc)[:200])
         ) from exc
+    where = _lone_surrogate(value)
+    if where is not None:  # JSON may escape one ("\ud800"); no text written back out could hold it
+        message = _("{path}: {field}: not valid Unicode (a lone surrogate): corrupt model metadata")
+        raise ModelError(message.format(path=path, field=where or "(top)"))
+    return value
+
+
+def _lone_surrogate(value: Any, where: str = "") -> str | None:
+    """Where in a JSON value a string (or a key) holds a lone surrogate, or None."""
+    if isinstance(value, str):
+        return None if _encodes(value) else where
+    if isinstance(value, dict):
+        for key, item in value.items():
+            inside = f"{where}.{key}" if where else str(key)
+            if not _encodes(key):
+                return inside.encode("utf-8", "backslashreplace").decode("ascii")
+            found = _lone_surrogate(item, inside)
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _lone_surrogate(item, f"{where}[{index}]")
+            if found is not None:
+                return found
+    return None
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -816,6 +863,7 @@ POST_FIELDS = frozenset({"id", "text", "channel", "lang", "date"})
 def _read_posts(path: Path, expected: int) -> tuple[list[Post], list[str]]:
     """The training posts, each line checked; at most `expected` (model.json's count) are read."""
     posts: list[Post] = []
+    _refuse_special(path)
     try:
         with open(path, encoding="utf-8", newline="\n") as handle:
             while line := handle.readline(MAX_POST_LINE_CHARS + 1):
@@ -937,6 +985,7 @@ def _read_arrays(path: Path, posts: int, peers: Sequence[int] = ()) -> dict[str,
     """Every array of arrays.npz, each member's size, dtype and shape checked before it is read."""
     specs = _array_specs(posts, peers)
     posts += sum(peers)  # what free lengths are bounded by
+    _refuse_special(path)
     try:
         archive = zipfile.ZipFile(path)
     except FileNotFoundError:
@@ -1116,6 +1165,10 @@ def _check_style(arrays: _ArrayFields) -> None:
     arrays.require("style", lambda a: np.all(np.isin(a[:, flags], (0.0, 1.0))), _("holds flags other than 0 and 1"))
     shares = [INDEX[f.name] for f in STYLE_FEATURES if f.unit == "share"]
     arrays.require("style", lambda a: np.all(np.nan_to_num(a[:, shares]) <= 1), _("holds shares above 1"))
+    # no count or mean of a post exceeds the characters a training post may have
+    arrays.require(
+        "style", lambda a: np.all(np.nan_to_num(a) <= MAX_POST_LINE_CHARS), _("holds values too large for a post")
+    )
 
 
 def _check_peer_arrays(arrays: _ArrayFields, counts: Sequence[int]) -> None:
