@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from voicecheck import MODEL_FORMAT, __version__
-from voicecheck.clihelp import TranslatedGroup, speak
+from voicecheck.clihelp import TranslatedGroup, TranslatedPath, speak
 from voicecheck.errors import VoicecheckError
 from voicecheck.formats import FORMATTERS, formatter
 from voicecheck.formats.destination import atomic_output, cannot_write_stdout, refuse_overwriting_inputs
@@ -184,7 +184,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("path", default="brand.toml", type=click.Path(dir_okay=False))
+@click.argument("path", default="brand.toml", type=TranslatedPath(dir_okay=False))
 @click.option("--name", default="Our Brand", show_default=True, help="The brand's name.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @lang_option
@@ -211,8 +211,8 @@ def init(path: str, name: str, force: bool) -> None:
 
 @main.command()
 @click.argument("samples", nargs=-1, required=True)
-@click.option("--brand", type=click.Path(dir_okay=False), help="The brand's brand.toml (optional).")
-@click.option("--out", required=True, type=click.Path(file_okay=False),
+@click.option("--brand", type=TranslatedPath(dir_okay=False), help="The brand's brand.toml (optional).")
+@click.option("--out", required=True, type=TranslatedPath(file_okay=False),
               help="Folder to save the model in: new, empty, or a model's, which is replaced in one step.")  # fmt: skip
 @click.option("--false-flag-rate", default=0.05, show_default=True, type=float,
               help="Share of the brand's own posts that may be flagged; sets the threshold.")  # fmt: skip
@@ -299,8 +299,8 @@ def _peers_said(meta: dict[str, Any]) -> list[str]:
 
 
 @main.command("fit-all")
-@click.argument("brands", type=click.Path(file_okay=False))
-@click.option("--out", required=True, type=click.Path(file_okay=False),
+@click.argument("brands", type=TranslatedPath(file_okay=False))
+@click.option("--out", required=True, type=TranslatedPath(file_okay=False),
               help="Folder to save the models in: one folder per brand, named as the brand's.")  # fmt: skip
 @click.option("--false-flag-rate", default=0.05, show_default=True, type=float,
               help="Share of each brand's own posts that may be flagged; sets the threshold.")  # fmt: skip
@@ -359,7 +359,7 @@ def fit_all(brands: str, out: str, false_flag_rate: float, pipeline: str | None,
 
 @main.command()
 @click.argument("posts", nargs=-1)
-@click.option("--model", "model_dir", required=True, type=click.Path(), help="A model directory from `fit`.")
+@click.option("--model", "model_dir", required=True, type=TranslatedPath(), help="A model directory from `fit`.")
 @click.option("--since", metavar="REF",
               help="Only post files changed since this git revision (of POSTS, or any if none given).")  # fmt: skip
 @click.option("-f", "--format", "fmt", type=click.Choice(list(FORMATTERS)), default="text", show_default=True,
@@ -367,7 +367,7 @@ def fit_all(brands: str, out: str, false_flag_rate: float, pipeline: str | None,
                    "sarif: code scanning; github: annotations.")  # fmt: skip
 @click.option("--fail-on", type=click.Choice(["drift", "never"]), default="drift", show_default=True,
               help="Exit 1 when a post drifts (drift), or only report (never).")  # fmt: skip
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write results here instead of stdout.")
+@click.option("-o", "--output", type=TranslatedPath(dir_okay=False), help="Write results here instead of stdout.")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes judging posts in parallel, for large batches (Linux, macOS).")  # fmt: skip
 @input_options
@@ -552,10 +552,10 @@ def _write_tone_table(out: Any, results: list[dict[str, Any]]) -> None:
 
 @main.command()
 @click.argument("posts", nargs=-1)
-@click.option("--model", "model_dir", required=True, type=click.Path(), help="A model directory from `fit`.")
+@click.option("--model", "model_dir", required=True, type=TranslatedPath(), help="A model directory from `fit`.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True,
               help="text: tables; json: every figure, for tools; html: one page with charts, to share.")  # fmt: skip
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
+@click.option("-o", "--output", type=TranslatedPath(dir_okay=False), help="Write the report here instead of stdout.")
 @input_options
 @lang_option
 def report(posts: tuple[str, ...], model_dir: str, fmt: str, output: str | None, **opts: Any) -> None:
@@ -606,7 +606,7 @@ def report(posts: tuple[str, ...], model_dir: str, fmt: str, output: str | None,
 
 
 @main.command()
-@click.option("--model", "model_dir", required=True, type=click.Path(), help="A model directory from `fit`.")
+@click.option("--model", "model_dir", required=True, type=TranslatedPath(), help="A model directory from `fit`.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (loopback by default); any other needs --token.")  # fmt: skip
 @click.option("--port", default=8088, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")

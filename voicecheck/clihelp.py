@@ -1,43 +1,91 @@
-"""`--help` in the user's language: click commands whose help texts go through the catalogs.
+"""`--help` and usage errors in the user's language: click's words and the commands' help texts.
 
 Click reads a command's docstring and each option's `help` when it formats the help page, so
 these classes translate them at that moment, in the language `i18n` speaks by then: the group
-sets it from $VOICECHECK_LANG or the locale before anything is parsed, and an eager `--lang`
-given before `--help` changes it. The texts are extracted for the catalogs by `extract` below
-(babel.cfg names it), since they are keyword arguments and docstrings, not `_()` calls.
+sets it before anything is parsed, from a `--lang` on the command line, else $VOICECHECK_LANG
+or the locale, so that even an error in parsing the rest is in that language. The texts are
+extracted for the catalogs by `extract` below (babel.cfg names it), since they are keyword
+arguments and docstrings, not `_()` calls.
+
+Click's own words ("Usage:", "No such option", "Missing argument"...) are in a catalog of their
+own, `click` (`voicecheck/locale/<lang>/LC_MESSAGES/click.po`), extracted from click's sources.
+Each of click's modules translates through the `_` and `ngettext` it imported from the standard
+`gettext`; `speak` binds them to that catalog in another language, and gives click back its own
+in English, so an English run is click as it comes.
 """
 
 from __future__ import annotations
 
-import gettext
+import importlib
 import inspect
-import os
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from importlib import resources
 from typing import Any
 
 import click
 
 from voicecheck import i18n
 
-#: Click's own words on a help page or in a usage error, which its gettext calls look up.
-CLICK_MESSAGES = (
-    "Usage:", "Options", "Commands", "Show this message and exit.", "Show the version and exit.",
-    "Error: {message}", "Try '{command} {option}' for help.", "Invalid value for {param_hint}: {message}",
-    "Missing argument", "Missing option", "Missing command.", "No such option {name!r}.", "No such command {name!r}.",
-    "default: {default}", "env var: {var}", "{name} {filename!r} does not exist.",
-    "{name} {filename!r} is a directory.", "{name} {filename!r} is a file.", "path", "file", "directory",
+#: Click's modules that translate words, each through its own `_` and `ngettext`.
+CLICK_MODULES = (
+    "core", "decorators", "exceptions", "formatting", "parser", "shell_completion", "termui", "types", "utils",
+    "_termui_impl",
 )  # fmt: skip
+#: Click's functions as imported, given back when the run speaks English.
+_CLICK_FUNCTIONS: dict[tuple[str, str], Any] = {}
+
+
+def looked_up(message: str) -> str:
+    """Marks a word click translates that its sources do not mark (`pybabel extract -k looked_up`)."""
+    return message
+
+
+#: Words click passes to `_` at run time that extraction from its sources cannot see.
+CLICK_UNMARKED = (looked_up("required"),)
 
 
 def speak(lang: str) -> None:
     """Speak `lang` from now on: voicecheck's messages and click's own (usage errors, headings)."""
     i18n.set_language(lang)
-    # click calls the standard gettext functions: give them voicecheck's catalogs and language.
-    gettext.bindtextdomain(i18n.DOMAIN, str(resources.files("voicecheck") / "locale"))
-    gettext.textdomain(i18n.DOMAIN)
-    os.environ["LANGUAGE"] = i18n.active()
+    _bind_click(i18n.active())
+
+
+def _bind_click(lang: str) -> None:
+    """Click's translation functions: its `click` catalog in `lang`; in English, click's own, untouched."""
+    if lang == i18n.DEFAULT:
+        for (name, function), original in _CLICK_FUNCTIONS.items():
+            setattr(sys.modules[f"click.{name}"], function, original)
+        return
+    catalog = i18n.translations(lang, i18n.CLICK_DOMAIN)
+    for name in CLICK_MODULES:
+        try:
+            module = importlib.import_module(f"click.{name}")
+        except ImportError:  # a click without this module
+            continue
+        for function, method in (("_", catalog.gettext), ("ngettext", catalog.ngettext)):
+            if hasattr(module, function):
+                _CLICK_FUNCTIONS.setdefault((name, function), getattr(module, function))
+                setattr(module, function, method)
+
+
+def language_asked(args: Sequence[str]) -> str | None:
+    """The language a `--lang` among `args` asks for (the last one, as click takes it), before click parses them."""
+    asked = None
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(args):
+            asked = i18n.language_from(args[index + 1], {}) or asked
+        elif arg.startswith("--lang="):
+            asked = i18n.language_from(arg.removeprefix("--lang="), {}) or asked
+    return asked
+
+
+def _help(text: str) -> str:
+    """An option's help in the active language: voicecheck's words, else click's (--help, --version)."""
+    translated = i18n.gettext(text)
+    return translated if translated != text else i18n.translations(i18n.active(), i18n.CLICK_DOMAIN).gettext(text)
 
 
 @contextmanager
@@ -47,7 +95,7 @@ def _translated(params: Sequence[click.Parameter]) -> Iterator[None]:
     try:
         for param, text in zip(params, originals, strict=True):
             if text:
-                param.help = i18n.gettext(text)
+                param.help = _help(text)
         yield
     finally:
         for param, text in zip(params, originals, strict=True):
@@ -59,7 +107,44 @@ def _doc(text: str | None) -> str | None:
     return i18n.gettext(inspect.cleandoc(text)) if text else text
 
 
+#: The help of --help, as click words it.
+HELP_OPTION_HELP = "Show this message and exit."
+
+
+class TranslatedPath(click.Path):
+    """A `click.Path` whose kind ("file", "directory", "path") its errors name in the language spoken then.
+
+    Click names the kind when the type is made, as the command line is imported, before any
+    language is chosen; this names it when a message is written. Help pages keep click's
+    English metavars (FILE, DIRECTORY, PATH), as they keep INTEGER and TEXT.
+    """
+
+    @property
+    def name(self) -> str:
+        return click.types._(self._kind())
+
+    @name.setter
+    def name(self, value: str) -> None:
+        del value  # the kind follows file_okay and dir_okay
+
+    def _kind(self) -> str:
+        if self.file_okay and not self.dir_okay:
+            return "file"
+        return "directory" if self.dir_okay and not self.file_okay else "path"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str | None:
+        # An option's metavar is click's word for the kind; an argument's, its own name (None here).
+        return self._kind().upper() if isinstance(param, click.Option) else super().get_metavar(param, ctx)
+
+
 class TranslatedCommand(click.Command):
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        # Click keeps the option it makes first, its help in the language of that run: say it in this one's.
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = _help(HELP_OPTION_HELP)
+        return option
+
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         original = self.help
         self.help = _doc(original)
@@ -86,9 +171,10 @@ class TranslatedGroup(click.Group, TranslatedCommand):
 
     command_class = TranslatedCommand
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:
-        speak(i18n.language_from() or i18n.DEFAULT)
-        return super().main(*args, **kwargs)
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **kwargs: Any) -> Any:
+        arguments = sys.argv[1:] if args is None else list(args)
+        speak(i18n.language_from(language_asked(arguments)) or i18n.DEFAULT)
+        return super().main(args, *rest, **kwargs)
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with _translated(self.get_params(ctx)):
@@ -107,9 +193,9 @@ def help_texts(group: click.Group) -> Iterator[str]:
 
 
 def extract(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Iterator[tuple[int, str, str, list[str]]]:
-    """A Babel extraction method: the CLI's help texts and click's own words (babel.cfg maps this module to it)."""
+    """A Babel extraction method: the CLI's help texts (babel.cfg maps this module to it)."""
     del fileobj, keywords, comment_tags, options
     from voicecheck.cli import main
 
-    for text in dict.fromkeys([*help_texts(main), *CLICK_MESSAGES]):
+    for text in dict.fromkeys(help_texts(main)):
         yield 0, "", text, []

@@ -3,6 +3,7 @@
 Messages are English message ids with named placeholders, translated through standard gettext
 catalogs (`voicecheck/locale/<lang>/LC_MESSAGES/voicecheck.po`, compiled to `.mo` and shipped
 in the package), so a translator adds a language by adding a catalog, without touching code.
+Click's own words (usage errors, help headings) have their catalog beside it, `click.po`.
 The language is chosen once per run: `--lang`, else `$VOICECHECK_LANG`, else the locale
 (`LC_ALL`, `LC_MESSAGES`, `LANG`), else English. Numbers are formatted for the language
 ("0,59", "10 %" in French) at the edge, by `number` and `percent`.
@@ -17,6 +18,8 @@ from functools import cache
 from importlib import resources
 
 DOMAIN = "voicecheck"
+#: The catalog of click's own words (usage errors, help headings), which clihelp gives click.
+CLICK_DOMAIN = "click"
 DEFAULT = "en"
 #: The languages voicecheck speaks: English (the message ids) and those with a catalog.
 SPOKEN = ("en", "fr")
@@ -52,11 +55,11 @@ def active() -> str:
 
 
 @cache
-def translations(lang: str) -> _gettext.NullTranslations:
-    """The compiled catalog for `lang`; English (the message ids themselves) needs none."""
+def translations(lang: str, domain: str = DOMAIN) -> _gettext.NullTranslations:
+    """The compiled catalog of `domain` for `lang`; English (the message ids themselves) needs none."""
     if lang == DEFAULT:
         return _gettext.NullTranslations()
-    catalog = resources.files("voicecheck") / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    catalog = resources.files("voicecheck") / "locale" / lang / "LC_MESSAGES" / f"{domain}.mo"
     with catalog.open("rb") as handle:
         return _gettext.GNUTranslations(handle)
 
