@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 
+import click
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from voicecheck import i18n
+from voicecheck import clihelp, i18n
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "voicecheck" / "locale"
@@ -103,3 +105,51 @@ def test_a_count_of_any_size_is_written_digit_for_digit() -> None:
     group = i18n.number(10**14, "fr", grouping=True)[3]  # Babel's own group symbol, for a number it can write
     assert french.count(group) == (len(str(huge)) - 1) // 3
     assert i18n.number(10**15 - 1, "en", grouping=True) == "999,999,999,999,999"
+
+
+def click_catalog(lang: str):  # type: ignore[no-untyped-def]
+    with open(LOCALE / lang / "LC_MESSAGES" / "click.po", "rb") as handle:
+        return read_po(handle)
+
+
+def fields(text: str) -> set[str]:
+    """The placeholders of a message, as written: `{name!r}`, `{nargs}`, `%(prog)s`."""
+    braces = {f"{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}"
+              for _, name, spec, conversion in string.Formatter().parse(text) if name is not None}  # fmt: skip
+    return braces | set(re.findall(r"%\([a-z_]+\)[sdr]", text))
+
+
+def click_messages() -> set[str | tuple[str, ...]]:
+    """Every message the installed click marks for translation, and those it translates unmarked."""
+    found = extract_from_dir(str(Path(click.__file__).parent), keywords={"_": None, "ngettext": (1, 2)})
+    return {message for _, _, message, _, _ in found} | set(clihelp.CLICK_UNMARKED)
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_word_of_click_is_translated_with_the_same_placeholders(lang: str) -> None:
+    messages = [message for message in click_catalog(lang) if message.id]
+    assert messages
+    for message in messages:
+        strings = message.string if message.pluralizable else (message.string,)
+        assert all(strings) and not message.fuzzy, f"no {lang} translation of {message.id!r}"
+        if not message.pluralizable:
+            assert fields(message.string) == fields(message.id), (message.id, message.string)
+            continue
+        singular, plural = message.id
+        # The first form also says 0 in French: it may name the count the plural names.
+        assert fields(singular) <= fields(strings[0]) <= fields(singular) | fields(plural), (message.id, strings)
+        assert all(fields(form) == fields(plural) for form in strings[1:]), (message.id, strings)
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_word_the_installed_click_can_say_has_a_translation(lang: str) -> None:
+    translated = {tuple(m.id) if m.pluralizable else m.id for m in click_catalog(lang) if m.id}
+    missing = click_messages() - translated
+    assert not missing, f"extract click's messages again (the README's development section): {sorted(missing, key=str)}"
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_the_shipped_compiled_click_catalog_matches_its_source(lang: str) -> None:
+    with open(LOCALE / lang / "LC_MESSAGES" / "click.mo", "rb") as handle:
+        compiled = entries(read_mo(handle))
+    assert compiled == entries(click_catalog(lang)), "compile the catalogs again (pybabel compile)"
