@@ -136,3 +136,12 @@ def test_an_element_whose_prefix_the_file_never_declared_is_a_clear_error_not_a_
     )
     with pytest.raises(InputError, match=r"feed\.xml:1: not well-formed XML \(Namespace prefix wp on status"):
         read(tmp_path, feed)
+
+
+def test_an_undeclared_entity_is_named_at_its_line(tmp_path: Path) -> None:
+    feed = (
+        '<?xml version="1.0"?>\n<rss>\n<channel>\n<item><title>A</title><description>Un post.</description></item>\n'
+        "<item><title>A &nbsp; B</title><description>Un autre.</description></item>\n</channel></rss>\n"
+    )
+    with pytest.raises(InputError, match=r"feed\.xml:5: not well-formed XML \(Entity 'nbsp' not defined"):
+        read(tmp_path, feed)

@@ -81,8 +81,18 @@ def read_feed(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
                     yield post
                 _forget(elem)
         except etree.XMLSyntaxError as exc:
+            line, problem = _first_error(events.error_log, exc)
             message = _("{path}:{line}: not well-formed XML ({problem})")
-            raise InputError(message.format(path=path, line=exc.lineno, problem=excerpt(exc.msg, 200))) from exc
+            raise InputError(message.format(path=path, line=line, problem=excerpt(problem, 200))) from exc
+
+
+def _first_error(log: Any, exc: Any) -> tuple[int, str]:
+    """The line and words of this parse's first error (`log`, the parser's own): the exception may
+    only say where it gave up ("no element found" at line 0, after an undeclared `&nbsp;` on line 5)."""
+    for entry in log:
+        if entry.line > 0 and entry.level_name in ("ERROR", "FATAL"):
+            return entry.line, entry.message
+    return exc.lineno, exc.msg
 
 
 def _forget(elem: Any) -> None:
