@@ -87,13 +87,13 @@ def test_a_yaml_alias_bomb_in_front_matter_is_refused_in_bounded_memory(tmp_path
     good.write_text("---\nchannel: x\n---\nStill read.\n")
     result = read_capped(bomb, good)
     assert result["posts"] == ["Still read."]
-    assert result["errors"] == [f"{bomb}:4: unreadable front matter (aliases (*name) are not read here)"]
+    assert result["errors"] == [f"{bomb}:3: unreadable front matter (aliases (*name) are not read here)"]
 
 
 def test_deeply_nested_front_matter_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "deep.md"
     path.write_text("---\nchannel: " + "[" * 10_000 + "]" * 10_000 + "\n---\nHi\n")
-    with pytest.raises(InputError, match=r"deep.md:3: unreadable front matter \(nested deeper than 64 levels\)"):
+    with pytest.raises(InputError, match=r"deep.md:2: unreadable front matter \(nested deeper than 64 levels\)"):
         list(read_posts([path], ReadStats()))
 
 

@@ -102,6 +102,15 @@ def test_a_quote_never_closed_is_an_error_not_one_post_swallowing_the_rest(tmp_p
         list(read_posts([path], ReadStats()))
 
 
+@pytest.mark.parametrize(
+    "content", ['text,channel\nHello,instagram\n"never closed post,facebook\n', 'text\nHello\n"never closed post']
+)
+def test_a_quote_never_closed_on_the_last_line_is_an_error_too(tmp_path: Path, content: str) -> None:
+    path = write(tmp_path, "a.csv", content)
+    with pytest.raises(InputError, match=r"a.csv:3: a quoted field opened on this row is never closed; close the"):
+        list(read_posts([path], ReadStats()))
+
+
 def test_a_last_row_ending_the_file_is_not_mistaken_for_an_open_quote(tmp_path: Path) -> None:
     path = write(tmp_path, "a.csv", 'id,text\n1,"two\nlines"\n2,"last, without a newline"')
     assert [p.text for p in read_posts([path], ReadStats())] == ["two\nlines", "last, without a newline"]

@@ -1,5 +1,9 @@
+import re
 from pathlib import Path
 
+import pytest
+
+from voicecheck.errors import InputError
 from voicecheck.readers import ReadStats, read_posts
 
 
@@ -35,3 +39,20 @@ def test_markdown_without_front_matter(tmp_path: Path) -> None:
     path.write_text("Just a draft post.\n", encoding="utf-8")
     (post,) = read_posts([path], ReadStats())
     assert (post.id, post.channel) == ("note", None)
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "line", "problem"),
+    [
+        ("channel: instagram\nid: spring\ndate: 2024-13-45\n", 4, "month must be in 1..12"),
+        ("channel: instagram\ntitle: !!python/object:os.system x\n", 3, "could not determine a constructor"),
+        ("channel: instagram\nid: [spring\n", 4, "expected ',' or ']'"),  # found at the closing ---
+    ],
+)
+def test_unreadable_front_matter_is_named_at_its_line(
+    tmp_path: Path, front_matter: str, line: int, problem: str
+) -> None:
+    path = tmp_path / "post.md"
+    path.write_text(f"---\n{front_matter}---\nOur team cleaned the park.\n", encoding="utf-8")
+    with pytest.raises(InputError, match=rf"post\.md:{line}: unreadable front matter \({re.escape(problem)}"):
+        list(read_posts([path], ReadStats()))

@@ -59,6 +59,13 @@ class _FrontMatterLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """A value no calendar holds (`date: 2024-13-45`) is an error at its own line."""
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(None, None, str(exc), node.start_mark) from exc
+
 
 def _split(source: str, path: Path, stats: ReadStats) -> tuple[Mapping[str, Any], str]:
     """The front matter (YAML between `---` lines at the top, if any) and the body."""
@@ -72,9 +79,10 @@ def _split(source: str, path: Path, stats: ReadStats) -> tuple[Mapping[str, Any]
     try:
         meta = yaml.load(matter, Loader=_FrontMatterLoader)
     except yaml.MarkedYAMLError as exc:
-        line = f":{exc.problem_mark.line + 2}" if exc.problem_mark else ""  # the front matter starts on line 2
+        # the front matter is read from the end of the opening `---` line: its line 0 is the file's line 1
+        line = f":{exc.problem_mark.line + 1}" if exc.problem_mark else ""
         raise _unreadable(f"{path}{line}", exc.problem or exc) from exc
-    except (yaml.YAMLError, ValueError, OverflowError) as exc:  # ValueError: a date no calendar holds
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
         raise _unreadable(path, exc) from exc
     if meta is not None and not isinstance(meta, Mapping):
         remark = _("front matter that is {kind}, not keys and values, so it was ignored")

@@ -199,7 +199,7 @@ def _rows(
         except csv.Error as exc:
             message = _("{path}:{line}: malformed row ({problem})")
             raise InputError(message.format(path=path, line=start, problem=excerpt(exc, 200))) from exc
-        if lines.ended and len(lines.row) > 1 and lines.never_closes_a_quote(reader.dialect.delimiter):
+        if lines.ended and lines.never_closes_a_quote(reader.dialect.delimiter):  # the last row too
             raise InputError(_unclosed_quote(path, start, len(lines.row) - 1))
         line = reader.line_num
         where = f"{path}:{start}"
@@ -230,6 +230,12 @@ def _rows(
 
 def _unclosed_quote(path: Path, line: int, more_lines: int) -> str:
     """Why a row whose quoted field runs to the end of the file is refused."""
+    if not more_lines:  # the file's last line: its cells would be read as one
+        message = _(
+            "{path}:{line}: a quoted field opened on this row is never closed; close the quote "
+            '(a quote inside a quoted field is written twice: "")'
+        )
+        return message.format(path=path, line=line)
     message = ngettext(
         "{path}:{line}: a quoted field opened on this row is never closed, so the rest of the file "
         "({count} more line) would be read as its text; close the quote "
