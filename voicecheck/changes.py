@@ -122,16 +122,23 @@ def changed_since(revision: str, among: Iterable[str] = ()) -> list[str]:
         if source.path == STDIN:
             raise InputError(_("--since picks changed files; standard input ('-') is not one"))
         given = _real(source.path)
-        if not source.path.exists() and not _existed(top, commit, given):
+        if not source.path.exists():
+            if _existed(top, commit, given):
+                continue  # deleted since: nothing to check
             message = _("{path}: no such file or folder, now or at --since")
             raise InputError(message.format(path=visible(str(source.path))))
-        if not source.path.exists():
-            continue  # deleted since: nothing to check
-        files = Source(source.path).files(ReadStats()) if given.is_dir() else [source.path]
-        chosen = [path for path in files if _real(path) in by_content or _place(path) not in tracked]
-        paths = sorted(_argument(path) for path in chosen) if given.is_dir() else [str(p) for p in chosen]
+        if given.is_dir():
+            files = Source(source.path).files(ReadStats())
+            paths = sorted(_argument(path) for path in files if _unless_unchanged(path, by_content, tracked))
+        else:
+            paths = [str(source.path)] if _unless_unchanged(source.path, by_content, tracked) else []
         found += [f"{source.channel}={path}" if source.channel else path for path in paths]
     return found
+
+
+def _unless_unchanged(path: Path, changed: set[Path], tracked: frozenset[Path]) -> bool:
+    """Whether to read `path`: it changed, or git does not track it and so cannot say."""
+    return _real(path) in changed or _place(path) not in tracked
 
 
 def _holds_posts(path: Path) -> bool:

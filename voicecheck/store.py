@@ -388,20 +388,26 @@ def _is_leftover(name: str) -> bool:
     return name.startswith(STAGING_PREFIX) or bool(VERSION_NAME.fullmatch(name))
 
 
-def _refuse_special(path: Path) -> None:
-    """Refuse a model file that is a pipe, socket or device: opening a pipe waits for a writer forever."""
+def _special(path: Path) -> bool:
+    """Whether `path` is a pipe, socket or device, which is never a model's file: opening a pipe
+    waits for a writer forever. A missing or unreadable path is not: opening it says so."""
     try:
-        mode = os.stat(path).st_mode
+        return not stat.S_ISREG(os.stat(path).st_mode)
     except OSError:
-        return  # missing or unreadable: opening it says so
-    if not stat.S_ISREG(mode):
+        return False
+
+
+def _refuse_special(path: Path) -> None:
+    """Refuse to load a model file that is a pipe, socket or device."""
+    if _special(path):
         raise ModelError(_("{path}: not a regular file (a pipe, socket or device): corrupt model").format(path=path))
 
 
 def _pointed_version(directory: Path) -> str | None:
     """The version the pointer names, if `directory` has a pointer that names one."""
     pointer = directory / POINTER_FILE
-    _refuse_special(pointer)
+    if _special(pointer):
+        return None  # no pointer: a model folder to load says its pointer is corrupt
     try:
         with open(pointer, "rb") as handle:
             content = handle.read(100)
@@ -413,8 +419,9 @@ def _pointed_version(directory: Path) -> str | None:
 
 def _holds_flat_model(directory: Path) -> bool:
     """Whether `directory` has a voicecheck model.json at its top, as models of format 5 and older did."""
+    if _special(directory / META_FILE):
+        return False
     try:
-        _refuse_special(directory / META_FILE)
         with open(directory / META_FILE, "rb") as handle:
             meta = json.loads(handle.read(MAX_META_BYTES))
     except (OSError, ValueError, RecursionError):
@@ -727,6 +734,7 @@ def _lone_surrogate(value: Any, where: str = "") -> str | None:
 
 
 def _encodes(text: str) -> bool:
+    """Whether UTF-8 can write `text`: a lone surrogate cannot be written."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -902,10 +910,8 @@ def _post_of(line: str, path: Path, number: int) -> Post:
         raise ModelError(message.format(path=fields.path, value=_shown(record)))
     fields.table(record, "", POST_FIELDS)
     text = fields.text(record["text"], "text", max_chars=MAX_POST_LINE_CHARS)
-    try:
-        text.encode()
-    except UnicodeEncodeError:
-        raise fields.fail("text", _("not valid Unicode (a lone surrogate)")) from None
+    if not _encodes(text):
+        raise fields.fail("text", _("not valid Unicode (a lone surrogate)"))
     if record["lang"] not in LANGUAGES:
         raise fields.fail("lang", _("unknown language {value}").format(value=_shown(record["lang"])))
     optional = {key: None if record[key] is None else fields.text(record[key], key, 200) for key in ("channel", "date")}
