@@ -108,6 +108,7 @@ NAN, INF = math.nan, math.inf
         ("params.folds", 4, "calibration.folds: must be from 4 to 4, not 5"),
         ("params.smart_punctuation", "yes", "params.smart_punctuation: must be true or false, not the string 'yes'"),
         ("params.smart_punctuation", 1, "params.smart_punctuation: must be true or false, not 1"),
+        ("params.smart_punctuation", False, "params.smart_punctuation: must be true for a model without peers"),
         ("params.false_flag_rate", NAN, "params.false_flag_rate: must be a finite number"),
         ("params.false_flag_rate", 0, "params.false_flag_rate: must be between 0 and 0.5"),
         ("params.false_flag_rate", 0.5, "params.false_flag_rate: must be between 0 and 0.5"),

@@ -846,6 +846,13 @@ def _check_params(fields: _Fields, meta: dict[str, Any], posts: int) -> None:
             "params.smart_punctuation",
             _("must be true or false, not {value}").format(value=_shown(params["smart_punctuation"])),
         )
+    if params["smart_punctuation"] != ("peers" not in meta):  # as fit sets it: left to the peers' view
+        message = (
+            _("must be false for a model with peers")
+            if "peers" in meta
+            else _("must be true for a model without peers")
+        )
+        raise fields.fail("params.smart_punctuation", message)
     calibration = fields.table(meta["calibration"], "calibration", CALIBRATION_FIELDS)
     if fields.number(calibration["false_flag_rate"], "calibration.false_flag_rate") != rate:
         raise fields.fail("calibration.false_flag_rate", _("differs from params.false_flag_rate"))
