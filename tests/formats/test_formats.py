@@ -75,6 +75,14 @@ def test_text_table_shows_reasons_and_examples() -> None:
     assert "far more casual" in text and "how the brand usually says it" in text and "Friday!" in text
 
 
+def test_text_without_posts_is_the_summary_alone_without_a_table_heading() -> None:
+    out = io.StringIO()
+    writer = formatter("text", out)
+    writer.close({**SUMMARY, "line": "checked 0 posts"})
+    assert out.getvalue() == "checked 0 posts\n"
+    assert render("text").startswith("SCORE")
+
+
 @pytest.mark.parametrize(
     ("where", "expected"), [("a/b.csv:12", ("a/b.csv", 12)), ("x.md#2", ("x.md", 1)), ("C:/x.csv:3", ("C:/x.csv", 3))]
 )

@@ -21,12 +21,21 @@ def _short(text: str, width: int) -> str:
 
 
 class TextFormatter:
+    """The table's heading comes with its first row: a run that reads no post (an empty file, one
+    that cannot be read) prints its summary alone, not the heading of an empty table."""
+
     def __init__(self, out: TextIO) -> None:
         self.out = out
+        self.rows = 0
+
+    def _heading(self) -> None:
         score, verdict, channel, post_id, post = _("SCORE"), _("VERDICT"), _("CHANNEL"), _("ID"), _("POST")
         self.out.write(f"{score:>5}  {verdict:<12} {channel:<12} {post_id:<16} {post}\n")
 
     def write(self, result: dict[str, Any]) -> None:
+        if not self.rows:
+            self._heading()
+        self.rows += 1
         channel = visible(result["channel"] or "-")
         self.out.write(
             f"{result['score']:5.0f}  {verdict_name(result['verdict']):<12} {_short(channel, 12):<12} "
@@ -52,4 +61,6 @@ class TextFormatter:
                 self.out.write(f"         > {_short(example['text'], 90)}\n")
 
     def close(self, summary: dict[str, Any]) -> None:
-        self.out.write(f"\n{visible(summary['line'])}\n")
+        if self.rows:
+            self.out.write("\n")  # a blank line between the table and the summary
+        self.out.write(f"{visible(summary['line'])}\n")
