@@ -13,6 +13,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from voicecheck.errors import VoicecheckError
 from voicecheck.server import EXAMPLE, check_exposure, is_loopback, names_this_machine, translated
@@ -166,12 +168,12 @@ def test_a_body_that_is_not_json_by_its_content_type_gets_415(server: str, conte
 
 
 def test_the_bearer_scheme_is_read_in_any_case(server: str) -> None:
-    for given in (f"bearer {TOKEN}", f"BEARER  {TOKEN}"):
-        response = httpx.post(f"{server}/v1/check", json={"posts": []}, headers={"Authorization": given})
-        assert response.status_code == 200, given
-    for given in (TOKEN, f"Basic {TOKEN}", f"Bearer {TOKEN}x", f"Bearer {TOKEN[:-1]}", "Bearer"):
-        response = httpx.post(f"{server}/v1/check", json={"posts": []}, headers={"Authorization": given})
-        assert response.status_code == 401, given
+    for header in (f"bearer {TOKEN}", f"BEARER  {TOKEN}"):
+        response = httpx.post(f"{server}/v1/check", json={"posts": []}, headers={"Authorization": header})
+        assert response.status_code == 200, header
+    for header in (TOKEN, f"Basic {TOKEN}", f"Bearer {TOKEN}x", f"Bearer {TOKEN[:-1]}", "Bearer"):
+        response = httpx.post(f"{server}/v1/check", json={"posts": []}, headers={"Authorization": header})
+        assert response.status_code == 401, header
 
 
 FRENCH = {"Accept-Language": "fr-CA,fr;q=0.9,en;q=0.8"}
@@ -312,6 +314,26 @@ def test_an_empty_token_is_refused() -> None:
         check_exposure("127.0.0.1", " ")
 
 
+@pytest.mark.parametrize(
+    ("token", "named"), [("sécret", "U+00E9 ('é')"), (" secret", "a space at one end"), ("secret\n", "a space at one end"),
+                         ("se\x01cret", "U+0001"), ("clé\u200b", "U+00E9")],
+)  # fmt: skip
+def test_a_token_no_authorization_header_could_carry_is_refused_naming_its_character(token: str, named: str) -> None:
+    with pytest.raises(VoicecheckError, match="which an Authorization header cannot carry") as refused:
+        check_exposure("127.0.0.1", token)
+    assert named in str(refused.value)
+
+
+@given(st.text(max_size=40).filter(str.strip))
+def test_every_token_accepted_matches_the_header_a_client_sends_with_it(token: str) -> None:
+    try:
+        check_exposure("0.0.0.0", token)
+    except VoicecheckError:
+        return
+    header = f"Bearer {token}".encode().decode("latin-1")  # a client writes UTF-8; the server reads Latin-1
+    assert header.partition(" ")[2].strip() == token
+
+
 @pytest.mark.parametrize("host", ["0.0.0.0", "::"])
 def test_serving_other_machines_without_a_token_exits_2(host: str, tmp_path: Path) -> None:
     result = run_cli("serve", "--model", str(SAMPLE_MODEL), "--host", host, "--port", str(free_port()))
@@ -319,8 +341,8 @@ def test_serving_other_machines_without_a_token_exits_2(host: str, tmp_path: Pat
     assert f"--host {host} lets other machines call the service" in result.stderr
     assert "--insecure-no-token" in result.stderr and "Traceback" not in result.stderr
     # the gate is passed with either a token or the flag: the next error is the missing model's
-    for given in (["--token", TOKEN], ["--insecure-no-token"]):
-        result = run_cli("serve", "--model", str(tmp_path / "none"), "--host", host, *given)
+    for flags in (["--token", TOKEN], ["--insecure-no-token"]):
+        result = run_cli("serve", "--model", str(tmp_path / "none"), "--host", host, *flags)
         assert result.returncode == 2 and "lets other machines" not in result.stderr, result.stderr
 
 
@@ -329,6 +351,12 @@ def test_serve_refuses_in_french_when_asked() -> None:
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "--host 0.0.0.0 permet à d'autres machines d'appeler le service" in result.stderr, result.stderr
     assert "lets other machines" not in result.stderr
+
+
+def test_serve_refuses_a_token_beyond_ascii_in_french_before_loading_the_model(tmp_path: Path) -> None:
+    result = run_cli("serve", "--lang", "fr", "--model", str(tmp_path / "none"), "--token", "mot-de-passe-été")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "le jeton contient U+00E9 ('é'), qu'un en-tête Authorization ne peut pas transmettre" in result.stderr
 
 
 def test_a_port_in_use_exits_2_saying_so() -> None:

@@ -148,12 +148,33 @@ def check_exposure(host: str, token: str | None, insecure_no_token: bool = False
     """Refuse to serve other machines without a token, unless the operator said so in as many words."""
     if token is not None and not token.strip():
         raise VoicecheckError(gettext("the token is empty: give a real secret with --token or $VOICECHECK_TOKEN"))
+    unsendable = _unsendable(token or "")
+    if unsendable is not None:
+        message = gettext(
+            "the token holds {character}, which an Authorization header cannot carry as it is: "
+            "give a token of ASCII letters, digits and punctuation (for example from `openssl rand -hex 32`)"
+        )
+        raise VoicecheckError(message.format(character=unsendable))
     if token is None and not insecure_no_token and not is_loopback(host):
         message = gettext(
             "--host {host} lets other machines call the service: give a token (--token or $VOICECHECK_TOKEN), "
             "or --insecure-no-token to serve them without one"
         )
         raise VoicecheckError(message.format(host=host))
+
+
+def _unsendable(token: str) -> str | None:
+    """The first character of `token` no client's `Authorization` header would match, named; else None.
+
+    Headers are read as Latin-1 bytes, so a character beyond ASCII (sent as UTF-8) or a control
+    character never compares equal, and spaces around the token are stripped from the header.
+    """
+    if token != token.strip():
+        return gettext("a space at one end")
+    for character in token:
+        if not " " <= character <= "~":
+            return f"U+{ord(character):04X} ({character!r})" if character.isprintable() else f"U+{ord(character):04X}"
+    return None
 
 
 # Reading a request: the body, its JSON, its posts.
