@@ -70,6 +70,16 @@ USAGE_ERRORS = [
         ["Invalid value for '-j' / '--jobs': 0 is not in the range 1<=x<=64."],
     ),
     (
+        ["check", "--model", "model", "--jobs", "abc", "posts.csv"],
+        ["Valeur non valide pour '-j' / '--jobs'\xa0: 'abc' n'est pas un nombre entier valide."],
+        ["Invalid value for '-j' / '--jobs': 'abc' is not a valid integer range."],
+    ),
+    (
+        ["fit", "--out", "model", "--false-flag-rate", "x", "posts.csv"],
+        ["Valeur non valide pour '--false-flag-rate'\xa0: 'x' n'est pas un nombre valide."],
+        ["Invalid value for '--false-flag-rate': 'x' is not a valid float."],
+    ),
+    (
         ["check", "--model", "model", "--format", "xml", "posts.csv"],
         ["'xml' ne fait pas partie des choix possibles\xa0: 'text', 'json'"],
         ["'xml' is not one of 'text', 'json'"],

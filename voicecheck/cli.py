@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from voicecheck import MODEL_FORMAT, __version__
-from voicecheck.clihelp import TranslatedGroup, TranslatedPath, speak
+from voicecheck.clihelp import (
+    TranslatedFloat,
+    TranslatedFloatRange,
+    TranslatedGroup,
+    TranslatedIntRange,
+    TranslatedPath,
+    speak,
+)
 from voicecheck.errors import VoicecheckError
 from voicecheck.formats import FORMATTERS, formatter
 from voicecheck.formats.destination import atomic_output, cannot_write_stdout, refuse_overwriting_inputs
@@ -214,7 +221,7 @@ def init(path: str, name: str, force: bool) -> None:
 @click.option("--brand", type=TranslatedPath(dir_okay=False), help="The brand's brand.toml (optional).")
 @click.option("--out", required=True, type=TranslatedPath(file_okay=False),
               help="Folder to save the model in: new, empty, or a model's, which is replaced in one step.")  # fmt: skip
-@click.option("--false-flag-rate", default=0.05, show_default=True, type=float,
+@click.option("--false-flag-rate", default=0.05, show_default=True, type=TranslatedFloat(),
               help="Share of the brand's own posts that may be flagged; sets the threshold.")  # fmt: skip
 @click.option("--pipeline", type=click.Choice(PIPELINE_MODES),
               help="spaCy pipelines: auto (trained when installed), blank, or trained. "
@@ -302,7 +309,7 @@ def _peers_said(meta: dict[str, Any]) -> list[str]:
 @click.argument("brands", type=TranslatedPath(file_okay=False))
 @click.option("--out", required=True, type=TranslatedPath(file_okay=False),
               help="Folder to save the models in: one folder per brand, named as the brand's.")  # fmt: skip
-@click.option("--false-flag-rate", default=0.05, show_default=True, type=float,
+@click.option("--false-flag-rate", default=0.05, show_default=True, type=TranslatedFloat(),
               help="Share of each brand's own posts that may be flagged; sets the threshold.")  # fmt: skip
 @click.option(
     "--pipeline",
@@ -368,7 +375,7 @@ def fit_all(brands: str, out: str, false_flag_rate: float, pipeline: str | None,
 @click.option("--fail-on", type=click.Choice(["drift", "never"]), default="drift", show_default=True,
               help="Exit 1 when a post drifts (drift), or only report (never).")  # fmt: skip
 @click.option("-o", "--output", type=TranslatedPath(dir_okay=False), help="Write results here instead of stdout.")
-@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+@click.option("-j", "--jobs", default=1, show_default=True, type=TranslatedIntRange(1, 64),
               help="Worker processes judging posts in parallel, for large batches (Linux, macOS).")  # fmt: skip
 @input_options
 @lang_option
@@ -609,24 +616,24 @@ def report(posts: tuple[str, ...], model_dir: str, fmt: str, output: str | None,
 @click.option("--model", "model_dir", required=True, type=TranslatedPath(), help="A model directory from `fit`.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (loopback by default); any other needs --token.")  # fmt: skip
-@click.option("--port", default=8088, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--port", default=8088, show_default=True, type=TranslatedIntRange(1, 65535), help="Port to listen on.")
 @click.option("--token", envvar="VOICECHECK_TOKEN",
               help="Require `Authorization: Bearer TOKEN` (or set $VOICECHECK_TOKEN).")  # fmt: skip
 @click.option("--insecure-no-token", is_flag=True,
               help="Serve a non-loopback --host without a token (anyone who reaches it may call it).")  # fmt: skip
-@click.option("--max-body", default=1024 * 1024, show_default=True, type=click.IntRange(1),
+@click.option("--max-body", default=1024 * 1024, show_default=True, type=TranslatedIntRange(1),
               help="Largest request body, in bytes; larger ones get 413.")  # fmt: skip
-@click.option("--max-posts", default=100, show_default=True, type=click.IntRange(1),
+@click.option("--max-posts", default=100, show_default=True, type=TranslatedIntRange(1),
               help="Most posts in one request; more get 422.")  # fmt: skip
-@click.option("--max-chars", default=100_000, show_default=True, type=click.IntRange(1),
+@click.option("--max-chars", default=100_000, show_default=True, type=TranslatedIntRange(1),
               help="Most characters of post text in one request, all posts together; more get 422.")  # fmt: skip
-@click.option("--read-timeout", default=10.0, show_default=True, type=click.FloatRange(0, min_open=True),
+@click.option("--read-timeout", default=10.0, show_default=True, type=TranslatedFloatRange(0, min_open=True),
               help="Seconds a client has to send a request's headers, and again its body; then 408.")  # fmt: skip
-@click.option("--max-connections", default=64, show_default=True, type=click.IntRange(1),
+@click.option("--max-connections", default=64, show_default=True, type=TranslatedIntRange(1),
               help="Connections (and requests) at once; a request over it gets 503.")  # fmt: skip
-@click.option("--threads", default=2, show_default=True, type=click.IntRange(1),
+@click.option("--threads", default=2, show_default=True, type=TranslatedIntRange(1),
               help="Requests judged at once, each in a thread; more wait their turn.")  # fmt: skip
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1),
+@click.option("--workers", default=1, show_default=True, type=TranslatedIntRange(1),
               help="Processes serving requests, forked once the model is loaded (one per core).")  # fmt: skip
 @lang_option
 def serve(

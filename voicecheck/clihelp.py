@@ -26,6 +26,7 @@ from typing import Any
 import click
 
 from voicecheck import i18n
+from voicecheck.i18n import N_
 
 #: Click's modules that translate words, each through its own `_` and `ngettext`.
 CLICK_MODULES = (
@@ -111,6 +112,57 @@ def _doc(text: str | None) -> str | None:
 HELP_OPTION_HELP = "Show this message and exit."
 
 
+#: Click's names of its number types, which its "not a valid ..." error inserts as they are.
+NUMBER_KINDS = {
+    "integer": N_("whole number"),
+    "integer range": N_("whole number"),
+    "float": N_("number"),
+    "float range": N_("number"),
+}
+
+
+class _TranslatedNumber(click.ParamType):
+    """A number type whose errors name the kind of number in the language spoken then.
+
+    Click writes "'abc' is not a valid {number_type}." with the type's English name ("integer
+    range"); in another language this names the kind in that language's words. Help pages keep
+    click's English metavars (INTEGER RANGE, FLOAT), as `TranslatedPath` keeps FILE.
+    """
+
+    english_name: str
+
+    @property
+    def name(self) -> str:
+        if i18n.active() == i18n.DEFAULT:
+            return self.english_name
+        return i18n.gettext(NUMBER_KINDS[self.english_name])
+
+    @name.setter
+    def name(self, value: str) -> None:
+        del value  # the English name is the class's own
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str | None:
+        return self.english_name.upper()
+
+
+class TranslatedIntRange(_TranslatedNumber, click.IntRange):
+    """`click.IntRange`, its "not a valid" error in the language spoken then."""
+
+    english_name = "integer range"
+
+
+class TranslatedFloatRange(_TranslatedNumber, click.FloatRange):
+    """`click.FloatRange`, its "not a valid" error in the language spoken then."""
+
+    english_name = "float range"
+
+
+class TranslatedFloat(_TranslatedNumber, click.types.FloatParamType):
+    """`click.FLOAT`'s type, its "not a valid" error in the language spoken then."""
+
+    english_name = "float"
+
+
 class TranslatedPath(click.Path):
     """A `click.Path` whose kind ("file", "directory", "path") its errors name in the language spoken then.
 
@@ -193,9 +245,12 @@ def help_texts(group: click.Group) -> Iterator[str]:
 
 
 def extract(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Iterator[tuple[int, str, str, list[str]]]:
-    """A Babel extraction method: the CLI's help texts (babel.cfg maps this module to it)."""
+    """A Babel extraction method: the CLI's help texts and the kinds of number its errors name.
+
+    babel.cfg maps this module to it alone, so its own `N_` marks are handed over here.
+    """
     del fileobj, keywords, comment_tags, options
     from voicecheck.cli import main
 
-    for text in dict.fromkeys(help_texts(main)):
+    for text in dict.fromkeys([*help_texts(main), *NUMBER_KINDS.values()]):
         yield 0, "", text, []
