@@ -294,9 +294,11 @@ def test_a_dropped_file_is_checked_and_a_bad_one_named(opened: Any, open_server:
     ready(page)
     drop = "([name, text]) => { const data = new DataTransfer(); data.items.add(new File([text], name));"
     drop += " document.querySelector('#drop').dispatchEvent(new DragEvent('drop', {dataTransfer: data})); }"
-    page.evaluate(drop, ["posts.jsonl", '{"id": "x", "text": "Our maid is cheap!"}\n'])
+    page.evaluate(drop, ["posts.jsonl", '{"id": "x", "text": "Our maid is cheap!"}\n{"id": "y", "text": null}\n'])
     page.wait_for_selector("#batch[data-state=done]")
     assert page.locator("#results tbody tr").count() == 1
+    status = page.inner_text("#batch-status")  # the record that is not a post is counted, with its reason
+    assert "1 posts checked in posts.jsonl" in status and "Not read as posts: 1 (" in status, status
     page.evaluate(drop, ["broken.json", '{"posts": ['])
     page.wait_for_selector("#batch[data-state=error]")
     message = page.inner_text("#batch-status")

@@ -16,6 +16,7 @@ const LABELS = {
     copy_failed: "Select the text to copy it", batch_title: "Check an export",
     file: "Choose an export file (CSV, JSON, Markdown, …) or drop it here", reading: "Reading {name}…",
     batch_done: "{count} posts checked in {name}: {drift} drift.", csv: "Download as CSV",
+    batch_skipped: "Not read as posts: {count} ({reasons}).", skipped_reason: "{reason}: {count}",
     col_id: "Post", col_channel: "Channel", col_score: "Score", col_verdict: "Verdict", col_reason: "First reason",
     caption: "Results, sortable by column", footer: "Checked on this machine by voicecheck: nothing leaves it.",
     "verdict_on-voice": "on-voice", verdict_drift: "drift", verdict_insufficient: "insufficient",
@@ -35,6 +36,7 @@ const LABELS = {
     copy_failed: "Sélectionnez le texte pour le copier", batch_title: "Vérifier un export",
     file: "Choisissez un fichier d'export (CSV, JSON, Markdown…) ou déposez-le ici", reading: "Lecture de {name}…",
     batch_done: "{count} publications vérifiées dans {name} : {drift} en dérive.", csv: "Télécharger en CSV",
+    batch_skipped: "Non lues comme publications : {count} ({reasons}).", skipped_reason: "{reason} : {count}",
     col_id: "Publication", col_channel: "Canal", col_score: "Score", col_verdict: "Verdict", col_reason: "Première raison",
     caption: "Résultats, triables par colonne", footer: "Vérifié sur cette machine par voicecheck : rien n'en sort.",
     "verdict_on-voice": "conforme", verdict_drift: "dérive", verdict_insufficient: "insuffisant",
@@ -56,6 +58,7 @@ const state = {
   controller: null,
   last: null, // the last verdict, redrawn when the language changes
   rows: [],
+  skipped: {}, // what the file held that was not read as posts: reason -> count, as check's summary gives it
   sort: { key: null, ascending: true },
   batchName: "",
   typedAt: 0,
@@ -395,6 +398,7 @@ async function checkFile(file) {
       return;
     }
     state.rows = body.results;
+    state.skipped = body.summary?.input?.skipped ?? {};
     state.batchName = file.name;
     state.sort = { key: null, ascending: true };
     drawTable();
@@ -421,7 +425,8 @@ function sortedRows() {
 function drawTable() {
   const rows = sortedRows();
   const drift = state.rows.filter((row) => row.verdict === "drift").length;
-  $("batch-status").textContent = say("batch_done", { count: state.rows.length, name: state.batchName, drift });
+  const done = say("batch_done", { count: state.rows.length, name: state.batchName, drift });
+  $("batch-status").textContent = [done, skippedText()].filter(Boolean).join(" ");
   document.querySelectorAll("#results th").forEach((cell) => {
     const button = cell.querySelector("button");
     if (!button) return;
@@ -443,6 +448,15 @@ function drawTable() {
   link.href = URL.createObjectURL(new Blob([csvText(state.rows)], { type: "text/csv;charset=utf-8" }));
   link.download = `voicecheck-${state.batchName.replace(/\.[^.]*$/, "") || "results"}.csv`;
   $("batch-result").hidden = false;
+}
+
+// What the file held that was not read as posts, most frequent reason first: nothing goes unsaid.
+function skippedText() {
+  const reasons = Object.entries(state.skipped).sort(([, a], [, b]) => b - a);
+  const count = reasons.reduce((total, [, n]) => total + n, 0);
+  if (!count) return "";
+  const each = reasons.map(([reason, n]) => say("skipped_reason", { reason, count: n }));
+  return say("batch_skipped", { count, reasons: each.join("; ") });
 }
 
 // CSV as `check --format csv` writes it, cells neutralised as voicecheck.formats.escape does:
