@@ -153,3 +153,26 @@ def test_the_shipped_compiled_click_catalog_matches_its_source(lang: str) -> Non
     with open(LOCALE / lang / "LC_MESSAGES" / "click.mo", "rb") as handle:
         compiled = entries(read_mo(handle))
     assert compiled == entries(click_catalog(lang)), "compile the catalogs again (pybabel compile)"
+
+
+def test_speaking_a_language_holds_in_its_own_thread_alone() -> None:
+    import threading
+
+    i18n.set_language("en")  # the run's language, which the thread's speaking overrides for it alone
+    heard: dict[str, str] = {}
+    inside, leave = threading.Event(), threading.Event()
+
+    def reader() -> None:
+        with i18n.speaking("fr"):
+            heard["inside"] = i18n.gettext("no text")
+            inside.set()
+            leave.wait(10)
+        heard["after"] = i18n.gettext("no text")
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    inside.wait(10)
+    heard["beside"] = i18n.gettext("no text")  # another thread, while the reader speaks French
+    leave.set()
+    thread.join(10)
+    assert heard == {"inside": "pas de texte", "beside": "no text", "after": "no text"}

@@ -423,6 +423,18 @@ def test_an_upload_says_what_it_skipped_as_the_cli_does(open_server: str) -> Non
     assert summary["input"]["sources"][0]["path"] == "posts.json" and sum(summary["verdicts"].values()) == 1
 
 
+def test_an_upload_is_read_in_the_language_of_the_request_whatever_the_service_speaks(open_server: str) -> None:
+    body = b'[{"text": null}, {"text": "Our team cleaned the park today"}]'
+    asked = {"lang": "fr"}
+    response = httpx.post(f"{open_server}/v1/check-file", params=asked, content=body,
+                          headers={"X-File-Name": "posts.json"}, timeout=60)  # fmt: skip
+    assert response.status_code == 200, response.text
+    assert response.json()["summary"]["input"]["skipped"] == {"pas de texte": 1}
+    broken = httpx.post(f"{open_server}/v1/check-file", params=asked, content=b'{"posts": [',
+                        headers={"X-File-Name": "broken.json"}, timeout=60)  # fmt: skip
+    assert broken.status_code == 422 and "JSON non valide après l'enregistrement 0" in broken.json()["error"]
+
+
 @pytest.mark.parametrize(
     ("name", "body", "post_id"),
     [

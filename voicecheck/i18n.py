@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from importlib import resources
 
@@ -24,6 +26,9 @@ DEFAULT = "en"
 #: The languages voicecheck speaks: English (the message ids) and those with a catalog.
 SPOKEN = ("en", "fr")
 _active = DEFAULT
+#: The language of one piece of work inside the run (a service request's upload, read in a
+#: thread of its own), over the run's.
+_speaking: ContextVar[str | None] = ContextVar("voicecheck_speaking", default=None)
 
 
 def language_from(explicit: str | None = None, environ: Mapping[str, str] | None = None) -> str | None:
@@ -51,7 +56,18 @@ def set_language(lang: str) -> None:
 
 
 def active() -> str:
-    return _active
+    return _speaking.get() or _active
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Speak `lang` inside the block, in this thread alone: the service reads a request's file in
+    the language the request asked for while other threads read and judge in theirs."""
+    token = _speaking.set(lang if lang in SPOKEN else DEFAULT)
+    try:
+        yield
+    finally:
+        _speaking.reset(token)
 
 
 @cache
@@ -66,11 +82,11 @@ def translations(lang: str, domain: str = DOMAIN) -> _gettext.NullTranslations:
 
 def gettext(message: str, lang: str | None = None) -> str:
     """`message` in `lang` (default: the active language)."""
-    return translations(lang or _active).gettext(message)
+    return translations(lang or active()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, count: int, lang: str | None = None) -> str:
-    return translations(lang or _active).ngettext(singular, plural, count)
+    return translations(lang or active()).ngettext(singular, plural, count)
 
 
 def _(message: str) -> str:
@@ -85,7 +101,7 @@ def N_(message: str) -> str:
 
 def number(value: float, lang: str | None = None, decimals: int = 0, grouping: bool = False) -> str:
     """`value` with `decimals` places, written as the language writes numbers: 1.5 / 1,5."""
-    lang = lang or _active
+    lang = lang or active()
     if isinstance(value, int) and not decimals and abs(value) >= HUGE:
         return _huge(value, lang, grouping)
     if lang == DEFAULT:
@@ -112,7 +128,7 @@ def _huge(value: int, lang: str, grouping: bool) -> str:
 
 def percent(share: float, lang: str | None = None) -> str:
     """A share (0.1) as the language writes a percentage: 10% / 10 %."""
-    lang = lang or _active
+    lang = lang or active()
     if lang == DEFAULT:
         return f"{share:.0%}"
     from babel.numbers import format_percent

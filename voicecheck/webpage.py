@@ -37,7 +37,7 @@ from starlette.routing import BaseRoute, Route
 from voicecheck import api
 from voicecheck.errors import VoicecheckError
 from voicecheck.formats.escape import visible
-from voicecheck.i18n import N_, SPOKEN, active
+from voicecheck.i18n import N_, SPOKEN, active, speaking
 from voicecheck.readers import ReadStats, read_posts
 from voicecheck.readers.base import Post
 from voicecheck.server import (
@@ -268,8 +268,11 @@ def read_upload(name: str, body: bytes, limits: Limits) -> Upload:
 
 def _checked_file(saved: SavedModel, name: str, body: bytes, limits: Limits, lang: str) -> dict[str, Any]:
     """What a worker thread does for an upload: read it, then judge its posts; the answer, with
-    the counts `check --format json` gives in its summary (verdicts, and posts read and skipped)."""
-    upload = read_upload(name, body, limits)
+    the counts `check --format json` gives in its summary (verdicts, and posts read and skipped).
+    The file is read in the request's language, so what it says of the file (the reasons posts
+    were skipped, why it cannot be read) is in the writer's words, whatever the service speaks."""
+    with speaking(lang):
+        upload = read_upload(name, body, limits)
     results = _judged(saved, "check", upload.posts, lang)
     verdicts = Counter(result["verdict"] for result in results)
     return {"results": results, "summary": {"verdicts": dict(verdicts), "input": upload.input}}
