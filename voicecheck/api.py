@@ -103,7 +103,9 @@ def fit(
         chars=np.stack([b[0] if b else flat for b in per_lang]),
         words=np.stack([b[1] if b else flat for b in per_lang]),
     )
-    model = VoiceModel(false_flag_rate=false_flag_rate, smart_punctuation=not peer_tables).fit(table, bg)
+    with_centre = not peer_tables  # with peers, the peers' view reads smart punctuation and kinds of posts
+    model = VoiceModel(false_flag_rate=false_flag_rate, smart_punctuation=with_centre, neighbour_style=with_centre)
+    model.fit(table, bg)
     if peer_tables:
         from voicecheck.peers import learn
 

@@ -291,6 +291,10 @@ def _typicality(z: np.ndarray, smart_punctuation: bool = True) -> np.ndarray:
     return typical
 
 
+def _group_stats(reference: StyleReference, group: Group | None) -> StyleStats:
+    return reference.core_style if group is None else reference.group_style.get(group, reference.core_style)
+
+
 def post_sizes(table: FeatureTable) -> np.ndarray:
     """How many distinct words and character n-grams each post has: what its lexical views average over."""
     return np.column_stack([np.asarray(table.words.sum(axis=1)).ravel(), np.asarray(table.chars.sum(axis=1)).ravel()])
@@ -316,6 +320,7 @@ class VoiceModel:
         smoothing: float = 2000.0,
         random_state: int = 0,
         smart_punctuation: bool = True,
+        neighbour_style: bool = True,
     ) -> None:
         self.false_flag_rate = false_flag_rate
         self.folds = folds
@@ -326,6 +331,12 @@ class VoiceModel:
         #: n-grams see them against accounts that post from other phones and tools; counted
         #: in both views they lowered three corpora of four (BENCHMARKS.md, "Model format 11").
         self.smart_punctuation = smart_punctuation
+        #: Whether a brand whose posts come in kinds has its style read against its nearest
+        #: posts (`voicecheck.style_kinds`). A brand with peers keeps its centre: with the peers'
+        #: contrast beside it, the nearest posts lowered the support replies' peer AUC.
+        self.neighbour_style = neighbour_style
+        #: Whether this brand's style is read against its nearest posts (set by `fit`).
+        self.style_by_neighbours_ = False
 
     # -- fitting ---------------------------------------------------------------------------
     def fit(self, table: FeatureTable, background: Background) -> VoiceModel:
@@ -338,10 +349,11 @@ class VoiceModel:
         for fold, (_, test) in enumerate(self._splits(channels)):
             self.fold_of_row_[test] = fold
         self.build_references(table)
+        self.style_by_neighbours_ = self.neighbour_style and self._posts_come_in_kinds()
         heldout = np.zeros((len(table), len(COMPONENTS)))
-        for fold, reference in enumerate(self.fold_references_):
+        for fold in range(self.folds):
             test = np.flatnonzero(self.fold_of_row_ == fold)
-            heldout[test] = self._components(table, test, reference)
+            heldout[test] = self._components(table, test, fold)
         self.heldout_lexical_ = heldout[:, :2]  # the lexical views' raw values: what `peers.attach` contrasts
         sizes = post_sizes(table)
         self._set_scales(heldout, sizes, table.lang_index)
@@ -450,17 +462,66 @@ class VoiceModel:
         vectors = tfidf(table.chars[rows], table.lang_index[rows], self.background_.char_idf)
         return self.train_vectors_.similarity(vectors)
 
-    def _components(self, table: FeatureTable, rows: np.ndarray, reference: Reference) -> np.ndarray:
-        lang_rows = table.lang_index[rows]
+    def _components(self, table: FeatureTable, rows: np.ndarray, fold: int) -> np.ndarray:
+        """The held-out posts `rows` of `fold`, by the reference blind to that fold."""
+        reference, lang_rows = self.fold_references_[fold], table.lang_index[rows]
+        if self.style_by_neighbours_:
+            style = self._heldout_nearest_style(table, rows, fold)
+        else:
+            style = _typicality(self._z(comparable(table.style[rows]), _style_groups(table, rows), reference),
+                                self.smart_punctuation)  # fmt: skip
         return np.column_stack([
             mean_per_post(table.words[rows], lang_rows, reference.word_llr),
             mean_per_post(table.chars[rows], lang_rows, reference.char_llr),
-            self._style_typicality(table, rows, reference),
+            style,
         ])  # fmt: skip
 
-    def _style_typicality(self, table: FeatureTable, rows: np.ndarray, reference: StyleSource) -> np.ndarray:
-        z = self._z(comparable(table.style[rows]), _style_groups(table, rows), reference)
-        return _typicality(z, self.smart_punctuation)
+    def _posts_come_in_kinds(self) -> bool:
+        """Whether the brand's held-out posts are likelier near its posts than near its centre (`style_kinds`)."""
+        from voicecheck.style_kinds import come_in_kinds
+
+        centres = [style.core_style for style in self._styles[: self.folds]]
+        values = comparable(self.table_.style)
+        return come_in_kinds(values, self.fold_of_row_, [c.mean for c in centres], [c.std for c in centres])
+
+    def _heldout_nearest_style(self, table: FeatureTable, rows: np.ndarray, fold: int) -> np.ndarray:
+        """Style typicality of the held-out posts `rows` of `fold` against the brand's nearest posts
+        outside it, in their comparison group's spreads without fold `fold`, as its centre.
+
+        The brand posts compared with are those a new post is compared with (`neighbour_rows` of
+        the group), less the fold's own, so that new posts are scored as these were."""
+        from voicecheck.style_kinds import nearest_typicality, neighbour_rows
+
+        brand, reference = self.table_, self._styles[fold]
+        brand_values, values = comparable(brand.style), comparable(table.style[rows])
+        groups = comparison_groups(brand.channels(), brand.langs)
+        out = np.zeros(len(rows))
+        for key, members in _style_groups(table, rows).items():
+            group = group_of(reference.group_style, *key)
+            neighbours = neighbour_rows(np.arange(len(brand)) if group is None else groups[group])
+            outside = neighbours[self.fold_of_row_[neighbours] != fold]
+            std = _group_stats(reference, group).std
+            out[members] = nearest_typicality(values[members], brand_values[outside], std, self.smart_punctuation)
+        return out
+
+    def _new_nearest_style(self, table: FeatureTable) -> np.ndarray:
+        """Style typicality of new posts against the brand's nearest posts, averaged over the folds
+        as the held-out posts were scored: each fold's nearest posts outside it, in its spreads."""
+        from voicecheck.style_kinds import nearest_typicality, neighbour_rows
+
+        brand, full = self.table_, self._styles[-1]
+        brand_values, values = comparable(brand.style), comparable(table.style)
+        groups = comparison_groups(brand.channels(), brand.langs)
+        out = np.zeros(len(table))
+        for key, members in _style_groups(table, np.arange(len(table))).items():
+            group = group_of(full.group_style, *key)
+            neighbours = neighbour_rows(np.arange(len(brand)) if group is None else groups[group])
+            spreads = [_group_stats(style, group).std for style in self._styles]
+            out[members] = nearest_typicality(
+                values[members], brand_values[neighbours], spreads[-1], self.smart_punctuation,
+                spreads[: self.folds], self.fold_of_row_[neighbours],
+            )  # fmt: skip
+        return out
 
     def style_z(self, table: FeatureTable, rows: np.ndarray, reference: StyleSource | None = None) -> np.ndarray:
         """Each post's style features in standard deviations from its group (or the core)."""
@@ -556,12 +617,15 @@ class VoiceModel:
         # Scored like the held-out posts the threshold was calibrated on: by references that
         # each saw 1 - 1/folds of the brand's posts, averaged. The full reference would see
         # more of the brand and score every post higher than the calibration expects.
-        values, groups = comparable(table.style), _style_groups(table, rows)
-        z = np.stack([self._z(values, groups, style) for style in self._styles[: self.folds]])
-        typicality = _typicality(z, self.smart_punctuation)
+        if self.style_by_neighbours_:
+            style = self._new_nearest_style(table)
+        else:
+            values, groups = comparable(table.style), _style_groups(table, rows)
+            z = np.stack([self._z(values, groups, style) for style in self._styles[: self.folds]])
+            style = np.mean(_typicality(z, self.smart_punctuation), axis=0)
         raw = np.column_stack([
             mean_per_post(table.words, table.lang_index, self.fold_word_llr_),
             mean_per_post(table.chars, table.lang_index, self.fold_char_llr_),
-            np.mean(typicality, axis=0),
+            style,
         ])  # fmt: skip
         return raw
