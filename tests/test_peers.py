@@ -299,6 +299,11 @@ def test_a_tampered_peer_is_refused_on_load(with_peers: api.SavedModel, tmp_path
     (folder / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
     with pytest.raises(ModelError, match="smart_punctuation: must be false for a model with peers"):
         load(tmp_path / "model")
+    meta["params"]["smart_punctuation"] = False
+    meta["style_by_neighbours"] = True  # fit keeps the style at the centre beside the peers' view
+    (folder / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelError, match="style_by_neighbours: must be false for a model with peers"):
+        load(tmp_path / "model")
 
 
 def test_a_peer_with_too_few_posts_or_a_repeated_name_is_an_error(sample_posts: list[Post]) -> None:

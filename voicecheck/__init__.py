@@ -3,4 +3,4 @@
 __version__ = "0.1.0"
 
 #: Version of the on-disk model layout; a model written with another one is refused.
-MODEL_FORMAT = 11
+MODEL_FORMAT = 12

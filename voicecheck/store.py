@@ -197,8 +197,10 @@ def _meta_to_write(saved: SavedModel) -> dict[str, Any]:
             "smoothing": model.smoothing,
             "random_state": model.random_state,
             "smart_punctuation": model.smart_punctuation,
+            "neighbour_style": model.neighbour_style,
         },
         threshold=model.threshold_,
+        style_by_neighbours=model.style_by_neighbours_,
         style_features=[f.name for f in STYLE_FEATURES],
         profile=saved.profile.as_dict(),
     )
@@ -506,6 +508,7 @@ def _load_folder(folder: Path) -> SavedModel:
     model.nearest_scale_ = arrays["nearest_scale"]
     model.fold_of_row_ = arrays["fold_of_row"]
     model.threshold_ = float(meta["threshold"])
+    model.style_by_neighbours_ = meta["style_by_neighbours"]
     if peer_counts:
         model.peers_ = _peer_view(meta, arrays, peer_posts, model.background_)
     try:
@@ -568,9 +571,11 @@ def _csr(arrays: dict[str, np.ndarray], name: str, rows: int) -> Counts:
 META_FIELDS = frozenset({
     "brand", "pipeline_mode", "pipelines", "languages", "posts", "posts_per_channel", "posts_per_language",
     "training_hash", "calibration", "format", "voicecheck", "spacy", "scikit_learn", "created", "params",
-    "threshold", "style_features", "profile",
+    "threshold", "style_by_neighbours", "style_features", "profile",
 })  # fmt: skip
-PARAM_FIELDS = frozenset({"false_flag_rate", "folds", "smoothing", "random_state", "smart_punctuation"})
+PARAM_FIELDS = frozenset(
+    {"false_flag_rate", "folds", "smoothing", "random_state", "smart_punctuation", "neighbour_style"}
+)
 CALIBRATION_FIELDS = frozenset({"false_flag_rate", "heldout_posts", "folds", "threshold_score"})
 _HASH = re.compile(r"[0-9a-f]{64}")
 
@@ -835,24 +840,34 @@ def _check_peers(fields: _Fields, peers: Any) -> None:
         raise fields.fail("peers", str(exc)) from None
 
 
+def _check_switch(fields: _Fields, value: object, name: str, meta: dict[str, Any]) -> None:
+    """A switch `fit` sets from whether the model has peers: a boolean, false with peers and true without."""
+    if not isinstance(value, bool):
+        raise fields.fail(name, _("must be true or false, not {value}").format(value=_shown(value)))
+    if value != ("peers" not in meta):
+        message = (
+            _("must be false for a model with peers")
+            if "peers" in meta
+            else _("must be true for a model without peers")
+        )
+        raise fields.fail(name, message)
+
+
 def _check_params(fields: _Fields, meta: dict[str, Any], posts: int) -> None:
     params = fields.table(meta["params"], "params", PARAM_FIELDS)
     rate = fields.number(params["false_flag_rate"], "params.false_flag_rate", 0.0, 0.5, open_=True)
     folds = fields.integer(params["folds"], "params.folds", 2, min(MAX_FOLDS, max(posts, 2)))
     fields.number(params["smoothing"], "params.smoothing", 0.0, 1e12, open_=True)
     fields.integer(params["random_state"], "params.random_state", 0, 2**32 - 1)
-    if not isinstance(params["smart_punctuation"], bool):
+    for switch in ("smart_punctuation", "neighbour_style"):  # as fit sets them: left to the peers' view
+        _check_switch(fields, params[switch], f"params.{switch}", meta)
+    by_neighbours = meta["style_by_neighbours"]
+    if not isinstance(by_neighbours, bool):
         raise fields.fail(
-            "params.smart_punctuation",
-            _("must be true or false, not {value}").format(value=_shown(params["smart_punctuation"])),
+            "style_by_neighbours", _("must be true or false, not {value}").format(value=_shown(by_neighbours))
         )
-    if params["smart_punctuation"] != ("peers" not in meta):  # as fit sets it: left to the peers' view
-        message = (
-            _("must be false for a model with peers")
-            if "peers" in meta
-            else _("must be true for a model without peers")
-        )
-        raise fields.fail("params.smart_punctuation", message)
+    if by_neighbours and not params["neighbour_style"]:
+        raise fields.fail("style_by_neighbours", _("must be false for a model with peers"))
     calibration = fields.table(meta["calibration"], "calibration", CALIBRATION_FIELDS)
     if fields.number(calibration["false_flag_rate"], "calibration.false_flag_rate") != rate:
         raise fields.fail("calibration.false_flag_rate", _("differs from params.false_flag_rate"))
