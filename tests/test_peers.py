@@ -300,9 +300,9 @@ def test_a_tampered_peer_is_refused_on_load(with_peers: api.SavedModel, tmp_path
     with pytest.raises(ModelError, match="smart_punctuation: must be false for a model with peers"):
         load(tmp_path / "model")
     meta["params"]["smart_punctuation"] = False
-    meta["style_by_neighbours"] = True  # fit keeps the style at the centre beside the peers' view
+    meta["style_kinds"] = {"gain": 1.0, "margin": 0.5, "nearest_posts": True}  # fit keeps the centre with peers
     (folder / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
-    with pytest.raises(ModelError, match="style_by_neighbours: must be false for a model with peers"):
+    with pytest.raises(ModelError, match="style_kinds.nearest_posts: does not follow from the gain, the margin"):
         load(tmp_path / "model")
 
 

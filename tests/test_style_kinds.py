@@ -11,7 +11,7 @@ from voicecheck.features.style import INDEX, SHARE_COLUMNS, STYLE_FEATURES
 from voicecheck.features.table import build_table
 from voicecheck.readers import ReadStats, read_posts
 from voicecheck.store import load
-from voicecheck.style_kinds import MAX_NEIGHBOURS, NEAREST_POSTS, come_in_kinds, nearest_typicality, neighbour_rows
+from voicecheck.style_kinds import MAX_NEIGHBOURS, NEAREST_POSTS, kinds_test, nearest_typicality, neighbour_rows
 
 from .conftest import SAMPLE_MODEL, SAMPLE_POSTS
 
@@ -32,18 +32,18 @@ def test_a_brand_of_two_kinds_of_post_comes_in_kinds_and_one_of_one_kind_does_no
     short_notices = rng.normal(0.0, 0.3, (60, FEATURES))
     long_posts = rng.normal(6.0, 0.3, (60, FEATURES))
     two_kinds = np.concatenate([short_notices, long_posts])
-    assert come_in_kinds(two_kinds, *brand_of(two_kinds))
+    assert kinds_test(two_kinds, *brand_of(two_kinds)).passed
     one_kind = rng.normal(0.0, 1.0, (120, FEATURES))
-    assert not come_in_kinds(one_kind, *brand_of(one_kind))
+    assert not kinds_test(one_kind, *brand_of(one_kind)).passed
 
 
 def test_the_density_test_reads_only_the_features_no_post_lacks() -> None:
     rng = np.random.default_rng(1)
     values = rng.normal(0.0, 1.0, (100, FEATURES))
     values[::2, SHARE_COLUMNS] = np.nan  # half the posts have no mark of any kind
-    assert not come_in_kinds(values, *brand_of(values))
+    assert not kinds_test(values, *brand_of(values)).passed
     values[:] = np.nan
-    assert not come_in_kinds(values, *brand_of(values))
+    assert not kinds_test(values, *brand_of(values)).passed
 
 
 def test_a_post_of_one_of_the_brands_kinds_is_closer_than_one_between_them() -> None:

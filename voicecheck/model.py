@@ -39,6 +39,7 @@ from voicecheck.features.style import SHARE_COLUMNS, SMART_PUNCTUATION_COLUMNS, 
 from voicecheck.features.table import FeatureTable
 from voicecheck.i18n import gettext
 from voicecheck.nlp import LANGUAGES
+from voicecheck.style_kinds import KindsTest
 
 if TYPE_CHECKING:
     from voicecheck.features.cosine import BrandVectors
@@ -335,7 +336,9 @@ class VoiceModel:
         #: posts (`voicecheck.style_kinds`). A brand with peers keeps its centre: with the peers'
         #: contrast beside it, the nearest posts lowered the support replies' peer AUC.
         self.neighbour_style = neighbour_style
-        #: Whether this brand's style is read against its nearest posts (set by `fit`).
+        #: The density test of the brand's posts (`style_kinds.kinds_test`), and whether its style
+        #: is read against its nearest posts: the test passed, and `neighbour_style` (set by `fit`).
+        self.style_kinds_ = KindsTest(0.0, 0.0)
         self.style_by_neighbours_ = False
 
     # -- fitting ---------------------------------------------------------------------------
@@ -349,7 +352,8 @@ class VoiceModel:
         for fold, (_, test) in enumerate(self._splits(channels)):
             self.fold_of_row_[test] = fold
         self.build_references(table)
-        self.style_by_neighbours_ = self.neighbour_style and self._posts_come_in_kinds()
+        self.style_kinds_ = self._kinds_test()
+        self.style_by_neighbours_ = self.neighbour_style and self.style_kinds_.passed
         heldout = np.zeros((len(table), len(COMPONENTS)))
         for fold in range(self.folds):
             test = np.flatnonzero(self.fold_of_row_ == fold)
@@ -476,13 +480,13 @@ class VoiceModel:
             style,
         ])  # fmt: skip
 
-    def _posts_come_in_kinds(self) -> bool:
+    def _kinds_test(self) -> KindsTest:
         """Whether the brand's held-out posts are likelier near its posts than near its centre (`style_kinds`)."""
-        from voicecheck.style_kinds import come_in_kinds
+        from voicecheck.style_kinds import kinds_test
 
         centres = [style.core_style for style in self._styles[: self.folds]]
         values = comparable(self.table_.style)
-        return come_in_kinds(values, self.fold_of_row_, [c.mean for c in centres], [c.std for c in centres])
+        return kinds_test(values, self.fold_of_row_, [c.mean for c in centres], [c.std for c in centres])
 
     def _heldout_nearest_style(self, table: FeatureTable, rows: np.ndarray, fold: int) -> np.ndarray:
         """Style typicality of the held-out posts `rows` of `fold` against the brand's nearest posts

@@ -69,6 +69,7 @@ from voicecheck.model import COMPONENTS, LEXICAL, NEAREST_SPREAD_FLOOR, Backgrou
 from voicecheck.nlp import LANGUAGES, PIPELINE_MODES
 from voicecheck.profile import BrandProfile, parse_profile
 from voicecheck.readers.base import MAX_POST_CHARS, Post
+from voicecheck.style_kinds import KindsTest
 
 if TYPE_CHECKING:
     from voicecheck.peers import PeerView
@@ -200,7 +201,11 @@ def _meta_to_write(saved: SavedModel) -> dict[str, Any]:
             "neighbour_style": model.neighbour_style,
         },
         threshold=model.threshold_,
-        style_by_neighbours=model.style_by_neighbours_,
+        style_kinds={
+            "gain": model.style_kinds_.gain,
+            "margin": model.style_kinds_.margin,
+            "nearest_posts": model.style_by_neighbours_,
+        },
         style_features=[f.name for f in STYLE_FEATURES],
         profile=saved.profile.as_dict(),
     )
@@ -508,7 +513,8 @@ def _load_folder(folder: Path) -> SavedModel:
     model.nearest_scale_ = arrays["nearest_scale"]
     model.fold_of_row_ = arrays["fold_of_row"]
     model.threshold_ = float(meta["threshold"])
-    model.style_by_neighbours_ = meta["style_by_neighbours"]
+    model.style_kinds_ = KindsTest(float(meta["style_kinds"]["gain"]), float(meta["style_kinds"]["margin"]))
+    model.style_by_neighbours_ = meta["style_kinds"]["nearest_posts"]
     if peer_counts:
         model.peers_ = _peer_view(meta, arrays, peer_posts, model.background_)
     try:
@@ -571,11 +577,12 @@ def _csr(arrays: dict[str, np.ndarray], name: str, rows: int) -> Counts:
 META_FIELDS = frozenset({
     "brand", "pipeline_mode", "pipelines", "languages", "posts", "posts_per_channel", "posts_per_language",
     "training_hash", "calibration", "format", "voicecheck", "spacy", "scikit_learn", "created", "params",
-    "threshold", "style_by_neighbours", "style_features", "profile",
+    "threshold", "style_kinds", "style_features", "profile",
 })  # fmt: skip
 PARAM_FIELDS = frozenset(
     {"false_flag_rate", "folds", "smoothing", "random_state", "smart_punctuation", "neighbour_style"}
 )
+STYLE_KINDS_FIELDS = frozenset({"gain", "margin", "nearest_posts"})
 CALIBRATION_FIELDS = frozenset({"false_flag_rate", "heldout_posts", "folds", "threshold_score"})
 _HASH = re.compile(r"[0-9a-f]{64}")
 
@@ -861,13 +868,16 @@ def _check_params(fields: _Fields, meta: dict[str, Any], posts: int) -> None:
     fields.integer(params["random_state"], "params.random_state", 0, 2**32 - 1)
     for switch in ("smart_punctuation", "neighbour_style"):  # as fit sets them: left to the peers' view
         _check_switch(fields, params[switch], f"params.{switch}", meta)
-    by_neighbours = meta["style_by_neighbours"]
-    if not isinstance(by_neighbours, bool):
-        raise fields.fail(
-            "style_by_neighbours", _("must be true or false, not {value}").format(value=_shown(by_neighbours))
-        )
-    if by_neighbours and not params["neighbour_style"]:
-        raise fields.fail("style_by_neighbours", _("must be false for a model with peers"))
+    kinds = fields.table(meta["style_kinds"], "style_kinds", STYLE_KINDS_FIELDS)
+    gain = fields.number(kinds["gain"], "style_kinds.gain")
+    margin = fields.number(kinds["margin"], "style_kinds.margin", 0.0)
+    nearest = kinds["nearest_posts"]
+    if not isinstance(nearest, bool):
+        message = _("must be true or false, not {value}").format(value=_shown(nearest))
+        raise fields.fail("style_kinds.nearest_posts", message)
+    if nearest != (params["neighbour_style"] and gain > margin):  # as fit sets it
+        message = _("does not follow from the gain, the margin and params.neighbour_style")
+        raise fields.fail("style_kinds.nearest_posts", message)
     calibration = fields.table(meta["calibration"], "calibration", CALIBRATION_FIELDS)
     if fields.number(calibration["false_flag_rate"], "calibration.false_flag_rate") != rate:
         raise fields.fail("calibration.false_flag_rate", _("differs from params.false_flag_rate"))

@@ -15,6 +15,8 @@ more comma) are what tell other voices apart (BENCHMARKS.md, "Model format 12").
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from voicecheck.features.style import SHARE_COLUMNS, SMART_PUNCTUATION_COLUMNS, STYLE_FEATURES
@@ -42,7 +44,22 @@ _SHARES[SHARE_COLUMNS] = True
 _ONE_SPREAD = float(np.log1p(1.0))
 
 
-def come_in_kinds(values: np.ndarray, fold_of_row: np.ndarray, means: list[np.ndarray], stds: list[np.ndarray]) -> bool:
+@dataclass(frozen=True)
+class KindsTest:
+    """The density test's evidence: the held-out posts' mean log-likelihood gain near the brand's
+    posts over its centre, and the margin it must clear (two standard errors)."""
+
+    gain: float
+    margin: float
+
+    @property
+    def passed(self) -> bool:
+        return self.gain > self.margin
+
+
+def kinds_test(
+    values: np.ndarray, fold_of_row: np.ndarray, means: list[np.ndarray], stds: list[np.ndarray]
+) -> KindsTest:
     """Whether the brand's held-out posts are likelier near its posts than near its centre.
 
     `values` are the brand's comparable style values, `means` and `stds` each fold's centre
@@ -50,13 +67,11 @@ def come_in_kinds(values: np.ndarray, fold_of_row: np.ndarray, means: list[np.nd
     that both densities are read over the same features for every post.
     """
     dense = ~np.isnan(values).any(axis=0)
-    if not dense.any():
-        return False
     gains = []
     for fold, (mean, std) in enumerate(zip(means, stds, strict=True)):
         outside = values[_evenly(np.flatnonzero(fold_of_row != fold), MAX_KERNELS)][:, dense]
         held_out = values[fold_of_row == fold][:, dense]
-        if not len(held_out) or not len(outside):
+        if not dense.any() or not len(held_out) or not len(outside):
             continue
         spread = std[dense]
         centre = -np.log1p(((held_out - mean[dense]) / spread) ** 2).sum(axis=1)
@@ -64,15 +79,11 @@ def come_in_kinds(values: np.ndarray, fold_of_row: np.ndarray, means: list[np.nd
             -np.log1p(((chunk[:, None, :] - outside[None, :, :]) / spread) ** 2).sum(axis=2)
             for chunk in _chunks(held_out)
         ])  # fmt: skip
-        density = _log_mean_exp(kernels)
-        gains.append(density - centre)
-    if not gains:
-        return False
-    gain = np.concatenate(gains)
+        gains.append(_log_mean_exp(kernels) - centre)
+    gain = np.concatenate(gains) if gains else np.zeros(0)
     if len(gain) < 2:
-        return False
-    margin = STANDARD_ERRORS * gain.std(ddof=1) / np.sqrt(len(gain))
-    return bool(gain.mean() > margin)
+        return KindsTest(0.0, 0.0)
+    return KindsTest(float(gain.mean()), float(STANDARD_ERRORS * gain.std(ddof=1) / np.sqrt(len(gain))))
 
 
 def neighbour_rows(members: np.ndarray) -> np.ndarray:
