@@ -292,6 +292,16 @@ def _typicality(z: np.ndarray, smart_punctuation: bool = True) -> np.ndarray:
     return typical
 
 
+@dataclass(frozen=True)
+class NeighbourPool:
+    """The brand posts of a comparison group that new posts' style is compared with (`style_kinds`)."""
+
+    values: np.ndarray  # their comparable style values
+    folds: np.ndarray  # the fold of each
+    spread: np.ndarray  # the group's spreads over all the brand's posts
+    fold_spreads: list[np.ndarray]  # and without each fold
+
+
 def _group_stats(reference: StyleReference, group: Group | None) -> StyleStats:
     return reference.core_style if group is None else reference.group_style.get(group, reference.core_style)
 
@@ -304,7 +314,7 @@ def post_sizes(table: FeatureTable) -> np.ndarray:
 #: What `VoiceModel.build_references` leaves to be made from the table on first use.
 _DERIVED = (
     "_char_ratios", "_word_ratios", "_styles", "fold_references_", "reference_",
-    "fold_word_llr_", "fold_char_llr_", "train_vectors_", "nearest_view_",
+    "fold_word_llr_", "fold_char_llr_", "train_vectors_", "nearest_view_", "_style_neighbours",
 )  # fmt: skip
 
 
@@ -511,21 +521,31 @@ class VoiceModel:
     def _new_nearest_style(self, table: FeatureTable) -> np.ndarray:
         """Style typicality of new posts against the brand's nearest posts, averaged over the folds
         as the held-out posts were scored: each fold's nearest posts outside it, in its spreads."""
-        from voicecheck.style_kinds import nearest_typicality, neighbour_rows
+        from voicecheck.style_kinds import nearest_typicality
 
-        brand, full = self.table_, self._styles[-1]
-        brand_values, values = comparable(brand.style), comparable(table.style)
-        groups = comparison_groups(brand.channels(), brand.langs)
+        values, full = comparable(table.style), self._styles[-1]
         out = np.zeros(len(table))
         for key, members in _style_groups(table, np.arange(len(table))).items():
-            group = group_of(full.group_style, *key)
+            pool = self._style_neighbours[group_of(full.group_style, *key)]
+            out[members] = nearest_typicality(
+                values[members], pool.values, pool.spread, self.smart_punctuation, pool.fold_spreads, pool.folds
+            )
+        return out
+
+    @cached_property
+    def _style_neighbours(self) -> dict[Group | None, NeighbourPool]:
+        """For each comparison group (None: the whole brand), the brand posts a new post's style is
+        compared with, their folds, and the group's spreads overall and without each fold."""
+        from voicecheck.style_kinds import neighbour_rows
+
+        brand, full = self.table_, self._styles[-1]
+        values, groups = comparable(brand.style), comparison_groups(brand.channels(), brand.langs)
+        pools = {}
+        for group in [None, *full.group_style]:
             neighbours = neighbour_rows(np.arange(len(brand)) if group is None else groups[group])
             spreads = [_group_stats(style, group).std for style in self._styles]
-            out[members] = nearest_typicality(
-                values[members], brand_values[neighbours], spreads[-1], self.smart_punctuation,
-                spreads[: self.folds], self.fold_of_row_[neighbours],
-            )  # fmt: skip
-        return out
+            pools[group] = NeighbourPool(values[neighbours], self.fold_of_row_[neighbours], spreads[-1], spreads[:-1])
+        return pools
 
     def style_z(self, table: FeatureTable, rows: np.ndarray, reference: StyleSource | None = None) -> np.ndarray:
         """Each post's style features in standard deviations from its group (or the core)."""

@@ -132,42 +132,61 @@ def nearest_typicality(
         if fold_stds is None or brand_folds is None:
             out[start : start + len(chunk)] = _closeness(distance)
             continue
-        per_fold = []
-        for fold, fold_std in enumerate(fold_stds):
-            outside = np.flatnonzero(brand_folds != fold)
-            count = min(RERANKED, len(outside))
-            if not count:
-                continue
-            candidates = outside[np.argpartition(distance[:, outside], count - 1, axis=1)[:, :count]]
-            per_fold.append(_closeness(_distances(chunk, brand[candidates], fold_std, shares, others, sparse)))
-        out[start : start + len(chunk)] = np.mean(per_fold, axis=0) if per_fold else 0.0
+        out[start : start + len(chunk)] = _by_folds(
+            chunk, brand, distance, fold_stds, brand_folds, shares, others, sparse
+        )
     return out
 
 
+def _by_folds(
+    posts: np.ndarray,
+    brand: np.ndarray,
+    distance: np.ndarray,
+    fold_stds: list[np.ndarray],
+    brand_folds: np.ndarray,
+    shares: np.ndarray,
+    others: np.ndarray,
+    sparse: bool,
+) -> np.ndarray:
+    """The mean over the folds of each fold's closeness: its RERANKED nearest posts outside it by
+    `distance`, measured again in its spreads, all folds at once (folds x posts x candidates)."""
+    inside = brand_folds[None, :] == np.arange(len(fold_stds))[:, None]  # folds x brand posts
+    count = min(RERANKED, int((~inside).sum(axis=1).min()))
+    if not count:  # a fold holds every post of the group: none is left to compare with
+        return np.zeros(len(posts))
+    masked = np.where(inside[:, None, :], np.inf, distance[None])  # folds x posts x brand posts
+    candidates = np.argpartition(masked, count - 1, axis=2)[..., :count]
+    spreads = np.stack(fold_stds)[:, None, None, :]
+    remeasured = _distances(posts[None], brand[candidates], spreads, shares, others, sparse)
+    return np.asarray(_closeness(remeasured).mean(axis=0))
+
+
 def _closeness(distance: np.ndarray) -> np.ndarray:
-    """Minus the mean distance to the NEAREST_POSTS nearest brand posts (posts x brand posts in)."""
-    k = min(NEAREST_POSTS, distance.shape[1])
+    """Minus the mean distance to the NEAREST_POSTS nearest brand posts (brand posts on the last axis)."""
+    k = min(NEAREST_POSTS, distance.shape[-1])
     if not k:
-        return np.zeros(len(distance))
-    return np.asarray(-np.partition(distance, k - 1, axis=1)[:, :k].mean(axis=1))
+        return np.zeros(distance.shape[:-1])
+    return np.asarray(-np.partition(distance, k - 1, axis=-1)[..., :k].mean(axis=-1))
 
 
 def _distances(
     posts: np.ndarray, brand: np.ndarray, std: np.ndarray, shares: np.ndarray, others: np.ndarray, sparse: bool
 ) -> np.ndarray:
-    """Mean `log1p(z²)` between each post and brand posts: `brand` is (1 or posts) x brand posts x features."""
+    """Mean `log1p(z²)` between posts and brand posts, on the last axis but one.
+
+    `posts` is (... x) posts x features, `brand` (... x) 1 or posts x brand posts x features, and
+    `std` the spreads, broadcast against them (one set, or one per fold).
+    """
     with np.errstate(invalid="ignore"):
-        z = posts[:, None, shares] / std[shares] - brand[:, :, shares] / std[shares]
-        np.square(z, out=z)
-        typography = np.nan_to_num(np.log1p(z, out=z), nan=_ONE_SPREAD)  # no mark on one side: one spread
-        total = typography.sum(axis=2)
-        z = posts[:, None, others] / std[others] - brand[:, :, others] / std[others]
-        np.square(z, out=z)
-        rest = np.log1p(z, out=z)
+        typography = np.square(posts[..., None, shares] / std[..., shares] - brand[..., shares] / std[..., shares])
+        typography = np.nan_to_num(np.log1p(typography, out=typography), nan=_ONE_SPREAD)  # no mark: one spread
+        total = typography.sum(axis=-1)
+        rest = np.square(posts[..., None, others] / std[..., others] - brand[..., others] / std[..., others])
+        rest = np.log1p(rest, out=rest)
         if not sparse:
-            return np.asarray((total + rest.sum(axis=2)) / (shares.sum() + others.sum()))
-        counted = shares.sum() + (~np.isnan(rest)).sum(axis=2)
-        return np.asarray((total + np.nansum(rest, axis=2)) / counted)
+            return np.asarray((total + rest.sum(axis=-1)) / (shares.sum() + others.sum()))
+        counted = shares.sum() + (~np.isnan(rest)).sum(axis=-1)
+        return np.asarray((total + np.nansum(rest, axis=-1)) / counted)
 
 
 def _chunks(rows: np.ndarray) -> list[np.ndarray]:
