@@ -289,6 +289,7 @@ def test_fit_says_what_it_fitted_in_french(tmp_path: Path) -> None:
         "seuil de signalement : score sous " in said
         and f"(environ 5 % des propres publications de la marque); modèle enregistré dans {out}" in said
     )
+    assert "les publications de la marque sont de plusieurs sortes : le style de chaque publication" in said
     pipelines = said.split("; pipelines ")[1].split("\n")[0]  # the pipelines' own names
     assert not english_words(said.replace(pipelines, ""), out, *SAMPLE_POSTS), said
 

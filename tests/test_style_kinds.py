@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -13,7 +15,7 @@ from voicecheck.readers import ReadStats, read_posts
 from voicecheck.store import load
 from voicecheck.style_kinds import MAX_NEIGHBOURS, NEAREST_POSTS, kinds_test, nearest_typicality, neighbour_rows
 
-from .conftest import SAMPLE_MODEL, SAMPLE_POSTS
+from .conftest import SAMPLE_MODEL, SAMPLE_POSTS, SAMPLES, run_cli
 
 FEATURES = len(STYLE_FEATURES)
 FOLDS = 5
@@ -114,3 +116,11 @@ def test_with_peers_the_style_stays_at_the_centre() -> None:
     }
     saved = api.fit(two_kind_brand(), peers=peers)
     assert not saved.model.neighbour_style and not saved.model.style_by_neighbours_
+
+
+def test_fit_says_when_a_brands_style_is_read_against_its_nearest_posts(tmp_path: Path) -> None:
+    result = run_cli("fit", *SAMPLE_POSTS, "--brand", SAMPLES / "brand.toml", "--out", tmp_path / "model")
+    assert result.returncode == 0, result.stderr
+    assert "the brand's posts come in kinds: each post's style is compared with the brand posts nearest it" in (
+        result.stderr
+    )

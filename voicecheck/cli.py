@@ -275,6 +275,9 @@ def fit(samples: tuple[str, ...], brand: str | None, out: str, false_flag_rate: 
             "flag threshold: score below {score} (about {share} of the brand's own posts); model saved to {path}"
         )
         _say(message.format(score=number(threshold), share=percent(false_flag_rate), path=out), opts["quiet"])
+        if saved.model.style_by_neighbours_:
+            kinds = _("the brand's posts come in kinds: each post's style is compared with the brand posts nearest it")
+            _say(kinds, opts["quiet"])
         return Exit.CLEAN
 
     _run(action)
