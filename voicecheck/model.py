@@ -39,7 +39,7 @@ from voicecheck.features.style import SHARE_COLUMNS, SMART_PUNCTUATION_COLUMNS, 
 from voicecheck.features.table import FeatureTable
 from voicecheck.i18n import gettext
 from voicecheck.nlp import LANGUAGES
-from voicecheck.style_kinds import KindsTest
+from voicecheck.style_kinds import KindsTest, kinds_test, nearest_typicality, neighbour_rows
 
 if TYPE_CHECKING:
     from voicecheck.features.cosine import BrandVectors
@@ -492,8 +492,6 @@ class VoiceModel:
 
     def _kinds_test(self) -> KindsTest:
         """Whether the brand's held-out posts are likelier near its posts than near its centre (`style_kinds`)."""
-        from voicecheck.style_kinds import kinds_test
-
         centres = [style.core_style for style in self._styles[: self.folds]]
         values = comparable(self.table_.style)
         return kinds_test(values, self.fold_of_row_, [c.mean for c in centres], [c.std for c in centres])
@@ -502,27 +500,21 @@ class VoiceModel:
         """Style typicality of the held-out posts `rows` of `fold` against the brand's nearest posts
         outside it, in their comparison group's spreads without fold `fold`, as its centre.
 
-        The brand posts compared with are those a new post is compared with (`neighbour_rows` of
-        the group), less the fold's own, so that new posts are scored as these were."""
-        from voicecheck.style_kinds import nearest_typicality, neighbour_rows
-
-        brand, reference = self.table_, self._styles[fold]
-        brand_values, values = comparable(brand.style), comparable(table.style[rows])
-        groups = comparison_groups(brand.channels(), brand.langs)
+        The brand posts compared with are those a new post is compared with (`_style_neighbours`),
+        less the fold's own, so that new posts are scored as these were."""
+        values, reference = comparable(table.style[rows]), self._styles[fold]
         out = np.zeros(len(rows))
         for key, members in _style_groups(table, rows).items():
-            group = group_of(reference.group_style, *key)
-            neighbours = neighbour_rows(np.arange(len(brand)) if group is None else groups[group])
-            outside = neighbours[self.fold_of_row_[neighbours] != fold]
-            std = _group_stats(reference, group).std
-            out[members] = nearest_typicality(values[members], brand_values[outside], std, self.smart_punctuation)
+            pool = self._style_neighbours[group_of(reference.group_style, *key)]
+            outside = pool.folds != fold
+            out[members] = nearest_typicality(
+                values[members], pool.values[outside], pool.fold_spreads[fold], self.smart_punctuation
+            )
         return out
 
     def _new_nearest_style(self, table: FeatureTable) -> np.ndarray:
         """Style typicality of new posts against the brand's nearest posts, averaged over the folds
         as the held-out posts were scored: each fold's nearest posts outside it, in its spreads."""
-        from voicecheck.style_kinds import nearest_typicality
-
         values, full = comparable(table.style), self._styles[-1]
         out = np.zeros(len(table))
         for key, members in _style_groups(table, np.arange(len(table))).items():
@@ -536,8 +528,6 @@ class VoiceModel:
     def _style_neighbours(self) -> dict[Group | None, NeighbourPool]:
         """For each comparison group (None: the whole brand), the brand posts a new post's style is
         compared with, their folds, and the group's spreads overall and without each fold."""
-        from voicecheck.style_kinds import neighbour_rows
-
         brand, full = self.table_, self._styles[-1]
         values, groups = comparable(brand.style), comparison_groups(brand.channels(), brand.langs)
         pools = {}

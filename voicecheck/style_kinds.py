@@ -66,6 +66,8 @@ def kinds_test(
     and spreads (from the posts outside it). Only the features no brand post lacks count, so
     that both densities are read over the same features for every post.
     """
+    from scipy.special import logsumexp  # fitting only: a check never imports SciPy
+
     dense = ~np.isnan(values).any(axis=0)
     gains = []
     for fold, (mean, std) in enumerate(zip(means, stds, strict=True)):
@@ -79,7 +81,7 @@ def kinds_test(
             -np.log1p(((chunk[:, None, :] - outside[None, :, :]) / spread) ** 2).sum(axis=2)
             for chunk in _chunks(held_out)
         ])  # fmt: skip
-        gains.append(_log_mean_exp(kernels) - centre)
+        gains.append(logsumexp(kernels, axis=1) - np.log(len(outside)) - centre)  # log of the kernels' mean
     gain = np.concatenate(gains) if gains else np.zeros(0)
     if len(gain) < 2:
         return KindsTest(0.0, 0.0)
@@ -191,9 +193,3 @@ def _distances(
 
 def _chunks(rows: np.ndarray) -> list[np.ndarray]:
     return [rows[start : start + _CHUNK] for start in range(0, len(rows), _CHUNK)]
-
-
-def _log_mean_exp(values: np.ndarray) -> np.ndarray:
-    """log(mean(exp(values))) along the last axis, without overflow."""
-    top = values.max(axis=1, keepdims=True)
-    return np.asarray(top[:, 0] + np.log(np.mean(np.exp(values - top), axis=1)))
