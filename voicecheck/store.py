@@ -615,6 +615,11 @@ class _Fields:
             raise self.fail(name, message.format(low=_whole(low), high=_whole(high), value=_whole(value)))
         return int(value)
 
+    def boolean(self, value: Any, name: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(name, _("must be true or false, not {value}").format(value=_shown(value)))
+        return value
+
     def number(
         self, value: Any, name: str, low: float = -math.inf, high: float = math.inf, open_: bool = False
     ) -> float:
@@ -849,9 +854,7 @@ def _check_peers(fields: _Fields, peers: Any) -> None:
 
 def _check_switch(fields: _Fields, value: object, name: str, meta: dict[str, Any]) -> None:
     """A switch `fit` sets from whether the model has peers: a boolean, false with peers and true without."""
-    if not isinstance(value, bool):
-        raise fields.fail(name, _("must be true or false, not {value}").format(value=_shown(value)))
-    if value != ("peers" not in meta):
+    if fields.boolean(value, name) != ("peers" not in meta):
         message = (
             _("must be false for a model with peers")
             if "peers" in meta
@@ -871,10 +874,7 @@ def _check_params(fields: _Fields, meta: dict[str, Any], posts: int) -> None:
     kinds = fields.table(meta["style_kinds"], "style_kinds", STYLE_KINDS_FIELDS)
     gain = fields.number(kinds["gain"], "style_kinds.gain")
     margin = fields.number(kinds["margin"], "style_kinds.margin", 0.0)
-    nearest = kinds["nearest_posts"]
-    if not isinstance(nearest, bool):
-        message = _("must be true or false, not {value}").format(value=_shown(nearest))
-        raise fields.fail("style_kinds.nearest_posts", message)
+    nearest = fields.boolean(kinds["nearest_posts"], "style_kinds.nearest_posts")
     if nearest != (params["neighbour_style"] and gain > margin):  # as fit sets it
         message = _("does not follow from the gain, the margin and params.neighbour_style")
         raise fields.fail("style_kinds.nearest_posts", message)
