@@ -9,6 +9,9 @@ Loads the sample brand's model (or, with `--eval-dir`, fits one on the first 1,0
   - `--single` checks of one post each, as the service judges a lone request;
   - the same posts in checks of `--gathered` posts each (default 8), as the service judges the
     requests of 8 busy clients gathered into one batch.
+With `--style centre`, a model that reads a brand's style against its nearest posts (model
+format 12, a brand whose posts come in kinds) reads it against the centre instead: run both,
+in turns, to see what the nearest posts cost.
 It prints the CPU time per post without the profiler, and each stage's share under it: reading
 posts with spaCy, building the features, scoring, judging (verdicts, reasons, examples), and
 rendering. Start-up is not in these figures: `python -X importtime -m voicecheck check ...`
@@ -37,6 +40,7 @@ STAGES = {
     "spaCy (nlp.parse)": ("nlp.py", "parse"),
     "features (features.table.build_table, spaCy included)": ("table.py", "build_table"),
     "scores (model.score)": ("model.py", "score"),
+    "  of which the nearest brand posts' style (model._new_nearest_style)": ("model.py", "_new_nearest_style"),
     "judging (judge.judge)": ("judge.py", "judge"),
     "rendering (messages.result_dict + json.dumps)": ("messages.py", "result_dict"),
 }
@@ -83,6 +87,13 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=20_000)
     parser.add_argument("--single", type=int, default=500)
     parser.add_argument("--gathered", type=int, default=8, help="posts per check in the gathered run")
+    parser.add_argument(
+        "--style",
+        choices=["as-fitted", "centre"],
+        default="as-fitted",
+        help="centre: read every post's style against the brand's centre, where the model reads its "
+        "nearest posts (for timing the two side by side only: the scores no longer follow the calibration)",
+    )
     args = parser.parse_args()
     if args.eval_dir:
         saved = api.fit(corpus_posts(args.eval_dir, 1_000))
@@ -91,6 +102,9 @@ def main() -> None:
         saved = load(ROOT / "models" / "maison-claire")
         new = list(read_posts([ROOT / "samples" / "new_posts.csv"], ReadStats()))
         posts = [Post(f"p{i}", new[i % len(new)].text, new[i % len(new)].channel) for i in range(args.posts)]
+    if args.style == "centre":
+        saved.model.style_by_neighbours_ = False
+    print(f"style read against the brand's nearest posts: {'yes' if saved.model.style_by_neighbours_ else 'no'}")
     list(api.check(saved, posts[:200]))  # pipelines and caches loaded before anything is timed
     took, stats = profiled(lambda: [render(result) for result in api.check(saved, posts)])
     print(f"batch of {len(posts):,} posts: {1e6 * took / len(posts):.0f} µs of CPU per post, without the profiler")
