@@ -6,10 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from voicecheck import api
 from voicecheck.core import Post
-from voicecheck.features.style import INDEX, SHARE_COLUMNS, STYLE_FEATURES
+from voicecheck.features.style import INDEX, SHARE_COLUMNS, SMART_PUNCTUATION_COLUMNS, STYLE_FEATURES
 from voicecheck.features.table import build_table
 from voicecheck.readers import ReadStats, read_posts
 from voicecheck.store import load
@@ -71,6 +73,44 @@ def test_a_feature_no_post_has_is_left_out() -> None:
     post[0, INDEX["words"]] = 1.0
     expected = -np.log1p(1.0) / (FEATURES - 1)
     assert nearest_typicality(post, brand, np.ones(FEATURES), True)[0] == pytest.approx(expected)
+
+
+def closeness_by_definition(post: np.ndarray, brand: np.ndarray, std: np.ndarray, smart: bool) -> float:
+    """Minus the mean over the NEAREST_POSTS nearest brand posts of the mean log1p(z²) over the
+    features compared, one pair at a time, in double precision: what `nearest_typicality` computes."""
+    shares = np.zeros(FEATURES, dtype=bool)
+    shares[SHARE_COLUMNS] = True
+    compared = shares | ~(np.isnan(post) | np.isnan(brand).all(axis=0))
+    if not smart:
+        compared[SMART_PUNCTUATION_COLUMNS] = False
+    distances = []
+    for other in brand:
+        z2 = np.log1p(((post - other) / std) ** 2)
+        z2[shares & np.isnan(z2)] = np.log1p(1.0)  # a share either post has no mark for: one spread
+        counted = compared & ~np.isnan(z2)
+        distances.append(z2[counted].sum() / counted.sum())
+    return -float(np.mean(sorted(distances)[:NEAREST_POSTS]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    brand_posts=st.integers(1, 40),
+    missing=st.floats(0.0, 0.5),
+    smart=st.booleans(),
+)
+def test_the_nearest_posts_closeness_is_its_definition_pair_by_pair(
+    seed: int, brand_posts: int, missing: float, smart: bool
+) -> None:
+    rng = np.random.default_rng(seed)
+    brand = rng.normal(0.0, 2.0, (brand_posts, FEATURES))
+    posts = rng.normal(0.0, 2.0, (7, FEATURES))
+    for values in (brand, posts):  # shares with no mark, and features a post lacks (no tagger for it)
+        values[rng.random(values.shape) < missing] = np.nan
+    std = rng.uniform(0.25, 3.0, FEATURES)
+    got = nearest_typicality(posts, brand, std, smart)
+    expected = [closeness_by_definition(post, brand, std, smart) for post in posts]
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
 
 
 def test_new_posts_reranked_per_fold_score_as_each_fold_measured_in_full() -> None:
