@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import pytest
@@ -6,7 +7,7 @@ from voicecheck.errors import InputError
 from voicecheck.readers import ReadStats, read_posts, sniff_format
 from voicecheck.readers.base import open_text
 
-from ..conftest import SAMPLE_MODEL
+from ..conftest import SAMPLE_MODEL, run_cli
 from ..french import english_words, run_in_french, spaced
 
 
@@ -98,9 +99,37 @@ def test_open_text_reads_whole_file(tmp_path: Path) -> None:
 
 def test_stats_summary_names_reasons_and_first_place() -> None:
     stats = ReadStats(files=1, read=3)
-    stats.skip("empty text", "a.csv:4")
-    stats.skip("empty text", "a.csv:9")
+    stats.skip("empty text", "a.csv:4", "no_text")
+    stats.skip("empty text", "a.csv:9", "no_text")
     assert stats.summary() == "read 3 posts from 1 file; skipped 2 (empty text, first at a.csv:4)"
+
+
+def test_each_reason_for_a_skip_keeps_its_code_beside_its_words() -> None:
+    stats = ReadStats()
+    stats.start(Path("a.csv"), "csv")
+    stats.skip("empty text", "a.csv:4", "no_text")
+    stats.skip("3 fields where the header has 2", "a.csv:5", "malformed")
+    stats.skip("empty text", "a.csv:9", "no_text")
+    skips = [
+        {"code": "no_text", "reason": "empty text", "count": 2, "first": "a.csv:4"},
+        {"code": "malformed", "reason": "3 fields where the header has 2", "count": 1, "first": "a.csv:5"},
+    ]
+    assert stats.as_dict()["skips"] == skips
+    assert stats.as_dict()["sources"][0]["skips"] == [{k: v for k, v in skip.items() if k != "first"} for skip in skips]  # type: ignore[index]
+
+
+def test_the_codes_of_skipped_records_are_the_same_in_french(tmp_path: Path) -> None:
+    path = tmp_path / "posts.csv"
+    path.write_text("id,text\n1,Un café crème pour toute l'équipe ce matin à Verdun\n2,\n3,trop,de,champs\n")
+    args = ("check", "--model", SAMPLE_MODEL, "--fail-on", "never", "--format", "json", path)
+    english, french = run_cli(*args), run_in_french(*args)
+    assert english.returncode == french.returncode == 0, english.stderr + french.stderr
+    skips = [json.loads(result.stdout)["summary"]["input"]["skips"] for result in (english, french)]
+    assert [(skip["code"], skip["count"]) for skip in skips[0]] == [("no_text", 1), ("malformed", 1)]
+    assert [(skip["code"], skip["count"], skip["first"]) for skip in skips[1]] == [
+        (skip["code"], skip["count"], skip["first"]) for skip in skips[0]
+    ]
+    assert skips[0][0]["reason"] == "empty text" and skips[1][0]["reason"] != "empty text"  # the words are French
 
 
 @pytest.mark.parametrize("by_locale", [False, True], ids=["--lang fr", "LANG=fr_CA.UTF-8"])

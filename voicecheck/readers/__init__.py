@@ -214,7 +214,7 @@ def read_posts(
         for path in paths:
             for post in _read_file(path, source.channel, channel, columns, input_format, stats):
                 if skip_retweets and post.kind == "retweet":
-                    stats.skip("retweet (--skip-retweets)", post.where)
+                    stats.skip("retweet (--skip-retweets)", post.where, "retweet")
                     continue
                 stats.count()
                 yield post

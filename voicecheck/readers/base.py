@@ -13,11 +13,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
 from voicecheck.core import Post as Post  # the record every reader makes lives at the bottom layer
 from voicecheck.errors import InputError
 from voicecheck.i18n import _, gettext, ngettext, number
+
+#: Why a record was not read as a post, as a stable code beside the reason in words (the words
+#: follow --lang, the code never changes): docs/reasons.md, "Records not read as posts".
+SkipCode = Literal["no_text", "not_a_post", "not_published", "retweet", "too_large", "malformed"]
 
 #: Posts longer than this are judged on their beginning only (and say so).
 MAX_POST_CHARS = 5_000
@@ -41,6 +45,7 @@ class SourceStats:
     read: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     error: str | None = None  # why the file could not be read (to the end)
+    codes: dict[str, SkipCode] = field(default_factory=dict)  # each reason's code
 
     def line(self) -> str:
         parts = [_("{path} ({format}): {posts}").format(path=self.path, format=self.format, posts=posts(self.read))]
@@ -53,7 +58,7 @@ class SourceStats:
 
     def as_dict(self) -> dict[str, object]:
         return {"path": self.path, "format": self.format, "read": self.read, "skipped": dict(self.skipped),
-                "error": self.error}  # fmt: skip
+                "skips": _skips(self.skipped, self.codes), "error": self.error}  # fmt: skip
 
 
 @dataclass
@@ -64,6 +69,7 @@ class ReadStats:
     read: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     examples: dict[str, str] = field(default_factory=dict)  # reason -> first "file:line"
+    codes: dict[str, SkipCode] = field(default_factory=dict)  # reason -> its code
     sources: list[SourceStats] = field(default_factory=list)
     ignored_files: int = 0  # files in a folder that are not posts (images, scripts, ...)
     notes: list[str] = field(default_factory=list)  # how a file was read when it was not as expected
@@ -80,12 +86,15 @@ class ReadStats:
         if self.sources:
             self.sources[-1].format += f": {detail}"
 
-    def skip(self, reason: str, where: str) -> None:
+    def skip(self, reason: str, where: str, code: SkipCode) -> None:
+        """Count a record at `where` that is not read as a post: `reason` in words, `code` for tools."""
         reason = excerpt(gettext(reason), 160)  # a reason written as a literal is in the catalogs
         self.skipped[reason] += 1
         self.examples.setdefault(reason, where)
+        self.codes.setdefault(reason, code)
         if self.sources:
             self.sources[-1].skipped[reason] += 1
+            self.sources[-1].codes.setdefault(reason, code)
 
     def count(self) -> None:
         self.read += 1
@@ -178,9 +187,21 @@ class ReadStats:
             "files": self.files,
             "read": self.read,
             "skipped": dict(self.skipped),
+            "skips": _skips(self.skipped, self.codes, self.examples),
             "sources": [source.as_dict() for source in self.sources],
             "notes": list(self.notes) + self.remark_lines(),
         }
+
+
+def _skips(
+    skipped: Counter[str], codes: dict[str, SkipCode], first: dict[str, str] | None = None
+) -> list[dict[str, object]]:
+    """The skips as records a tool reads in any language: each reason's code, words and count
+    (and where it was first met), most frequent first."""
+    return [
+        {"code": codes[reason], "reason": reason, "count": count, **({"first": first[reason]} if first else {})}
+        for reason, count in skipped.most_common()
+    ]
 
 
 def _shortened(message: str, keep: int = 300) -> str:

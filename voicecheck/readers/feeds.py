@@ -186,19 +186,19 @@ def _kind(fields: dict[str, str], namespace: str | None) -> str:
 def _post(fields: dict[str, str], where: str, stats: ReadStats) -> Post | None:
     post_type = fields.get("wp:post_type", "post")
     if post_type not in WRITTEN_TYPES:
-        stats.skip(_("not writing (a WordPress {post_type})").format(post_type=post_type), where)
+        stats.skip(_("not writing (a WordPress {post_type})").format(post_type=post_type), where, "not_a_post")
         return None
     status = fields.get("wp:status", "publish")
     if status != "publish":
-        stats.skip(_("not published ({status})").format(status=status), where)
+        stats.skip(_("not published ({status})").format(status=status), where, "not_published")
         return None
     body = next((fields[k] for k in ("content:encoded", "content", "description", "summary") if k in fields), "")
     text = clean_text(html_to_text(body)) if body else ""
     if not text:
         if body:
-            stats.skip("no text in the body (images or embeds only)", where)
+            stats.skip("no text in the body (images or embeds only)", where, "no_text")
         else:
-            stats.skip("no body", where)
+            stats.skip("no body", where, "no_text")
         return None
     title = clean_text(html_to_text(fields.get("title", "")))
     return Post(

@@ -210,7 +210,7 @@ def json_records(
                     done = record
                     where = f"{path}#{record}"
                     if isinstance(value, Skipped):
-                        stats.skip(value.reason, where)
+                        stats.skip(value.reason, where, "too_large")
                     else:
                         yield where, value
                 return

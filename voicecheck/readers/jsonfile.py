@@ -60,12 +60,12 @@ def _post(record: Any, columns: Columns, where: str, fallback_id: str, stats: Re
     if isinstance(record, str):
         record = {"text": record}
     if not isinstance(record, Mapping):
-        stats.skip("not an object or a string", where)
+        stats.skip("not an object or a string", where, "not_a_post")
         return None
     text_key = _key(record, columns.text, TEXT_NAMES)
     text = record.get(text_key) if text_key is not None else None
     if not isinstance(text, str) or not clean_text(text):
-        stats.skip(_why_no_text(text), where)
+        stats.skip(_why_no_text(text), where, "no_text")
         return None
 
     def scalar(chosen: str | None, names: tuple[str, ...]) -> str | None:
@@ -94,7 +94,7 @@ def read_jsonl(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]
                 return
             except LineTooLong as exc:
                 number += 1
-                stats.skip(exc.reason, exc.where)
+                stats.skip(exc.reason, exc.where, "too_large")
                 continue
             number += 1
             line = line.lstrip("\ufeff")  # a BOM starts each file that was joined to the others with `cat`
@@ -108,7 +108,7 @@ def read_jsonl(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]
                     _("{path}:{line}: not valid JSON ({problem})").format(path=path, line=number, problem=exc.msg)
                 ) from exc
             if isinstance(record, guard.Skipped):
-                stats.skip(record.reason, where)
+                stats.skip(record.reason, where, "too_large")
                 continue
             if isinstance(record, list):  # posts written as JSON: skipped as one record, they would all be lost
                 message = _(

@@ -116,7 +116,7 @@ def read_markdown(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Po
         where = f"{path}#{number}"
         if not text:
             if not numbered:
-                stats.skip("empty text", where)
+                stats.skip("empty text", where, "no_text")
             continue
         yield Post(
             id=f"{base_id}-{number}" if numbered else base_id,

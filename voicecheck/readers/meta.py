@@ -56,7 +56,7 @@ def read_facebook_posts(path: Path, columns: Columns, stats: ReadStats) -> Itera
         texts = [text for part in parts if (text := guard.field(part, "post", str, where, stats))]
         text = clean_text(repair_mojibake("\n".join(texts)))
         if not text:
-            stats.skip("no text (a photo, link or check-in only)", where)
+            stats.skip("no text (a photo, link or check-in only)", where, "no_text")
             continue
         date = guard.unix_date(item.get("timestamp"), where, stats)
         yield Post(id=where, text=text, channel="facebook", date=date, where=where)
@@ -70,7 +70,7 @@ def read_instagram_posts(path: Path, columns: Columns, stats: ReadStats) -> Iter
         caption = guard.field(item, "title", str, where, stats) or guard.field(first, "title", str, where, stats)
         text = clean_text(repair_mojibake(caption or ""))
         if not text:
-            stats.skip("no caption", where)
+            stats.skip("no caption", where, "no_text")
             continue
         timestamp = item.get("creation_timestamp") or first.get("creation_timestamp")
         yield Post(
@@ -92,4 +92,4 @@ def _items(path: Path, prefixes: tuple[str, ...], stats: ReadStats) -> Iterator[
         if isinstance(item, Mapping):
             yield where, item
         else:
-            stats.skip("not a post record", where)
+            stats.skip("not a post record", where, "not_a_post")

@@ -37,12 +37,12 @@ def paragraphs(lines: Iterator[str], path: Path, stats: ReadStats) -> Iterator[t
                 buffer = []  # over the limit: the rest is read past, then the paragraph skipped
             continue
         if size > MAX_RECORD_BYTES:
-            stats.skip(_too_long(), f"{path}:{start}")
+            stats.skip(_too_long(), f"{path}:{start}", "too_large")
         elif buffer:
             yield start, clean_text("".join(buffer))
         buffer, size = [], 0
     if size > MAX_RECORD_BYTES:
-        stats.skip(_too_long(), f"{path}:{start}")
+        stats.skip(_too_long(), f"{path}:{start}", "too_large")
     elif buffer:
         yield start, clean_text("".join(buffer))
 
@@ -59,7 +59,7 @@ def _lines_skipping_long(lines: Iterator[str], stats: ReadStats) -> Iterator[str
         except StopIteration:
             return
         except LineTooLong as exc:
-            stats.skip(exc.reason, exc.where)
+            stats.skip(exc.reason, exc.where, "too_large")
             yield ""
 
 

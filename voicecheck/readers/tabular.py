@@ -211,11 +211,11 @@ def _rows(
                 "{count} fields where the header has {expected}",
                 len(row),
             )
-            stats.skip(reason.format(count=len(row), expected=len(header)), where)
+            stats.skip(reason.format(count=len(row), expected=len(header)), where, "malformed")
             continue
         text = clean_text(row[text_index])
         if not text:
-            stats.skip("empty text", where)
+            stats.skip("empty text", where, "no_text")
             continue
         cell = _cells(row, picked)
         yield Post(

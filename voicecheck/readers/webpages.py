@@ -70,7 +70,7 @@ def read_page(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
     text = clean_text(document.text or "") if document is not None else ""
     where = str(path)
     if not text:
-        stats.skip("no main text on the page", where)
+        stats.skip("no main text on the page", where, "no_text")
         return
     yield Post(id=where, text=text, channel=CHANNEL, date=document.date or None, where=where)
 

@@ -62,18 +62,18 @@ def read_tweets_js(path: Path, columns: Columns, stats: ReadStats) -> Iterator[P
 def _tweet_post(item: Any, where: str, stats: ReadStats) -> Post | None:
     tweet = item.get("tweet", item) if isinstance(item, Mapping) else None
     if not isinstance(tweet, Mapping):
-        stats.skip("not a tweet", where)
+        stats.skip("not a tweet", where, "not_a_post")
         return None
     text = guard.field(tweet, "full_text", str, where, stats) or guard.field(tweet, "text", str, where, stats)
     if not text or not text.strip():
-        stats.skip("empty text", where)
+        stats.skip("empty text", where, "no_text")
         return None
     kind = _kind(tweet, text)
     entities = guard.mapping(tweet, "entities", where, stats)
     extended = guard.mapping(tweet, "extended_entities", where, stats)
     text = clean_text(_readable(text, entities, extended, where, stats))
     if not text:
-        stats.skip("media only, no text", where)
+        stats.skip("media only, no text", where, "no_text")
         return None
     return Post(
         id=guard.identifier(tweet, "id_str", where, stats) or guard.identifier(tweet, "id", where, stats) or where,
