@@ -39,7 +39,7 @@ from voicecheck.features.style import SHARE_COLUMNS, SMART_PUNCTUATION_COLUMNS, 
 from voicecheck.features.table import FeatureTable
 from voicecheck.i18n import gettext
 from voicecheck.nlp import LANGUAGES
-from voicecheck.style_kinds import KindsTest, kinds_test, nearest_typicality, neighbour_rows
+from voicecheck.style_kinds import BrandStyles, KindsTest, kinds_test, nearest_typicality, neighbour_rows
 
 if TYPE_CHECKING:
     from voicecheck.features.cosine import BrandVectors
@@ -300,6 +300,7 @@ class NeighbourPool:
     folds: np.ndarray  # the fold of each
     spread: np.ndarray  # the group's spreads over all the brand's posts
     fold_spreads: list[np.ndarray]  # and without each fold
+    new_posts: BrandStyles  # them, ready for new posts to be compared with
 
 
 def _group_stats(reference: StyleReference, group: Group | None) -> StyleStats:
@@ -518,9 +519,8 @@ class VoiceModel:
         values, full = comparable(table.style), self._styles[-1]
         out = np.zeros(len(table))
         for key, members in _style_groups(table, np.arange(len(table))).items():
-            pool = self._style_neighbours[group_of(full.group_style, *key)]
-            out[members] = nearest_typicality(
-                values[members], pool.values, pool.spread, self.smart_punctuation, pool.fold_spreads, pool.folds
+            out[members] = self._style_neighbours[group_of(full.group_style, *key)].new_posts.typicality(
+                values[members]
             )
         return out
 
@@ -534,7 +534,9 @@ class VoiceModel:
         for group in [None, *full.group_style]:
             neighbours = neighbour_rows(np.arange(len(brand)) if group is None else groups[group])
             spreads = [_group_stats(style, group).std for style in self._styles]
-            pools[group] = NeighbourPool(values[neighbours], self.fold_of_row_[neighbours], spreads[-1], spreads[:-1])
+            folds = self.fold_of_row_[neighbours]
+            new_posts = BrandStyles.of(values[neighbours], spreads[-1], self.smart_punctuation, spreads[:-1], folds)
+            pools[group] = NeighbourPool(values[neighbours], folds, spreads[-1], spreads[:-1], new_posts)
         return pools
 
     def style_z(self, table: FeatureTable, rows: np.ndarray, reference: StyleSource | None = None) -> np.ndarray:

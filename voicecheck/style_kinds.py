@@ -119,30 +119,79 @@ def nearest_typicality(
     nearest posts outside it, in its spreads, as the held-out posts were scored. The candidates
     are found once in `std`, and only the RERANKED nearest of them are measured in each fold's.
     """
-    keep = np.ones(posts.shape[1], dtype=bool)
-    if not smart_punctuation:
-        keep[SMART_PUNCTUATION_COLUMNS] = False
-    keep &= ~(np.isnan(posts).all(axis=0) | np.isnan(brand).all(axis=0)) | _SHARES  # a feature no post has
-    shares, others = keep & _SHARES, keep & ~_SHARES
-    columns = np.concatenate([np.flatnonzero(shares), np.flatnonzero(others)])  # the shares first
-    # in single precision: the distances only rank brand posts and average five of them
-    posts, brand = posts.astype(np.float32)[:, columns], brand.astype(np.float32)[:, columns]
-    spread, typography = std.astype(np.float32)[columns], int(shares.sum())
-    sparse = bool(np.isnan(posts[:, typography:]).any() or np.isnan(brand[:, typography:]).any())
-    features = _Features(typography, int(others.sum()), sparse)
-    folds = None
-    if fold_stds is not None and brand_folds is not None:
-        spreads = np.stack([fold.astype(np.float32)[columns] for fold in fold_stds])[:, None, :]  # folds x 1 x features
-        folds = _Folds(spreads, brand[None] / spreads, brand_folds)
-    brand_scaled = brand / spread
-    out = np.zeros(len(posts))
-    for start, chunk in zip(range(0, len(posts), _CHUNK), _chunks(posts), strict=True):
-        distance = _distances((chunk / spread)[:, None, :], brand_scaled[None], features)
-        if folds is None:
-            out[start : start + len(chunk)] = _closeness(distance)
-        else:
-            out[start : start + len(chunk)] = _by_folds(chunk, distance, folds, features)
-    return out
+    return BrandStyles.of(brand, std, smart_punctuation, fold_stds, brand_folds).typicality(posts)
+
+
+@dataclass(frozen=True)
+class BrandStyles:
+    """Brand posts a post's style is compared with, made ready once for every post checked against
+    them: in single precision, the features compared in order (typography shares first), and in
+    the spreads (`nearest_typicality`)."""
+
+    columns: np.ndarray  # the features compared, as columns of the style values
+    shares: int  # how many of them, first, are typography shares
+    brand: np.ndarray  # brand posts x columns
+    spread: np.ndarray  # columns
+    scaled: np.ndarray  # the brand posts in the spreads
+    brand_lacks: bool  # whether some brand post lacks a feature other than a share (no tagger for it)
+    folds: _Folds | None
+
+    @classmethod
+    def of(
+        cls,
+        brand: np.ndarray,
+        std: np.ndarray,
+        smart_punctuation: bool,
+        fold_stds: list[np.ndarray] | None = None,
+        brand_folds: np.ndarray | None = None,
+    ) -> BrandStyles:
+        keep = np.ones(brand.shape[1], dtype=bool)
+        if not smart_punctuation:
+            keep[SMART_PUNCTUATION_COLUMNS] = False
+        keep &= ~np.isnan(brand).all(axis=0) | _SHARES  # a feature no brand post has
+        shares = keep & _SHARES
+        columns = np.concatenate([np.flatnonzero(shares), np.flatnonzero(keep & ~_SHARES)])
+        # in single precision: the distances only rank brand posts and average five of them
+        values, spread = brand.astype(np.float32)[:, columns], std.astype(np.float32)[columns]
+        folds = None
+        if fold_stds is not None and brand_folds is not None:
+            spreads = np.stack([fold.astype(np.float32)[columns] for fold in fold_stds])  # folds x features
+            folds = _Folds(spreads[:, None, :], values[None] / spreads[:, None, :], brand_folds)
+        typography = int(shares.sum())
+        lacks = bool(np.isnan(values[:, typography:]).any())
+        return cls(columns, typography, values, spread, values / spread, lacks, folds)
+
+    def typicality(self, posts: np.ndarray) -> np.ndarray:
+        """`nearest_typicality` of `posts` (posts x style values) against these brand posts."""
+        posts = posts.astype(np.float32)[:, self.columns]
+        present = np.ones(len(self.columns), dtype=bool)  # a feature none of `posts` has is left out
+        present[self.shares :] = ~np.isnan(posts[:, self.shares :]).all(axis=0)
+        if not present.all():
+            return self._only(present)._typicality(posts[:, present])
+        return self._typicality(posts)
+
+    def _typicality(self, posts: np.ndarray) -> np.ndarray:
+        sparse = self.brand_lacks or bool(np.isnan(posts[:, self.shares :]).any())
+        features = _Features(self.shares, len(self.columns) - self.shares, sparse)
+        out = np.zeros(len(posts))
+        for start, chunk in zip(range(0, len(posts), _CHUNK), _chunks(posts), strict=True):
+            distance = _distances((chunk / self.spread)[:, None, :], self.scaled[None], features)
+            if self.folds is None:
+                out[start : start + len(chunk)] = _closeness(distance)
+            else:
+                out[start : start + len(chunk)] = _by_folds(chunk, distance, self.folds, features)
+        return out
+
+    def _only(self, present: np.ndarray) -> BrandStyles:
+        """These brand posts on the `present` features alone."""
+        brand = self.brand[:, present]
+        folds = self.folds and _Folds(
+            self.folds.spreads[..., present], self.folds.brand[..., present], self.folds.of_brand_post
+        )
+        lacks = bool(np.isnan(brand[:, self.shares :]).any())
+        return BrandStyles(
+            self.columns[present], self.shares, brand, self.spread[present], self.scaled[:, present], lacks, folds
+        )
 
 
 @dataclass(frozen=True)
