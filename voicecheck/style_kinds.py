@@ -24,8 +24,8 @@ from voicecheck.features.style import SHARE_COLUMNS, SMART_PUNCTUATION_COLUMNS, 
 #: How many of the brand's nearest posts a post's style is compared with.
 NEAREST_POSTS = 5
 #: The most brand posts of a group a post is compared with (evenly spaced among its posts):
-#: each costs a comparison of every feature, for every post checked (sixty keep a check
-#: within a tenth of the centre's time).
+#: each costs a comparison of every feature, for every post checked (eighty keep a check
+#: within a few hundredths of the centre's time: BENCHMARKS.md, "Model format 12").
 MAX_NEIGHBOURS = 80
 #: The most brand posts the density test places a kernel at (evenly spaced): a brand's kinds
 #: show in a few hundred, and a large brand's test stays a second.
