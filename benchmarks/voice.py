@@ -11,7 +11,8 @@ each from the same draws of posts:
     scored on voices it never saw and on its peers' other posts.
 Each goal is printed beside its figure with PASS or FAIL. The goals for the support and the
 French politics corpora are the project's; every other corpus is held to the reference and
-to the false-flag rate.
+to the false-flag rate. Then `check_cost.py` prints what peers and a brand's kinds of posts
+cost `fit` and `check` (on the support corpus), beside their goals.
 """
 
 from __future__ import annotations
@@ -111,6 +112,8 @@ def main() -> None:
             continue
         for line in corpus_lines(corpus, args.eval_dir, args.voicecheck):
             print(line, flush=True)
+    if not only or "twcs_support_en.csv" in only:
+        subprocess.run([sys.executable, str(HERE / "check_cost.py"), "--eval-dir", str(args.eval_dir)], check=False)
 
 
 if __name__ == "__main__":

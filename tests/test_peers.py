@@ -20,6 +20,7 @@ from voicecheck.core import Post
 from voicecheck.errors import ModelError, VoicecheckError
 from voicecheck.features.style import STYLE_FEATURES
 from voicecheck.features.table import build_table
+from voicecheck.judge import judge
 from voicecheck.messages import result_dict
 from voicecheck.model import post_sizes
 from voicecheck.nlp import parse
@@ -162,6 +163,24 @@ def test_a_post_in_a_peers_voice_names_the_peer_with_its_nearest_posts(with_peer
         named.append((found["peer"], found["examples"][0]["id"]))
     assert named[0][0] == "hype" and named[0][1].startswith("hype-")
     assert named[1][0] == "finance" and named[1][1].startswith("fin-")
+
+
+def test_the_peer_scoring_found_is_the_peer_judging_would_find_again(with_peers: api.SavedModel) -> None:
+    posts = [
+        Post("p1", "gm fam $DOGE just pumped 40x!!! to the moon 🚀🚀🚀 #crypto #doge", "instagram"),
+        Post("p2", "Revenue rose 12% year over year; guidance for fiscal 2026 is reaffirmed.", "linkedin"),
+        Post("p3", "Un grand ménage du printemps pour votre cuisine, on s'en occupe!", "facebook"),
+    ]
+    table = build_table(api._parse_against(with_peers, posts))
+    scored, rows = with_peers.model.scored(table), np.arange(len(table))
+    assert scored.closer_peer is not None
+    assert scored.closer_peer.tolist() == with_peers.model.peers_.nearest(table, rows).tolist()  # type: ignore[union-attr]
+    assert scored.closer_peer[:2].tolist() == [
+        with_peers.model.peers_.names.index(name) for name in ("hype", "finance")
+    ]  # type: ignore[union-attr]
+    given = judge(with_peers, table, rows, scored.score, scored.below, closer_peer=scored.closer_peer)
+    found_again = judge(with_peers, table, rows, scored.score, scored.below)
+    assert [result_dict(r, "en") for r in given] == [result_dict(r, "en") for r in found_again]
 
 
 def test_the_brands_own_posts_keep_the_nominal_false_flag_rate(with_peers: api.SavedModel) -> None:

@@ -20,7 +20,7 @@ from voicecheck.features.table import FeatureTable, build_table
 from voicecheck.i18n import _, ngettext
 from voicecheck.judge import judge, judging, tone_of
 from voicecheck.messages import result_dict
-from voicecheck.model import Background, VoiceModel
+from voicecheck.model import Background, Scores, VoiceModel
 from voicecheck.nlp import (
     LANGUAGES,
     Parsed,
@@ -220,8 +220,9 @@ def check_rendered(
 
 def _check_chunk(saved: SavedModel, render: Callable[[CheckResult], R], chunk: list[Post]) -> list[R]:
     table = build_table(_parse_against(saved, chunk))
-    scores, below = saved.model.score(table)
-    results = judge(saved, table, np.arange(len(table)), scores, below, notes=_pipeline_notes(saved))
+    scored = saved.model.scored(table)
+    rows, notes = np.arange(len(table)), _pipeline_notes(saved)
+    results = judge(saved, table, rows, scored.score, scored.below, notes=notes, closer_peer=scored.closer_peer)
     return [render(result) for result in results]
 
 
@@ -249,37 +250,37 @@ def report(saved: SavedModel, posts: Iterable[Post] | None = None, lang: str | N
     """
     lang = lang or brand_language(saved)
     if posts is None:
-        table, scores = saved.table, saved.model.heldout_scores_
-        below = saved.model.heldout_below()
+        table = saved.table
+        scored = Scores(saved.model.heldout_scores_, saved.model.heldout_below())
         held_out = True
     else:
         table = build_table(_parse_against(saved, posts))
         if not len(table):
             raise VoicecheckError(_("no posts to report on"))
-        scores, below = saved.model.score(table)
+        scored = saved.model.scored(table)
         held_out = False
-    flags, flagged = _flagged(saved, table, scores, below, held_out)
+    flags, flagged = _flagged(saved, table, scored, held_out)
     shown = [{**result_dict(result, lang), "date": result.post.date} for result in flagged[:REPORT_FLAGGED]]
     if held_out:  # the brand's own posts: each channel is set against the rest of the brand
         return build_report(saved, flagged=shown, lang=lang, flags=flags)
-    return build_report(saved, table, scores, shown, lang=lang, flags=flags)
+    return build_report(saved, table, scored.score, shown, lang=lang, flags=flags)
 
 
-def _flagged(
-    saved: SavedModel, table: FeatureTable, scores: np.ndarray, below: np.ndarray, held_out: bool
-) -> tuple[Flags, list[CheckResult]]:
+def _flagged(saved: SavedModel, table: FeatureTable, scored: Scores, held_out: bool) -> tuple[Flags, list[CheckResult]]:
     """The posts of `table` that `check` flags, counted, and their results, lowest score first.
 
     `held_out`: `table` is the brand's own training table (see `judge.judge`).
     """
     explainer = judging(saved).explainer
+    scores, below = scored.score, scored.below
     ruled = [bool(explainer.vocabulary(post.text)) for post in table.posts]
     rows = sorted((r for r in range(len(table)) if below[r] or ruled[r]), key=lambda r: scores[r])
     mask = np.zeros(len(table), dtype=bool)
     flagged: list[CheckResult] = []
     for start in range(0, len(rows), REPORT_FLAGGED):
         batch = np.array(rows[start : start + REPORT_FLAGGED])
-        for row, result in zip(batch, judge(saved, table, batch, scores, below, held_out), strict=True):
+        judged = judge(saved, table, batch, scores, below, held_out, closer_peer=scored.closer_peer)
+        for row, result in zip(batch, judged, strict=True):
             if result.flagged:
                 mask[row] = True
                 flagged.append(result)

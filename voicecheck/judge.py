@@ -75,11 +75,14 @@ def judge(
     below: np.ndarray,
     held_out: bool = False,
     notes: Mapping[str, Sequence[Note]] | None = None,
+    closer_peer: np.ndarray | None = None,
 ) -> list[CheckResult]:
     """Verdicts on `rows` of `table`, whose voice scores are `scores` (`below`: under the threshold).
 
     `held_out`: `table` is the brand's own training table; a post's nearest brand posts then
     leave out the post itself. `notes`: what every result in a language must say besides its own.
+    `closer_peer`: with peers, the peer each post of `table` sounds more like, as scoring found
+    it (`model.Scores`); without it, the peer view is read again for the posts flagged.
     """
     context = judging(saved)
     style_z = saved.model.style_z(table, rows)
@@ -90,7 +93,7 @@ def judge(
     for result in results:
         result.notes += (notes or {}).get(result.lang, ())
     if saved.model.peers_ is not None:
-        _name_peers(context, saved.model.peers_, table, rows, below, results)
+        _name_peers(context, saved.model.peers_, table, rows, below, results, closer_peer)
     flagged = [i for i, result in enumerate(results) if result.flagged]
     if flagged:  # examples are shown only beside flagged posts: compare only those
         similarity = saved.model.similarity(table, rows[flagged])
@@ -109,13 +112,14 @@ def _name_peers(
     rows: np.ndarray,
     below: np.ndarray,
     results: list[CheckResult],
+    closer_peer: np.ndarray | None,
 ) -> None:
     """A flagged post that sounds more like a peer than like the brand names the peer, first of its reasons."""
     drifting = [i for i, result in enumerate(results) if below[rows[i]] and result.verdict == DRIFT]
     if not drifting:
         return
-    nearest = peers.nearest(table, rows[drifting])
-    named = [(i, peer) for i, peer in zip(drifting, nearest, strict=True) if peer is not None]
+    nearest = peers.nearest(table, rows[drifting]) if closer_peer is None else closer_peer[rows[drifting]]
+    named = [(i, peer) for i, peer in zip(drifting, nearest.tolist(), strict=True) if peer >= 0]
     if not named:
         return
     examples = peers.examples(table, rows[[i for i, _ in named]], [peer for _, peer in named])

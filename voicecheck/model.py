@@ -293,6 +293,16 @@ def _typicality(z: np.ndarray, smart_punctuation: bool = True) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class Scores:
+    """What scoring hands judging for each post of a table."""
+
+    score: np.ndarray  # 0-100: the share of the brand's held-out posts that score lower
+    below: np.ndarray  # under the flag threshold
+    #: With peers, the peer each post sounds more like than the brand (its index), -1 for none.
+    closer_peer: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
 class NeighbourPool:
     """The brand posts of a comparison group that new posts' style is compared with (`style_kinds`)."""
 
@@ -604,20 +614,32 @@ class VoiceModel:
 
     def score(self, table: FeatureTable) -> tuple[np.ndarray, np.ndarray]:
         """(score 0-100, below the flag threshold) for every post of `table`."""
-        totals = self.totals(table)
-        return self._percentile(totals), totals < self.threshold_
+        scored = self.scored(table)
+        return scored.score, scored.below
+
+    def scored(self, table: FeatureTable) -> Scores:
+        """What judging reads of each post of `table`: its score, whether it is flagged, the peer it sounds like."""
+        totals, logits = self._totals(table)
+        closer = None if self.peers_ is None or logits is None else self.peers_.closer(logits)
+        return Scores(self._percentile(totals), totals < self.threshold_, closer)
 
     def totals(self, table: FeatureTable) -> np.ndarray:
         """Each post's sum of views, on the scale of the held-out sums the threshold was set on."""
+        return self._totals(table)[0]
+
+    def _totals(self, table: FeatureTable) -> tuple[np.ndarray, np.ndarray | None]:
+        """`totals`, and with peers the peer view's logits they were made with."""
         raw, sizes = self._raw_components(table), post_sizes(table)
         totals = self._standardise(raw, sizes, table.lang_index).sum(axis=1)
         nearest = self._nearest_z(self.nearest_view_.new(table.chars, table.lang_index), table.lang_index)
         if self.peers_ is None:  # the brand post it echoes most closely (`voicecheck.nearest`)
-            return totals + NEAREST_WEIGHT * nearest
+            return totals + NEAREST_WEIGHT * nearest, None
         # and the brand set against its peers (`voicecheck.peers`)
         contrast = self.peers_.contrast(self.peers_.contrast_values(table, raw[:, :2]), sizes)
-        with_peers: np.ndarray = totals + NEAREST_WEIGHT_WITH_PEERS * nearest + self.peers_.view(table) + contrast
-        return with_peers
+        logits = self.peers_.logits(table)
+        view = self.peers_.view(table, logits)
+        with_peers: np.ndarray = totals + NEAREST_WEIGHT_WITH_PEERS * nearest + view + contrast
+        return with_peers, logits
 
     def components(self, table: FeatureTable) -> np.ndarray:
         """Each post's COMPONENTS, standardised on the brand's held-out posts (their sum is scored)."""

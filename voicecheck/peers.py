@@ -45,7 +45,7 @@ import numpy as np
 
 from voicecheck.core import Example, Post
 from voicecheck.errors import VoicecheckError
-from voicecheck.features.lexical import mean_per_post, tfidf
+from voicecheck.features.lexical import means_per_post, tfidf
 from voicecheck.features.sparse import stack
 from voicecheck.features.style import STYLE_FEATURES, comparable
 from voicecheck.features.table import FeatureTable
@@ -203,10 +203,13 @@ class PeerView:
         design = _design(table, self.char_idf, self.word_idf, self.style_scale)
         return np.asarray((design @ self._weights).toarray()) + self.intercept
 
-    def view(self, table: FeatureTable) -> np.ndarray:
+    def view(self, table: FeatureTable, logits: np.ndarray | None = None) -> np.ndarray:
         """What the peers add to each post's sum of views: the brand's log-odds against them, and
-        less its likeness to the nearest peer post, each weighed and on the brand's held-out scale."""
-        odds = self.weight * (brand_odds(self.logits(table)) - self.scale[0]) / self.scale[1]
+        less its likeness to the nearest peer post, each weighed and on the brand's held-out scale.
+
+        `logits` are the posts' `logits`, when they are already at hand."""
+        logits = self.logits(table) if logits is None else logits
+        odds = self.weight * (brand_odds(logits) - self.scale[0]) / self.scale[1]
         return odds - NEAREST_PEER_WEIGHT * self._nearest_z(self.nearest_similarity(table), table.lang_index)
 
     @cached_property
@@ -242,13 +245,9 @@ class PeerView:
         that peer's language: a mean is linear in what it averages.
         """
 
-        def means(word_values: np.ndarray, char_values: np.ndarray) -> np.ndarray:
-            return np.column_stack([
-                mean_per_post(table.words, table.lang_index, word_values),
-                mean_per_post(table.chars, table.lang_index, char_values),
-            ])  # fmt: skip
-
-        nearest_peer = np.max([means(*ratios) for ratios in self._peer_ratios], axis=0)
+        words = means_per_post(table.words, table.lang_index, [words for words, _ in self._peer_ratios])
+        chars = means_per_post(table.chars, table.lang_index, [chars for _, chars in self._peer_ratios])
+        nearest_peer = np.max([np.column_stack(pair) for pair in zip(words, chars, strict=True)], axis=0)
         contrast: np.ndarray = brand_means - nearest_peer
         return contrast
 
@@ -273,12 +272,15 @@ class PeerView:
     def _nearest_z(self, similarity: np.ndarray, lang_rows: np.ndarray) -> np.ndarray:
         return on_scale(similarity, self.nearest_scale, lang_rows)
 
-    def nearest(self, table: FeatureTable, rows: np.ndarray) -> list[int | None]:
-        """For each row, the peer it sounds more like than the brand (its index), or None."""
-        logits = self.logits(_rows(table, rows))
+    def nearest(self, table: FeatureTable, rows: np.ndarray) -> np.ndarray:
+        """For each row, the peer it sounds more like than the brand (its index), or -1 (`closer`)."""
+        return self.closer(self.logits(_rows(table, rows)))
+
+    def closer(self, logits: np.ndarray) -> np.ndarray:
+        """For each post's `logits`, the peer it sounds more like than the brand (its index), or -1."""
         best = np.argmax(logits[:, 1 : 1 + len(self.names)], axis=1)
         closer = logits[np.arange(len(best)), best + 1] > logits[:, 0]
-        return [int(peer) if near else None for peer, near in zip(best.tolist(), closer.tolist(), strict=True)]
+        return np.where(closer, best, -1)
 
     @cached_property
     def _vectors(self) -> sp.csr_matrix:
@@ -302,16 +304,17 @@ class PeerView:
             step = max(CELLS // max(len(members), 1), 1)
             for first in range(0, len(which), step):
                 similarity = (theirs @ vectors[first : first + step].T).toarray()  # members x rows
+                closest = np.argsort(-similarity, axis=0, kind="stable")[:count]  # each row's, most similar first
+                nearest = np.take_along_axis(similarity, closest, axis=0)
                 for column, i in enumerate(which[first : first + step]):
-                    found[i] = self._closest(members, similarity[:, column], count)
+                    found[i] = self._examples(members[closest[:, column]], nearest[:, column])
         return found
 
-    def _closest(self, members: np.ndarray, similarity: np.ndarray, count: int) -> list[Example]:
-        order = np.argsort(-similarity, kind="stable")[:count]
+    def _examples(self, rows: np.ndarray, similarity: np.ndarray) -> list[Example]:
         posts = self.table.posts
         return [
-            Example(posts[i].id, posts[i].channel, posts[i].text, round(float(similarity[j]), 3))
-            for i, j in zip(members[order], order, strict=True)
+            Example(posts[i].id, posts[i].channel, posts[i].text, round(value, 3))
+            for i, value in zip(rows.tolist(), similarity.tolist(), strict=True)
         ]
 
 
