@@ -6,10 +6,11 @@
 `tone_formality.py`, the voice corpora, `formality_en.csv`, `formality_fr_pairs.csv`); the
 voice figures are every voice corpus there with and without peers, beside a nearest-neighbour
 reference, with what peers cost `fit` and `check` (`voice.py`, which runs `check_cost.py`),
-and bilingual brands made of an English and a French voice (`voice_bilingual.py`). Everything runs the installed `voicecheck` command in
-subprocesses, as users do. Times are medians of repeated runs; each speed goal is printed
-with its ratio against a peer measured in the same run (`speed.py`: spaCy's own start-up for
-a cold check, one process for `--jobs 2`, proselint on the same posts for throughput), since
+and bilingual brands made of an English and a French voice (`voice_bilingual.py`).
+Everything runs the installed `voicecheck` command in subprocesses, as users do. Times are
+medians of repeated runs; each speed goal is printed with its ratio against a peer measured
+in the same run (`speed.py`: spaCy's own start-up for a cold check, one process for `--jobs
+2`, proselint on the same posts for throughput), since
 absolute times on a shared machine are noisy.
 """
 
