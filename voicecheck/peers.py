@@ -45,7 +45,7 @@ import numpy as np
 
 from voicecheck.core import Example, Post
 from voicecheck.errors import VoicecheckError
-from voicecheck.features.lexical import means_per_post, tfidf
+from voicecheck.features.lexical import means_by_product, tfidf
 from voicecheck.features.sparse import stack
 from voicecheck.features.style import STYLE_FEATURES, comparable
 from voicecheck.features.table import FeatureTable
@@ -245,8 +245,8 @@ class PeerView:
         that peer's language: a mean is linear in what it averages.
         """
 
-        words = means_per_post(table.words, table.lang_index, [words for words, _ in self._peer_ratios])
-        chars = means_per_post(table.chars, table.lang_index, [chars for _, chars in self._peer_ratios])
+        words = means_by_product(table.words, table.lang_index, [words for words, _ in self._peer_ratios])
+        chars = means_by_product(table.chars, table.lang_index, [chars for _, chars in self._peer_ratios])
         nearest_peer = np.max([np.column_stack(pair) for pair in zip(words, chars, strict=True)], axis=0)
         contrast: np.ndarray = brand_means - nearest_peer
         return contrast

@@ -1,8 +1,18 @@
 import numpy as np
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from voicecheck.features.hashing import feature_index
-from voicecheck.features.lexical import normalise, tfidf, word_counts, word_tokens
+from voicecheck.features.lexical import (
+    mean_per_post,
+    means_by_product,
+    normalise,
+    tfidf,
+    word_counts,
+    word_tokens,
+)
+from voicecheck.features.sparse import Counts
 from voicecheck.nlp import Pipelines
 
 
@@ -26,3 +36,19 @@ def test_tfidf_rows_are_unit_length_per_language() -> None:
     out = tfidf(counts, np.array([0, 1, 1]), idf)
     norms = np.sqrt(np.asarray(out.multiply(out).sum(axis=1)).ravel())
     assert np.allclose(norms, [1, 0, 1])
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), posts=st.integers(1, 30), sets=st.integers(1, 6))
+def test_the_peers_means_by_product_are_each_mean_per_post_to_the_bit(seed: int, posts: int, sets: int) -> None:
+    rng = np.random.default_rng(seed)
+    features = 64
+    counts = Counts.of(sp.random(posts, features, density=0.2, format="csr", random_state=rng, dtype=np.float64))
+    counts = Counts(
+        np.ceil(counts.data * 3), counts.indices, counts.indptr, counts.shape
+    )  # whole counts, some rows empty
+    lang_rows = rng.integers(0, 2, posts)
+    values = [rng.normal(0.0, 1.0, (2, features)) for _ in range(sets)]
+    by_product = means_by_product(counts, lang_rows, values)
+    for got, each in zip(by_product, values, strict=True):
+        assert np.array_equal(got, mean_per_post(counts, lang_rows, each))
