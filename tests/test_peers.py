@@ -24,7 +24,7 @@ from voicecheck.judge import judge
 from voicecheck.messages import result_dict
 from voicecheck.model import post_sizes
 from voicecheck.nlp import parse
-from voicecheck.peers import brand_odds, neutral_contrast_scale, peer_spec, style_scale
+from voicecheck.peers import _design, brand_odds, neutral_contrast_scale, peer_spec, style_scale
 from voicecheck.profile import load_profile
 from voicecheck.readers import ReadStats, read_posts
 from voicecheck.store import META_FILE, PEERS_FILE, load, model_folder, save, training_hash
@@ -181,6 +181,16 @@ def test_the_peer_scoring_found_is_the_peer_judging_would_find_again(with_peers:
     given = judge(with_peers, table, rows, scored.score, scored.below, closer_peer=scored.closer_peer)
     found_again = judge(with_peers, table, rows, scored.score, scored.below)
     assert [result_dict(r, "en") for r in given] == [result_dict(r, "en") for r in found_again]
+
+
+def test_the_logits_are_the_product_of_every_feature_with_the_coefficients(with_peers: api.SavedModel) -> None:
+    view = with_peers.model.peers_
+    assert view is not None
+    table = build_table(api._parse_against(with_peers, _read(SAMPLE_POSTS[0])[:40]))
+    design = _design(table, view.char_idf, view.word_idf, view.style_scale)
+    every = np.zeros((design.shape[1], len(view.intercept)), dtype=view.coef.dtype)
+    every[view.columns] = view.coef.T  # the coefficients over every feature, 0 where the regression weighs none
+    assert np.array_equal(view.logits(table), np.asarray(design @ every) + view.intercept)
 
 
 def test_the_brands_own_posts_keep_the_nominal_false_flag_rate(with_peers: api.SavedModel) -> None:
