@@ -631,13 +631,18 @@ class VoiceModel:
         """`totals`, and with peers the peer view's logits they were made with."""
         raw, sizes = self._raw_components(table), post_sizes(table)
         totals = self._standardise(raw, sizes, table.lang_index).sum(axis=1)
-        nearest = self._nearest_z(self.nearest_view_.new(table.chars, table.lang_index), table.lang_index)
+        from voicecheck.nearest import normed_entries
+
+        char_idf = self.background_.char_idf
+        entries = normed_entries(table.chars, table.lang_index, char_idf)  # read by each view of n-grams below
+        nearest = self._nearest_z(self.nearest_view_.new(table.chars, table.lang_index, entries), table.lang_index)
         if self.peers_ is None:  # the brand post it echoes most closely (`voicecheck.nearest`)
             return totals + NEAREST_WEIGHT * nearest, None
-        # and the brand set against its peers (`voicecheck.peers`)
+        # and the brand set against its peers (`voicecheck.peers`), whose n-grams are weighed alike
         contrast = self.peers_.contrast(self.peers_.contrast_values(table, raw[:, :2]), sizes)
-        logits = self.peers_.logits(table)
-        view = self.peers_.view(table, logits)
+        shared = entries if self.peers_.char_idf is char_idf else None
+        logits = self.peers_.logits(table, shared)
+        view = self.peers_.view(table, logits, shared)
         with_peers: np.ndarray = totals + NEAREST_WEIGHT_WITH_PEERS * nearest + view + contrast
         return with_peers, logits
 

@@ -59,16 +59,29 @@ class Weights:
     values: np.ndarray
 
 
-def rare_weights(counts: Counts, lang_rows: np.ndarray, idf: np.ndarray, kept: np.ndarray) -> Weights:
-    """Sublinear tf times the idf of each row's language, normed over every feature, on the `kept` ones only."""
+def normed_entries(counts: Counts, lang_rows: np.ndarray, idf: np.ndarray) -> np.ndarray:
+    """Each entry's sublinear tf times the idf of its row's language, over its row's L2 norm: the
+    values `features.lexical.tfidf` gives the same entries, in their order. A post's n-grams are
+    weighed once for every view that reads them (the nearest brand post, the nearest peer post,
+    the peer regression)."""
     row_of_entry = counts.row_of_entry()
     flat = lang_rows[row_of_entry] * idf.shape[1] + counts.indices
     values = np.log1p(counts.data.astype(np.float64)) * idf.ravel()[flat]
     norms = np.sqrt(np.bincount(row_of_entry, weights=values**2, minlength=counts.shape[0]))
     norms[norms == 0] = 1.0
+    normed: np.ndarray = values / norms[row_of_entry]
+    return normed
+
+
+def rare_weights(
+    counts: Counts, lang_rows: np.ndarray, idf: np.ndarray, kept: np.ndarray, entries: np.ndarray | None = None
+) -> Weights:
+    """Sublinear tf times the idf of each row's language, normed over every feature, on the `kept` ones only.
+
+    `entries`: the counts' `normed_entries` under `idf`, when they are already at hand."""
+    entries = normed_entries(counts, lang_rows, idf) if entries is None else entries
     stored = np.flatnonzero(kept[counts.indices])  # positions, not a mask: three gathers by it cost less
-    rows = row_of_entry[stored]
-    return Weights(rows, counts.indices[stored].astype(np.int64), values[stored] / norms[rows])
+    return Weights(counts.row_of_entry()[stored], counts.indices[stored].astype(np.int64), entries[stored])
 
 
 def best_but(maxima: np.ndarray, excluded: np.ndarray) -> np.ndarray:
@@ -112,9 +125,11 @@ class NearestView:
         fold_starts = np.r_[0, np.cumsum(np.bincount(self.fold_of_row, minlength=self.folds))[:-1]]
         return starts, place[weights.rows[by_feature]], weights.values[by_feature], fold_starts
 
-    def maxima(self, counts: Counts, lang_rows: np.ndarray) -> np.ndarray:
-        """posts x folds: each post's highest similarity to the brand posts of each fold (0 if it shares none)."""
-        weights = rare_weights(counts, lang_rows, self.char_idf, self._kept)
+    def maxima(self, counts: Counts, lang_rows: np.ndarray, entries: np.ndarray | None = None) -> np.ndarray:
+        """posts x folds: each post's highest similarity to the brand posts of each fold (0 if it shares none).
+
+        `entries`: the counts' `normed_entries` under this view's idf, when they are at hand."""
+        weights = rare_weights(counts, lang_rows, self.char_idf, self._kept, entries)
         out = np.zeros((counts.shape[0], self.folds))
         step = max(CELLS // max(len(self.fold_of_row), 1), 1)
         if counts.shape[0] <= step:  # one slice: all of them
@@ -169,9 +184,9 @@ class NearestView:
         """Each brand post's similarity to its nearest brand post in the other folds."""
         return best_but(self.maxima(self.counts, self.lang_rows), self.fold_of_row)
 
-    def new(self, counts: Counts, lang_rows: np.ndarray) -> np.ndarray:
+    def new(self, counts: Counts, lang_rows: np.ndarray, entries: np.ndarray | None = None) -> np.ndarray:
         """Each new post's similarity to its nearest brand post, averaged over the folds' complements."""
-        maxima = self.maxima(counts, lang_rows)
+        maxima = self.maxima(counts, lang_rows, entries)
         total = np.zeros(len(maxima))
         for fold in range(self.folds):
             total += best_but(maxima, np.full(len(maxima), fold))

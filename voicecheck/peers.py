@@ -141,11 +141,24 @@ def _style_columns(table: FeatureTable, scale: np.ndarray) -> np.ndarray:
     return STYLE_IN_DESIGN * np.clip(z, -STYLE_BOUND, STYLE_BOUND)
 
 
-def _design(table: FeatureTable, char_idf: np.ndarray, word_idf: np.ndarray, scale: np.ndarray) -> sp.csr_matrix:
-    """Posts as the regression reads them: character n-gram and word tf-idf rows, then style, side by side."""
+def _design(
+    table: FeatureTable,
+    char_idf: np.ndarray,
+    word_idf: np.ndarray,
+    scale: np.ndarray,
+    char_entries: np.ndarray | None = None,
+) -> sp.csr_matrix:
+    """Posts as the regression reads them: character n-gram and word tf-idf rows, then style, side by side.
+
+    `char_entries`: the n-gram counts' `nearest.normed_entries` under `char_idf`, the values of
+    their tf-idf rows, when they are already at hand."""
     import scipy.sparse as sp  # here: judging posts without peers never needs SciPy
 
-    chars = tfidf(table.chars, table.lang_index, char_idf)
+    counts = table.chars
+    if char_entries is None:
+        chars = tfidf(counts, table.lang_index, char_idf)
+    else:
+        chars = sp.csr_matrix((char_entries, counts.indices, counts.indptr), shape=counts.shape)
     words = tfidf(table.words, table.lang_index, word_idf)
     return sp.hstack([chars, words, sp.csr_matrix(_style_columns(table, scale))], format="csr")
 
@@ -199,16 +212,16 @@ class PeerView:
     def _coef_by_column(self) -> np.ndarray:
         return np.ascontiguousarray(self.coef.T)  # columns x classes
 
-    def logits(self, table: FeatureTable) -> np.ndarray:
+    def logits(self, table: FeatureTable, char_entries: np.ndarray | None = None) -> np.ndarray:
         """Each post's logits (posts x classes): the mean of the folds' regressions'.
 
         The posts' features the regression does not weigh are dropped first, and the rest are
         multiplied by the coefficients as a dense block: the same sums, in the same order, as a
-        sparse product over every feature, in half the time.
+        sparse product over every feature, in half the time. `char_entries`: as for `_design`.
         """
         import scipy.sparse as sp
 
-        design = _design(table, self.char_idf, self.word_idf, self.style_scale)
+        design = _design(table, self.char_idf, self.word_idf, self.style_scale, char_entries)
         place = self._place[design.indices]
         weighed = place >= 0
         rows = np.repeat(np.arange(design.shape[0]), np.diff(design.indptr))[weighed]
@@ -216,14 +229,18 @@ class PeerView:
         kept = sp.csr_matrix((design.data[weighed], place[weighed], indptr), shape=(design.shape[0], len(self.columns)))
         return np.asarray(kept @ self._coef_by_column) + self.intercept
 
-    def view(self, table: FeatureTable, logits: np.ndarray | None = None) -> np.ndarray:
+    def view(
+        self, table: FeatureTable, logits: np.ndarray | None = None, char_entries: np.ndarray | None = None
+    ) -> np.ndarray:
         """What the peers add to each post's sum of views: the brand's log-odds against them, and
         less its likeness to the nearest peer post, each weighed and on the brand's held-out scale.
 
-        `logits` are the posts' `logits`, when they are already at hand."""
-        logits = self.logits(table) if logits is None else logits
+        `logits` are the posts' `logits`, and `char_entries` as for `_design`, when they are
+        already at hand."""
+        logits = self.logits(table, char_entries) if logits is None else logits
         odds = self.weight * (brand_odds(logits) - self.scale[0]) / self.scale[1]
-        return odds - NEAREST_PEER_WEIGHT * self._nearest_z(self.nearest_similarity(table), table.lang_index)
+        similarity = self.nearest_similarity(table, char_entries)
+        return odds - NEAREST_PEER_WEIGHT * self._nearest_z(similarity, table.lang_index)
 
     @cached_property
     def _nearest_peer_posts(self) -> NearestView:
@@ -231,9 +248,9 @@ class PeerView:
         table = self.table
         return NearestView(table.chars, table.lang_index, np.zeros(len(table), dtype=np.int64), 1, self.char_idf)
 
-    def nearest_similarity(self, table: FeatureTable) -> np.ndarray:
-        """Each post's similarity to its nearest peer post, in the rarer n-grams."""
-        similarity: np.ndarray = self._nearest_peer_posts.maxima(table.chars, table.lang_index)[:, 0]
+    def nearest_similarity(self, table: FeatureTable, char_entries: np.ndarray | None = None) -> np.ndarray:
+        """Each post's similarity to its nearest peer post, in the rarer n-grams (`char_entries`: as for `_design`)."""
+        similarity: np.ndarray = self._nearest_peer_posts.maxima(table.chars, table.lang_index, char_entries)[:, 0]
         return similarity
 
     @cached_property
