@@ -308,8 +308,7 @@ class NeighbourPool:
 
     values: np.ndarray  # their comparable style values
     folds: np.ndarray  # the fold of each
-    spread: np.ndarray  # the group's spreads over all the brand's posts
-    fold_spreads: list[np.ndarray]  # and without each fold
+    fold_spreads: list[np.ndarray]  # the group's spreads without each fold
     new_posts: BrandStyles  # them, ready for new posts to be compared with
 
 
@@ -537,7 +536,8 @@ class VoiceModel:
     @cached_property
     def _style_neighbours(self) -> dict[Group | None, NeighbourPool]:
         """For each comparison group (None: the whole brand), the brand posts a new post's style is
-        compared with, their folds, and the group's spreads overall and without each fold."""
+        compared with, their folds, and the group's spreads without each fold (the spreads over all
+        the brand's posts are in `new_posts`)."""
         brand, full = self.table_, self._styles[-1]
         values, groups = comparable(brand.style), comparison_groups(brand.channels(), brand.langs)
         pools = {}
@@ -546,7 +546,7 @@ class VoiceModel:
             spreads = [_group_stats(style, group).std for style in self._styles]
             folds = self.fold_of_row_[neighbours]
             new_posts = BrandStyles.of(values[neighbours], spreads[-1], self.smart_punctuation, spreads[:-1], folds)
-            pools[group] = NeighbourPool(values[neighbours], folds, spreads[-1], spreads[:-1], new_posts)
+            pools[group] = NeighbourPool(values[neighbours], folds, spreads[:-1], new_posts)
         return pools
 
     def style_z(self, table: FeatureTable, rows: np.ndarray, reference: StyleSource | None = None) -> np.ndarray:
@@ -629,10 +629,10 @@ class VoiceModel:
 
     def _totals(self, table: FeatureTable) -> tuple[np.ndarray, np.ndarray | None]:
         """`totals`, and with peers the peer view's logits they were made with."""
+        from voicecheck.nearest import normed_entries  # on first use, as `nearest_view_` imports it
+
         raw, sizes = self._raw_components(table), post_sizes(table)
         totals = self._standardise(raw, sizes, table.lang_index).sum(axis=1)
-        from voicecheck.nearest import normed_entries
-
         char_idf = self.background_.char_idf
         entries = normed_entries(table.chars, table.lang_index, char_idf)  # read by each view of n-grams below
         nearest = self._nearest_z(self.nearest_view_.new(table.chars, table.lang_index, entries), table.lang_index)
