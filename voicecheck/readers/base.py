@@ -45,7 +45,6 @@ class SourceStats:
     read: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     error: str | None = None  # why the file could not be read (to the end)
-    codes: dict[str, SkipCode] = field(default_factory=dict)  # each reason's code
 
     def line(self) -> str:
         parts = [_("{path} ({format}): {posts}").format(path=self.path, format=self.format, posts=posts(self.read))]
@@ -56,9 +55,10 @@ class SourceStats:
             parts.append(_("stopped: unreadable"))
         return ", ".join(parts)
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self, codes: dict[str, SkipCode]) -> dict[str, object]:
+        """The file's record; `codes` is the run's map of reason to code (a reason has one code)."""
         return {"path": self.path, "format": self.format, "read": self.read, "skipped": dict(self.skipped),
-                "skips": _skips(self.skipped, self.codes), "error": self.error}  # fmt: skip
+                "skips": _skips(self.skipped, codes), "error": self.error}  # fmt: skip
 
 
 @dataclass
@@ -94,7 +94,6 @@ class ReadStats:
         self.codes.setdefault(reason, code)
         if self.sources:
             self.sources[-1].skipped[reason] += 1
-            self.sources[-1].codes.setdefault(reason, code)
 
     def count(self) -> None:
         self.read += 1
@@ -188,7 +187,7 @@ class ReadStats:
             "read": self.read,
             "skipped": dict(self.skipped),
             "skips": _skips(self.skipped, self.codes, self.examples),
-            "sources": [source.as_dict() for source in self.sources],
+            "sources": [source.as_dict(self.codes) for source in self.sources],
             "notes": list(self.notes) + self.remark_lines(),
         }
 
