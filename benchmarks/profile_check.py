@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 STAGES = {
     "spaCy (nlp.parse)": ("nlp.py", "parse"),
     "features (features.table.build_table, spaCy included)": ("table.py", "build_table"),
-    "scores (model.score)": ("model.py", "score"),
+    "scores (model.scored)": ("model.py", "scored"),
     "  of which the nearest brand posts' style (model._new_nearest_style)": ("model.py", "_new_nearest_style"),
     "judging (judge.judge)": ("judge.py", "judge"),
     "rendering (messages.result_dict + json.dumps)": ("messages.py", "result_dict"),

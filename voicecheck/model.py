@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from voicecheck.features.lexical import mean_per_post, tfidf
+from voicecheck.features.lexical import mean_per_post, normed_entries, tfidf_rows
 from voicecheck.features.style import SHARE_COLUMNS, SMART_PUNCTUATION_COLUMNS, STYLE_FEATURES, comparable
 from voicecheck.features.table import FeatureTable
 from voicecheck.i18n import gettext
@@ -468,10 +468,10 @@ class VoiceModel:
     @cached_property
     def train_vectors_(self) -> BrandVectors:
         """The brand's posts as tf-idf rows: only a flagged post's nearest examples need them."""
-        from voicecheck.features.cosine import BrandVectors  # with SciPy: a check of on-voice posts never needs it
+        from voicecheck.features.cosine import BrandVectors  # only a flagged post's examples need it
 
         table = self.table_
-        return BrandVectors(tfidf(table.chars, table.lang_index, self.background_.char_idf))
+        return BrandVectors(tfidf_rows(table.chars, table.lang_index, self.background_.char_idf))
 
     def _splits(self, channels: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         from voicecheck.folds import fold_of_each  # scikit-learn's splits, without its second of import
@@ -483,7 +483,7 @@ class VoiceModel:
     def similarity(self, table: FeatureTable, rows: np.ndarray | None = None) -> np.ndarray:
         """Cosine similarity (character n-gram tf-idf) of posts to every training post."""
         rows = np.arange(len(table)) if rows is None else rows
-        vectors = tfidf(table.chars[rows], table.lang_index[rows], self.background_.char_idf)
+        vectors = tfidf_rows(table.chars[rows], table.lang_index[rows], self.background_.char_idf)
         return self.train_vectors_.similarity(vectors)
 
     def _components(self, table: FeatureTable, rows: np.ndarray, fold: int) -> np.ndarray:
@@ -629,8 +629,6 @@ class VoiceModel:
 
     def _totals(self, table: FeatureTable) -> tuple[np.ndarray, np.ndarray | None]:
         """`totals`, and with peers the peer view's logits they were made with."""
-        from voicecheck.nearest import normed_entries  # on first use, as `nearest_view_` imports it
-
         raw, sizes = self._raw_components(table), post_sizes(table)
         totals = self._standardise(raw, sizes, table.lang_index).sum(axis=1)
         char_idf = self.background_.char_idf

@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from voicecheck.features.hashing import SCIPY_FROM_DOCUMENTS
-from voicecheck.features.sparse import Counts
+from voicecheck.features.lexical import normed_entries
+from voicecheck.features.sparse import ByFeature, Counts, products
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -57,20 +58,6 @@ class Weights:
     rows: np.ndarray
     features: np.ndarray
     values: np.ndarray
-
-
-def normed_entries(counts: Counts, lang_rows: np.ndarray, idf: np.ndarray) -> np.ndarray:
-    """Each entry's sublinear tf times the idf of its row's language, over its row's L2 norm: the
-    values `features.lexical.tfidf` gives the same entries, in their order. A post's n-grams are
-    weighed once for every view that reads them (the nearest brand post, the nearest peer post,
-    the peer regression)."""
-    row_of_entry = counts.row_of_entry()
-    flat = lang_rows[row_of_entry] * idf.shape[1] + counts.indices
-    values = np.log1p(counts.data.astype(np.float64)) * idf.ravel()[flat]
-    norms = np.sqrt(np.bincount(row_of_entry, weights=values**2, minlength=counts.shape[0]))
-    norms[norms == 0] = 1.0
-    normed: np.ndarray = values / norms[row_of_entry]
-    return normed
 
 
 def rare_weights(
@@ -109,21 +96,16 @@ class NearestView:
         return kept
 
     @cached_property
-    def _index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """For each kept feature, the brand posts using it (their place in fold order) and their weights.
-
-        Returns where each feature's entries start (features + 1), the entries' brand posts and
-        weights, and where each fold's posts start in fold order.
-        """
+    def _index(self) -> tuple[ByFeature, np.ndarray]:
+        """For each kept feature, the brand posts using it (their place in fold order) and their
+        weights; and where each fold's posts start in fold order."""
         order = np.argsort(self.fold_of_row, kind="stable")
         place = np.empty(len(order), dtype=np.int64)
         place[order] = np.arange(len(order))
         weights = rare_weights(self.counts, self.lang_rows, self.char_idf, self._kept)
-        by_feature = np.argsort(weights.features, kind="stable")
-        starts = np.zeros(self.counts.shape[1] + 1, dtype=np.int64)
-        starts[1:] = np.cumsum(np.bincount(weights.features, minlength=self.counts.shape[1]))
+        index = ByFeature.of(place[weights.rows], weights.features, weights.values, self.counts.shape[1])
         fold_starts = np.r_[0, np.cumsum(np.bincount(self.fold_of_row, minlength=self.folds))[:-1]]
-        return starts, place[weights.rows[by_feature]], weights.values[by_feature], fold_starts
+        return index, fold_starts
 
     def maxima(self, counts: Counts, lang_rows: np.ndarray, entries: np.ndarray | None = None) -> np.ndarray:
         """posts x folds: each post's highest similarity to the brand posts of each fold (0 if it shares none).
@@ -147,8 +129,10 @@ class NearestView:
         """The index as a features x brand posts matrix (brand posts in fold order), for SciPy's product."""
         import scipy.sparse as sp
 
-        starts, brand_post, brand_weight, _ = self._index
-        return sp.csr_matrix((brand_weight, brand_post, starts), shape=(self.counts.shape[1], len(self.fold_of_row)))
+        index = self._index[0]
+        return sp.csr_matrix(
+            (index.values, index.rows, index.starts), shape=(self.counts.shape[1], len(self.fold_of_row))
+        )
 
     def _fold_maxima(self, weights: Weights, posts: int) -> np.ndarray:
         """The maxima of `posts` posts: every (entry, brand post) pair that shares a kept feature, summed per cell.
@@ -158,15 +142,8 @@ class NearestView:
         """
         if posts >= SCIPY_FROM_POSTS:
             return self._fold_maxima_by_product(weights, posts)
-        starts, brand_post, brand_weight, fold_starts = self._index
-        brand = len(self.fold_of_row)
-        begin = starts[weights.features]
-        lengths = starts[weights.features + 1] - begin  # the brand posts each entry meets
-        ends = np.cumsum(lengths)
-        meets = np.repeat(begin - (ends - lengths), lengths) + np.arange(ends[-1] if len(ends) else 0)
-        cells = np.repeat(weights.rows * brand, lengths) + brand_post[meets]
-        products = np.repeat(weights.values, lengths) * brand_weight[meets]
-        similarity = np.bincount(cells, weights=products, minlength=posts * brand).reshape(posts, brand)
+        index, fold_starts = self._index
+        similarity = products(weights.rows, weights.features, weights.values, index, (posts, len(self.fold_of_row)))
         maxima: np.ndarray = np.maximum.reduceat(similarity, fold_starts, axis=1)
         return maxima
 
@@ -177,7 +154,7 @@ class NearestView:
         np.cumsum(np.bincount(weights.rows, minlength=posts), out=indptr[1:])
         rows = sp.csr_matrix((weights.values, weights.features, indptr), shape=(posts, self.counts.shape[1]))
         similarity = (rows @ self._by_feature).toarray()
-        maxima: np.ndarray = np.maximum.reduceat(similarity, self._index[3], axis=1)
+        maxima: np.ndarray = np.maximum.reduceat(similarity, self._index[1], axis=1)
         return maxima
 
     def heldout(self) -> np.ndarray:

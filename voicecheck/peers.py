@@ -150,7 +150,7 @@ def _design(
 ) -> sp.csr_matrix:
     """Posts as the regression reads them: character n-gram and word tf-idf rows, then style, side by side.
 
-    `char_entries`: the n-gram counts' `nearest.normed_entries` under `char_idf`, the values of
+    `char_entries`: the n-gram counts' `lexical.normed_entries` under `char_idf`, the values of
     their tf-idf rows, when they are already at hand."""
     import scipy.sparse as sp  # here: judging posts without peers never needs SciPy
 

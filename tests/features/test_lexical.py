@@ -9,6 +9,7 @@ from voicecheck.features.lexical import (
     means_by_product,
     normalise,
     tfidf,
+    tfidf_rows,
     word_counts,
     word_tokens,
 )
@@ -30,12 +31,17 @@ def test_normalise_folds_links_and_digits() -> None:
     assert normalise("Call 514 555-0199 or https://maisonclaire.ca/x") == "Call 000 000-0000 or  http "
 
 
-def test_tfidf_rows_are_unit_length_per_language() -> None:
-    counts = sp.csr_matrix(np.array([[1, 2, 0], [0, 0, 0], [3, 0, 1]], dtype=float))
+def test_tfidf_rows_are_sublinear_tf_times_the_rows_language_idf_unit_length() -> None:
+    dense = np.array([[1, 2, 0], [0, 0, 0], [3, 0, 1]], dtype=float)
     idf = np.array([[1.0, 2.0, 3.0], [3.0, 2.0, 1.0]])
-    out = tfidf(counts, np.array([0, 1, 1]), idf)
-    norms = np.sqrt(np.asarray(out.multiply(out).sum(axis=1)).ravel())
-    assert np.allclose(norms, [1, 0, 1])
+    langs = np.array([0, 1, 1])
+    out = tfidf(Counts.of(sp.csr_matrix(dense)), langs, idf).toarray()
+    weighted = np.log1p(dense) * idf[langs]
+    norms = np.linalg.norm(weighted, axis=1, keepdims=True)
+    assert np.allclose(out, weighted / np.where(norms == 0, 1, norms))
+    assert np.allclose(np.linalg.norm(out, axis=1), [1, 0, 1])
+    rows = tfidf_rows(Counts.of(sp.csr_matrix(dense)), langs, idf)  # the same entries, in NumPy alone
+    assert np.array_equal(rows.data, tfidf(Counts.of(sp.csr_matrix(dense)), langs, idf).data)
 
 
 @settings(max_examples=40, deadline=None)

@@ -1,50 +1,89 @@
 """Cosine similarity of posts to every one of the brand's posts, as one fast product.
 
-Both sides are L2-normed sparse tf-idf rows, so similarity is a sparse product. Its cost is
-driven by the n-grams that most brand posts share (" th", "you "): each is met in nearly
-every brand post. Those few columns are multiplied as dense arrays (BLAS), the long tail of
-rarer n-grams as sparse ones; the sum is the same product, to rounding.
+Both sides are L2-normed sparse tf-idf rows, so similarity is a sparse product. A lone post (a
+draft, a pre-commit hook's file) is multiplied in NumPy alone, with the sums SciPy's product
+would give, so that explaining a flagged draft never imports SciPy; from two posts on, SciPy's
+product is the faster (BENCHMARKS.md, Speed). For large batches the cost is driven by the
+n-grams that most brand posts share (" th", "you "): each is met in nearly every brand post.
+Those few columns are multiplied as dense arrays (BLAS), the long tail of rarer n-grams as
+sparse ones; the sum is the same product, to rounding.
 """
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 import numpy as np
-import scipy.sparse as sp
+
+from voicecheck.features.sparse import ByFeature, Counts, products
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 #: A column is dense when at least this share of the brand's posts have it...
 DENSE_SHARE = 0.05
 #: ...and the dense block stays under this many cells (8 bytes each).
 DENSE_CELLS = 2**21
-#: Batches smaller than this take the plain sparse product: splitting costs more than it saves.
+#: Batches smaller than this are multiplied in NumPy, the same sums as SciPy's without its import...
+SCIPY_FROM_ROWS = 2
+#: ...and smaller than this take SciPy's plain sparse product: splitting costs more than it saves.
 SPLIT_FROM_ROWS = 64
 
 
 class BrandVectors:
     """The brand's posts as tf-idf rows (posts x features), ready to be compared with."""
 
+    def __init__(self, vectors: Counts) -> None:
+        self.vectors = vectors
+
+    def similarity(self, rows: Counts) -> np.ndarray:
+        """Cosine similarity of each of `rows` (L2-normed tf-idf) to each brand post."""
+        if rows.shape[0] < SCIPY_FROM_ROWS:
+            return products(
+                rows.row_of_entry(), rows.indices, rows.data, self._by_feature, (rows.shape[0], self.vectors.shape[0])
+            )
+        matrix = rows.tocsr()
+        if rows.shape[0] < SPLIT_FROM_ROWS:
+            return np.asarray((matrix @ self._whole).todense())
+        split = self._split
+        out = np.asarray((_without(matrix, split.is_dense) @ split.sparse).todense())
+        if len(split.dense_columns):
+            out += matrix[:, split.dense_columns].toarray() @ split.dense
+        return out
+
+    @property
+    def dense_columns(self) -> np.ndarray:
+        """The n-grams multiplied as dense arrays in large batches."""
+        return self._split.dense_columns
+
+    @cached_property
+    def _by_feature(self) -> ByFeature:
+        vectors = self.vectors
+        return ByFeature.of(vectors.row_of_entry(), vectors.indices, vectors.data, vectors.shape[1])
+
+    @cached_property
+    def _whole(self) -> sp.csr_matrix:
+        return self.vectors.tocsr().T.tocsr()  # features x posts
+
+    @cached_property
+    def _split(self) -> _Split:
+        return _Split(self.vectors.tocsr())
+
+
+class _Split:
+    """The brand's rows split into the columns most of its posts share (dense) and the rest (sparse)."""
+
     def __init__(self, vectors: sp.csr_matrix) -> None:
-        vectors = sp.csr_matrix(vectors)
         posts, features = vectors.shape
         share = np.bincount(vectors.indices, minlength=features) / max(posts, 1)
         budget = DENSE_CELLS // max(posts, 1)
         common = np.argsort(-share, kind="stable")[:budget]
         self.dense_columns = np.sort(common[share[common] >= DENSE_SHARE])
-        is_dense = np.zeros(features, dtype=bool)
-        is_dense[self.dense_columns] = True
-        self._is_dense = is_dense
-        self._dense = np.ascontiguousarray(vectors[:, self.dense_columns].toarray().T)  # columns x posts
-        self._sparse = _without(vectors, is_dense).T.tocsr()  # features x posts
-        self._whole = vectors.T.tocsr()
-
-    def similarity(self, rows: sp.csr_matrix) -> np.ndarray:
-        """Cosine similarity of each of `rows` (L2-normed tf-idf) to each brand post."""
-        rows = sp.csr_matrix(rows)
-        if rows.shape[0] < SPLIT_FROM_ROWS:
-            return np.asarray((rows @ self._whole).todense())
-        out = np.asarray((_without(rows, self._is_dense) @ self._sparse).todense())
-        if len(self.dense_columns):
-            out += rows[:, self.dense_columns].toarray() @ self._dense
-        return out
+        self.is_dense = np.zeros(features, dtype=bool)
+        self.is_dense[self.dense_columns] = True
+        self.dense = np.ascontiguousarray(vectors[:, self.dense_columns].toarray().T)  # columns x posts
+        self.sparse = _without(vectors, self.is_dense).T.tocsr()  # features x posts
 
 
 def _without(matrix: sp.csr_matrix, columns: np.ndarray) -> sp.csr_matrix:

@@ -111,17 +111,25 @@ def means_by_product(counts: Counts, lang_rows: np.ndarray, values: Sequence[np.
     return [sums[:, k] / sizes for k in range(len(values))]
 
 
-def tfidf(counts: Counts, lang_rows: np.ndarray, idf: np.ndarray) -> sp.csr_matrix:
-    """Sublinear tf times the idf of each row's language (`idf` is languages x features), L2-normed.
-
-    A SciPy matrix, for the sparse products of similarities (this imports SciPy).
-    """
-    import scipy.sparse as sp
-
-    weighted = sp.csr_matrix(counts.tocsr(), dtype=np.float64, copy=True)
-    row_of_entry = np.repeat(np.arange(weighted.shape[0]), np.diff(weighted.indptr))
-    weighted.data = np.log1p(weighted.data) * idf[lang_rows[row_of_entry], weighted.indices]
-    norms = np.sqrt(np.bincount(row_of_entry, weights=weighted.data**2, minlength=weighted.shape[0]))
+def normed_entries(counts: Counts, lang_rows: np.ndarray, idf: np.ndarray) -> np.ndarray:
+    """Each entry's sublinear tf times the idf of its row's language (`idf` is languages x
+    features), over its row's L2 norm, in the entries' order. A post's n-grams are weighed once
+    for every view that reads them (the nearest brand post, the nearest peer post, the peer
+    regression, a flagged post's examples)."""
+    row_of_entry = counts.row_of_entry()
+    flat = lang_rows[row_of_entry] * idf.shape[1] + counts.indices
+    values = np.log1p(counts.data.astype(np.float64)) * idf.ravel()[flat]
+    norms = np.sqrt(np.bincount(row_of_entry, weights=values**2, minlength=counts.shape[0]))
     norms[norms == 0] = 1.0
-    weighted.data /= norms[row_of_entry]
-    return weighted
+    normed: np.ndarray = values / norms[row_of_entry]
+    return normed
+
+
+def tfidf_rows(counts: Counts, lang_rows: np.ndarray, idf: np.ndarray) -> Counts:
+    """The counts' `normed_entries` in their place: L2-normed tf-idf rows, in NumPy alone."""
+    return Counts(normed_entries(counts, lang_rows, idf), counts.indices, counts.indptr, counts.shape)
+
+
+def tfidf(counts: Counts, lang_rows: np.ndarray, idf: np.ndarray) -> sp.csr_matrix:
+    """`tfidf_rows` as a SciPy matrix, for sparse products (this imports SciPy)."""
+    return tfidf_rows(counts, lang_rows, idf).tocsr()
