@@ -29,7 +29,7 @@ import numpy as np
 
 from voicecheck.features.hashing import SCIPY_FROM_DOCUMENTS
 from voicecheck.features.lexical import normed_entries
-from voicecheck.features.sparse import ByFeature, Counts, products
+from voicecheck.features.sparse import ByFeature, Counts, dense_product
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -143,7 +143,8 @@ class NearestView:
         if posts >= SCIPY_FROM_POSTS:
             return self._fold_maxima_by_product(weights, posts)
         index, fold_starts = self._index
-        similarity = products(weights.rows, weights.features, weights.values, index, (posts, len(self.fold_of_row)))
+        shape = (posts, len(self.fold_of_row))
+        similarity = dense_product(weights.rows, weights.features, weights.values, index, shape)
         maxima: np.ndarray = np.maximum.reduceat(similarity, fold_starts, axis=1)
         return maxima
 

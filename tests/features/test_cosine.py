@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from voicecheck.features import cosine
 from voicecheck.features.cosine import BrandVectors
-from voicecheck.features.sparse import ByFeature, Counts, products
+from voicecheck.features.sparse import ByFeature, Counts, dense_product
 
 
 def _unit_rows(rng: np.random.Generator, rows: int, features: int, density: float) -> sp.csr_matrix:
@@ -58,5 +58,5 @@ def test_numpy_products_are_scipys_sums_to_the_bit(seed: int, posts: int, brand:
     brand_rows = Counts.of(index)
     by_feature = ByFeature.of(brand_rows.row_of_entry(), brand_rows.indices, brand_rows.data, 30)
     entries = Counts.of(rows)
-    got = products(entries.row_of_entry(), entries.indices, entries.data, by_feature, (posts, brand))
+    got = dense_product(entries.row_of_entry(), entries.indices, entries.data, by_feature, (posts, brand))
     assert np.array_equal(got, (rows @ index.T.tocsr()).toarray())

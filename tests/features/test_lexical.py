@@ -40,8 +40,30 @@ def test_tfidf_rows_are_sublinear_tf_times_the_rows_language_idf_unit_length() -
     norms = np.linalg.norm(weighted, axis=1, keepdims=True)
     assert np.allclose(out, weighted / np.where(norms == 0, 1, norms))
     assert np.allclose(np.linalg.norm(out, axis=1), [1, 0, 1])
-    rows = tfidf_rows(Counts.of(sp.csr_matrix(dense)), langs, idf)  # the same entries, in NumPy alone
-    assert np.array_equal(rows.data, tfidf(Counts.of(sp.csr_matrix(dense)), langs, idf).data)
+
+
+def _tfidf_by_scipy(counts: Counts, lang_rows: np.ndarray, idf: np.ndarray) -> sp.csr_matrix:
+    """The tf-idf rows as SciPy's own operations give them: the reference the NumPy entries are held to."""
+    weighted = sp.csr_matrix(counts.tocsr(), dtype=np.float64, copy=True)
+    row_of_entry = np.repeat(np.arange(weighted.shape[0]), np.diff(weighted.indptr))
+    weighted.data = np.log1p(weighted.data) * idf[lang_rows[row_of_entry], weighted.indices]
+    norms = np.sqrt(np.bincount(row_of_entry, weights=weighted.data**2, minlength=weighted.shape[0]))
+    norms[norms == 0] = 1.0
+    weighted.data /= norms[row_of_entry]
+    return weighted
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), posts=st.integers(0, 20))
+def test_tfidf_rows_are_scipys_tfidf_to_the_bit(seed: int, posts: int) -> None:
+    rng = np.random.default_rng(seed)
+    matrix = sp.random(posts, 50, density=0.2, format="csr", random_state=rng)
+    counts = Counts(np.ceil(matrix.data * 4), matrix.indices, matrix.indptr, matrix.shape)  # whole counts
+    langs, idf = rng.integers(0, 2, posts), rng.random((2, 50)) * 5
+    expected = _tfidf_by_scipy(counts, langs, idf)
+    rows = tfidf_rows(counts, langs, idf)
+    assert np.array_equal(rows.data, expected.data) and np.array_equal(rows.indices, expected.indices)
+    assert np.array_equal(tfidf(counts, langs, idf).toarray(), expected.toarray())
 
 
 @settings(max_examples=40, deadline=None)

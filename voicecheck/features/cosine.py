@@ -2,11 +2,12 @@
 
 Both sides are L2-normed sparse tf-idf rows, so similarity is a sparse product. A lone post (a
 draft, a pre-commit hook's file) is multiplied in NumPy alone, with the sums SciPy's product
-would give, so that explaining a flagged draft never imports SciPy; from two posts on, SciPy's
-product is the faster (BENCHMARKS.md, Speed). For large batches the cost is driven by the
-n-grams that most brand posts share (" th", "you "): each is met in nearly every brand post.
-Those few columns are multiplied as dense arrays (BLAS), the long tail of rarer n-grams as
-sparse ones; the sum is the same product, to rounding.
+would give, so that explaining a flagged draft never imports SciPy (about 90 ms of a cold
+check): once SciPy is loaded its product is the faster, for one post too, but by a tenth of a
+millisecond; from two posts on it is used (BENCHMARKS.md, Speed). For large batches the cost
+is driven by the n-grams that most brand posts share (" th", "you "): each is met in nearly
+every brand post. Those few columns are multiplied as dense arrays (BLAS), the long tail of
+rarer n-grams as sparse ones; the sum is the same product, to rounding.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from voicecheck.features.sparse import ByFeature, Counts, products
+from voicecheck.features.sparse import ByFeature, Counts, dense_product
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -38,9 +39,11 @@ class BrandVectors:
         self.vectors = vectors
 
     def similarity(self, rows: Counts) -> np.ndarray:
-        """Cosine similarity of each of `rows` (L2-normed tf-idf) to each brand post."""
+        """Cosine similarity of each of `rows` (L2-normed tf-idf, float64) to each brand post."""
+        if rows.shape[1] != self.vectors.shape[1]:
+            raise ValueError(f"rows of {rows.shape[1]} features against brand rows of {self.vectors.shape[1]}")
         if rows.shape[0] < SCIPY_FROM_ROWS:
-            return products(
+            return dense_product(
                 rows.row_of_entry(), rows.indices, rows.data, self._by_feature, (rows.shape[0], self.vectors.shape[0])
             )
         matrix = rows.tocsr()

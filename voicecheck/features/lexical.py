@@ -131,5 +131,6 @@ def tfidf_rows(counts: Counts, lang_rows: np.ndarray, idf: np.ndarray) -> Counts
 
 
 def tfidf(counts: Counts, lang_rows: np.ndarray, idf: np.ndarray) -> sp.csr_matrix:
-    """`tfidf_rows` as a SciPy matrix, for sparse products (this imports SciPy)."""
-    return tfidf_rows(counts, lang_rows, idf).tocsr()
+    """`tfidf_rows` as a SciPy matrix of its own, for sparse products (this imports SciPy)."""
+    rows = tfidf_rows(counts, lang_rows, idf)
+    return Counts(rows.data, rows.indices.copy(), rows.indptr.copy(), rows.shape).tocsr()

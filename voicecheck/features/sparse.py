@@ -99,30 +99,33 @@ def stack(parts: Sequence[Counts]) -> Counts:
 
 @dataclass(frozen=True, eq=False)
 class ByFeature:
-    """A matrix's entries grouped by column (a features x rows index), as SciPy's transpose holds them."""
+    """A matrix's entries grouped by column (a features x rows index), as SciPy's CSR matrix of
+    them holds its rows: within a feature, the entries keep the order they were given in."""
 
     starts: np.ndarray  # where each feature's entries start, and the last one ends
-    rows: np.ndarray  # each entry's row, increasing within a feature
+    rows: np.ndarray  # each entry's row
     values: np.ndarray
 
     @classmethod
     def of(cls, rows: np.ndarray, features: np.ndarray, values: np.ndarray, feature_count: int) -> ByFeature:
-        """The index of entries given as (row, feature, value), rows increasing in their order."""
+        """The index of entries given as (row, feature, value); entries of rows in increasing order
+        give SciPy's transpose of those rows."""
         order = np.argsort(features, kind="stable")  # stable: a feature's rows stay in order
         starts = np.zeros(feature_count + 1, dtype=np.int64)
         np.cumsum(np.bincount(features, minlength=feature_count), out=starts[1:])
         return cls(starts, rows[order], values[order])
 
 
-def products(
+def dense_product(
     rows: np.ndarray, features: np.ndarray, values: np.ndarray, index: ByFeature, shape: tuple[int, int]
 ) -> np.ndarray:
     """The dense product of sparse entries (row, feature, value) with a by-feature index: each
     cell sums, for every feature its row shares with the index's row, the two values' product.
 
     Cells are added in the order SciPy's CSR product adds them (a row's entries in turn, then
-    the index rows each meets), so the sums are the same to the bit, in NumPy alone: a check of
-    a few posts never imports SciPy for them.
+    the index rows each meets), each product taken in float64, so for float64 values the sums
+    are those of SciPy's product to the bit (a SciPy built to fuse the multiply and the add
+    would round once less), in NumPy alone: a lone post is compared without importing SciPy.
     """
     posts, width = shape  # width: the index's rows
     begin = index.starts[features]
