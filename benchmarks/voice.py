@@ -113,7 +113,10 @@ def main() -> None:
         for line in corpus_lines(corpus, args.eval_dir, args.voicecheck):
             print(line, flush=True)
     if not only or "twcs_support_en.csv" in only:
-        subprocess.run([sys.executable, str(HERE / "check_cost.py"), "--eval-dir", str(args.eval_dir)], check=False)
+        cost_command = [sys.executable, str(HERE / "check_cost.py"), "--eval-dir", str(args.eval_dir)]
+        cost = subprocess.run(cost_command, check=False)
+        if cost.returncode:
+            sys.exit(f"check_cost.py failed (exit {cost.returncode}): its figures are missing")
 
 
 if __name__ == "__main__":
