@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.french import english_words, run_in_french, spaced
 from tests.readers.exports import FACEBOOK_POSTS, LINKEDIN_SHARES
 from voicecheck.errors import InputError
 from voicecheck.readers import ReadStats, Source, parse_source, read_posts
@@ -59,6 +60,29 @@ def test_an_empty_folder_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "logo.png").write_bytes(b"\x89PNG")
     with pytest.raises(InputError, match="no web pages, Markdown posts or X archive in this folder"):
         list(read_posts([Source(tmp_path)], ReadStats()))
+
+
+def test_a_folder_of_exports_says_how_to_read_them(tmp_path: Path) -> None:
+    folder = tmp_path / "rival exports"
+    folder.mkdir()
+    (folder / "linkedin.csv").write_bytes(LINKEDIN_SHARES.read_bytes())
+    (folder / "facebook.csv").write_bytes(FACEBOOK_POSTS.read_bytes())
+    (folder / "instagram.jsonl").write_text('{"id": "1", "text": "Bonjour"}\n', encoding="utf-8")
+    (folder / "logo.png").write_bytes(b"\x89PNG")  # not an export: not named
+    with pytest.raises(InputError) as raised:
+        list(read_posts([Source(folder)], ReadStats()))
+    said = str(raised.value)
+    assert "no web pages, Markdown posts or X archive in this folder" in said
+    assert f"its csv, jsonl files are read when named one by one, as in: '{folder}'/*.csv" in said
+
+
+def test_a_folder_of_exports_is_explained_in_french(tmp_path: Path) -> None:
+    (tmp_path / "posts.csv").write_bytes(LINKEDIN_SHARES.read_bytes())
+    done = run_in_french("fit", tmp_path, "--out", tmp_path / "model")
+    assert done.returncode == 2
+    said = spaced(done.stderr)
+    assert f"ses fichiers csv sont lus quand on les nomme un à un, par exemple : {tmp_path}/*.csv" in said
+    assert not english_words(said.splitlines()[-1], tmp_path)
 
 
 def test_breakdown_has_a_line_per_file() -> None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import stat
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -69,6 +71,8 @@ _BY_SUFFIX = {
 
 #: What a folder is read for: its pages and Markdown posts (assets and the rest are ignored).
 FOLDER_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".md", ".markdown"})
+#: Exports read when named, not from a folder, where they may be a site's data or settings.
+EXPORT_SUFFIXES = frozenset(_BY_SUFFIX) - FOLDER_SUFFIXES - {".txt", ".text", ".js"}
 _CHANNEL_PREFIX = re.compile(r"^([\w.-]+)=(.+)$")
 
 
@@ -119,11 +123,9 @@ class Source:
         if tweets:
             return tweets
         found, ignored = _folder_files(self.path, stats)
-        stats.ignored_files += ignored
+        stats.ignored_files += sum(ignored.values())
         if not found:
-            raise InputError(
-                _("{path}: no web pages, Markdown posts or X archive in this folder").format(path=self.path)
-            )
+            raise InputError(_empty_folder(self.path, ignored))
         return found
 
 
@@ -137,8 +139,21 @@ def _mode(path: Path) -> int | None:
         raise cannot_read(path, exc) from exc
 
 
-def _folder_files(folder: Path, stats: ReadStats) -> tuple[list[Path], int]:
-    """A folder's post files, recursively and sorted, and how many other files it holds.
+def _empty_folder(folder: Path, ignored: Counter[str]) -> str:
+    """Why a folder gave no posts; if it holds exports (CSV, JSON Lines, ...), how to read them."""
+    message = _("{path}: no web pages, Markdown posts or X archive in this folder").format(path=folder)
+    exports = [(count, suffix) for suffix, count in ignored.items() if suffix in EXPORT_SUFFIXES]
+    if not exports:
+        return message
+    suffix = max(exports)[1]
+    hint = _("its {kinds} files are read when named one by one, as in: {example}")
+    kinds = ", ".join(sorted(kind.lstrip(".") for _count, kind in exports))
+    example = f"{shlex.quote(str(folder))}{os.sep}*{suffix}"  # the folder quoted, the pattern left to the shell
+    return f"{message}; {hint.format(kinds=kinds, example=example)}"
+
+
+def _folder_files(folder: Path, stats: ReadStats) -> tuple[list[Path], Counter[str]]:
+    """A folder's post files, recursively and sorted, and the other files it holds by suffix.
 
     Hidden files and folders are passed over; links to folders are not followed (no loops);
     a subfolder that cannot be read is named in a note, not passed over in silence.
@@ -148,7 +163,8 @@ def _folder_files(folder: Path, stats: ReadStats) -> tuple[list[Path], int]:
         message = _("{path}: cannot read this folder ({reason}); its files were left out")
         stats.note(message.format(path=exc.filename, reason=exc.strerror))
 
-    found, ignored = [], 0
+    found: list[Path] = []
+    ignored: Counter[str] = Counter()
     for root, folders, names in os.walk(folder, onerror=unreadable):
         folders[:] = [name for name in folders if not name.startswith(".")]
         for name in names:
@@ -160,7 +176,7 @@ def _folder_files(folder: Path, stats: ReadStats) -> tuple[list[Path], int]:
             if path.suffix.lower() in FOLDER_SUFFIXES:
                 found.append(path)
             else:
-                ignored += 1
+                ignored[path.suffix.lower()] += 1
     return sorted(found), ignored
 
 
