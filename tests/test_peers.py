@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import io
 import json
 import random
 import shutil
@@ -424,3 +425,30 @@ def test_the_report_names_the_peers_and_each_channels_nearest(
     hijacked = api.report(with_peers, drafts)["peers"]["channels"]["instagram"]
     assert hijacked["nearest_peer"] == "hype" and hijacked["closer_share"] > 0.5
     assert "peers" not in api.report(fitted)
+
+
+@pytest.mark.parametrize(
+    ("lang", "known", "nearest"),
+    [
+        ("en", "Peers (accounts the brand must not sound like): ", "instagram: nearest to hype, taken for it "),
+        ("fr", "Pairs (comptes auxquels la marque ne doit pas ressembler) : ", "instagram : le plus proche de hype"),
+    ],
+)
+def test_the_text_and_html_reports_name_the_peers_and_each_channels_nearest(
+    with_peers: api.SavedModel, fitted: api.SavedModel, lang: str, known: str, nearest: str
+) -> None:
+    from voicecheck.formats.report_html import render
+    from voicecheck.formats.report_text import write_report
+
+    drafts = [Post(f"d{i}", text, "instagram") for i, text in enumerate(_hype(6, seed=9))]
+    report = api.report(with_peers, drafts, lang=lang)
+    out = io.StringIO()
+    write_report(report, out)
+    text = out.getvalue().replace("\u00a0", " ").replace("\u202f", " ")
+    assert known in text and all(f"{peer['name']} (" in text for peer in with_peers.meta["peers"])
+    assert nearest in text
+    page = render(report)
+    assert '<section aria-labelledby="peers">' in page and page.count("<td>hype</td>") >= 1
+    plain = io.StringIO()
+    write_report(api.report(fitted, lang=lang), plain)
+    assert known.split(" (")[0] not in plain.getvalue() and 'aria-labelledby="peers"' not in render(api.report(fitted))

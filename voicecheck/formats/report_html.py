@@ -36,6 +36,14 @@ WORDS = {
     "distances": N_("How far apart the channels are"),
     "distances_note": N_("0 means the same voice; the most divergent channel is the one furthest from all the others."),
     "apart": N_("What sets each channel apart"),
+    "peers": N_("The accounts the brand must not sound like"),
+    "peers_note": N_(
+        "For each channel, the peer its posts are likeliest to be taken for, how often, and the share of its"
+        " posts that sound more like that peer than like the brand."
+    ),
+    "peer": N_("Nearest peer"),
+    "taken_for": N_("Taken for it"),
+    "closer_share": N_("Posts closer to it"),
     "drift": N_("Drift over time"),
     "drift_note": N_(
         "Mean score per month (higher is closer to the brand); the grey band holds the middle {share} of the"

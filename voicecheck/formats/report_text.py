@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 from voicecheck.core import TONE_DIMENSIONS
 from voicecheck.formats.escape import visible
-from voicecheck.i18n import N_, gettext, ngettext, number
+from voicecheck.i18n import N_, gettext, ngettext, number, percent
 from voicecheck.report import FEW_POSTS
 
 #: The text report names this many of the flagged posts; JSON and HTML carry them all.
@@ -31,7 +31,7 @@ PHRASE_JOIN = " · "
 def write_report(report: dict[str, Any], out: TextIO) -> None:
     """Write `report` (the dict of `api.report`) as text, in `report["language"]`."""
     lang = str(report.get("language") or "en")
-    for section in (_heading, _channels, _apart, _distances, _drift, _flagged):
+    for section in (_heading, _channels, _apart, _distances, _peers, _drift, _flagged):
         out.write("".join(section(report, lang)))
 
 
@@ -122,6 +122,31 @@ def _distances(report: dict[str, Any], lang: str) -> list[str]:
         row = "".join(f"{'-' if a == b else number(report['distances'][a][b], lang, 2):>11}" for b in names)
         lines.append(f"{visible(a)[:21]:<22}{row}\n")
     return lines
+
+
+def _peers(report: dict[str, Any], lang: str) -> list[str]:
+    """The peers the model knows, and for each channel the one it is likeliest to be taken for."""
+    peers = report.get("peers")
+    if not peers:
+        return []
+    known = ", ".join(_peer_and_posts(peer, lang) for peer in peers["peers"])
+    lines = ["\n" + gettext("Peers (accounts the brand must not sound like): {peers}", lang).format(peers=known) + "\n"]
+    said = gettext(
+        "{channel}: nearest to {peer}, taken for it {probability} of the time; "
+        "{share} of its posts sound more like {peer} than like the brand",
+        lang,
+    )
+    for channel, near in peers["channels"].items():
+        lines.append("  " + said.format(
+            channel=visible(channel), peer=visible(near["nearest_peer"]),
+            probability=percent(near["probability"], lang), share=percent(near["closer_share"], lang),
+        ) + "\n")  # fmt: skip
+    return lines
+
+
+def _peer_and_posts(peer: dict[str, Any], lang: str) -> str:
+    posts = ngettext("{count} post", "{count} posts", peer["posts"], lang).format(count=peer["posts"])
+    return f"{visible(peer['name'])} ({posts})"
 
 
 def _drift(report: dict[str, Any], lang: str) -> list[str]:
