@@ -447,6 +447,8 @@ def test_the_text_and_html_reports_name_the_peers_and_each_channels_nearest(
     text = out.getvalue().replace("\u00a0", " ").replace("\u202f", " ")
     assert known in text and all(f"{peer['name']} (" in text for peer in with_peers.meta["peers"])
     assert nearest in text
+    assert set(report["map"]["peers"]) == set(with_peers.model.peers_.names)  # type: ignore[union-attr]
+    assert "peers" not in api.report(fitted)["map"]
     page = render(report)
     assert '<section aria-labelledby="peers">' in page and page.count("<td>hype</td>") >= 1
     plain = io.StringIO()

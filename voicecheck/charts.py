@@ -18,6 +18,8 @@ from voicecheck.features.tone import TONE_DIMENSIONS
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 GREY = "#9a9a9a"
 CORE = "#222222"
+#: The peers' marks and names on the voice map: dark enough to read as text on white.
+PEER = "#595959"
 
 
 def channel_colours(channels: Sequence[str]) -> dict[str, str]:
@@ -59,6 +61,10 @@ def voice_map(figures: dict[str, Any], colours: dict[str, str], labels: dict[str
             axes.annotate(channel, (x, y), xytext=(8 if right else -8, 6 if up else -12), textcoords="offset points",
                           ha="left" if right else "right", fontweight="bold", color=colour, zorder=5)  # fmt: skip
         axes.scatter(*figures["core"], marker="*", s=260, color=CORE, zorder=4, label=labels["core"])
+        for number, (peer, (x, y)) in enumerate((figures.get("peers") or {}).items()):  # accounts not to sound like
+            legend = labels["peer"] if number == 0 else None
+            axes.scatter([x], [y], marker="X", s=90, color=PEER, zorder=4, label=legend)
+            axes.annotate(peer, (x, y), xytext=(7, -10), textcoords="offset points", color=PEER, zorder=5)
         if figures["proposition"]:
             axes.scatter(*figures["proposition"], marker="D", s=70, color="white", edgecolors=CORE, linewidths=1.5,
                          zorder=4, label=labels["proposition"])  # fmt: skip

@@ -316,6 +316,11 @@ class PeerView:
     def _vectors(self) -> sp.csr_matrix:
         return tfidf(self.table.chars, self.table.lang_index, self.char_idf)
 
+    def vectors_of(self, peer: int) -> sp.csr_matrix:
+        """The tf-idf rows of one peer's posts, weighed as the brand's are (for the report's map)."""
+        rows: sp.csr_matrix = self._vectors[np.flatnonzero(self.peer_of_row == peer)]
+        return rows
+
     def examples(
         self, table: FeatureTable, rows: np.ndarray, peers: Sequence[int], count: int = 2
     ) -> list[list[Example]]:

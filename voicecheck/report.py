@@ -23,7 +23,7 @@ from voicecheck.features.table import FeatureTable
 from voicecheck.features.tone import TONE_DIMENSIONS
 from voicecheck.i18n import N_, gettext, number, percent
 from voicecheck.messages import TONE_POLES
-from voicecheck.peers import peer_report
+from voicecheck.peers import PeerView, peer_report
 from voicecheck.store import SavedModel
 from voicecheck.typography import MARKS
 
@@ -176,7 +176,7 @@ def build_report(
         },
         "language": lang,
         "flag_counts": {"posts": int(flags.rows.sum()), "by_kind": flags.by_kind, "by_code": flags.by_code},
-        "map": voice_map(brand_vectors, vectors, channels, scores, table, proposition),
+        "map": voice_map(brand_vectors, vectors, channels, scores, table, proposition, model.peers_),
         "flagged": flagged or [],
     }
     if model.peers_ is not None:  # only a model that knows peers reports on them
@@ -195,9 +195,11 @@ def voice_map(
     scores: np.ndarray,
     table: FeatureTable,
     proposition: np.ndarray | None,
+    peers: PeerView | None = None,
 ) -> dict[str, Any]:
     """A 2-D picture of the voice space: PCA fitted on the brand's own posts (`brand_vectors`),
-    then every post of `table`, channel centre, the brand's core and the proposition placed in it."""
+    then every post of `table`, channel centre, the brand's core, the proposition and each
+    peer's centre placed in it."""
     from sklearn.decomposition import PCA
 
     training = brand_vectors
@@ -211,7 +213,7 @@ def voice_map(
     def xy(values: np.ndarray) -> list[float]:
         return [round(float(values[0]), 4), round(float(values[1]), 4)]
 
-    return {
+    placed = {
         "method": "PCA of character n-gram tf-idf, fitted on the brand's posts",
         "explained_variance": [round(float(v), 4) for v in pca.explained_variance_ratio_],
         "points": [_map_point(p.id, str(channels[i]), xy(points[i]), scores[i]) for i, p in enumerate(table.posts)],
@@ -219,6 +221,10 @@ def voice_map(
         "core": xy(core),
         "proposition": xy(pca.transform(proposition.reshape(1, -1))[0]) if proposition is not None else None,
     }
+    if peers is not None:  # where each peer's posts sit on average, in the brand's own space
+        centres = [pca.transform(peers.vectors_of(k)).mean(axis=0) for k in range(len(peers.names))]
+        placed["peers"] = {name: xy(centre) for name, centre in zip(peers.names, centres, strict=True)}
+    return placed
 
 
 def _map_point(post_id: str, channel: str, xy: list[float], score: float) -> dict[str, Any]:

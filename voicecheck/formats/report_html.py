@@ -42,6 +42,7 @@ WORDS = {
         " posts that sound more like that peer than like the brand."
     ),
     "peer": N_("Nearest peer"),
+    "peer_mark": N_("peer (its posts' centre)"),
     "taken_for": N_("Taken for it"),
     "closer_share": N_("Posts closer to it"),
     "drift": N_("Drift over time"),
@@ -139,9 +140,10 @@ def render(report: dict[str, Any]) -> str:
     counts = report.get("flag_counts") or {}
     colours = charts.channel_colours(names)
     drift_labels = {"band": said["band"], "score": said["score"]}
+    map_labels = {"core": said["core"], "proposition": said["proposition"], "peer": said["peer_mark"]}
     tone_labels = {d: said[d] for d in TONE_DIMENSIONS}
     figures = {
-        "map": charts.voice_map(report["map"], colours, {"core": said["core"], "proposition": said["proposition"]}),
+        "map": charts.voice_map(report["map"], colours, map_labels),
         "tone": charts.tone_profile(
             report["channels"], report["brand_tone_range"], colours, tone_labels, said["band"], said["target"]
         ),
