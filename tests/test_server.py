@@ -367,3 +367,29 @@ def test_a_port_in_use_exits_2_saying_so() -> None:
         result = run_cli("serve", "--model", str(SAMPLE_MODEL), "--port", str(port))
     assert result.returncode == 2
     assert f"error: cannot listen on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
+
+
+BATCHES_AFTER_WARM_UP = """
+import csv, sys
+from voicecheck import server, store
+from voicecheck.readers import Post
+saved = store.load(sys.argv[1])
+server.warm_up(saved)
+with open(sys.argv[2], encoding="utf-8") as handle:
+    posts = [Post(row["id"], row["text"], row["channel"]) for row in csv.DictReader(handle)]
+loaded = set(sys.modules)
+verdicts = [answer["verdict"] for answer in server._judged(saved, "check", posts)]
+server._judged(saved, "check", (posts * 3)[:64])
+print(verdicts.count("drift"), *sorted(set(sys.modules) - loaded))
+"""
+
+
+def test_after_the_warm_up_a_batch_of_flagged_posts_loads_nothing_a_request_would_wait_for() -> None:
+    # A batch with two flagged posts, or of 64 posts, takes SciPy's products, which a check of
+    # one post leaves out: imported during a request, they held every client for 120 ms.
+    done = subprocess.run(
+        [sys.executable, "-c", BATCHES_AFTER_WARM_UP, str(SAMPLE_MODEL), str(ROOT / "samples" / "new_posts.csv")],
+        capture_output=True, text=True, cwd=ROOT, timeout=300, check=True,
+    )  # fmt: skip
+    drifting, *imported = done.stdout.split()
+    assert int(drifting) >= 2 and imported == []

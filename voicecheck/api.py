@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache, partial
-from itertools import chain
+from itertools import chain, cycle, islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -224,6 +224,28 @@ def _check_chunk(saved: SavedModel, render: Callable[[CheckResult], R], chunk: l
     rows, notes = np.arange(len(table)), _pipeline_notes(saved)
     results = judge(saved, table, rows, scored.score, scored.below, notes=notes, closer_peer=scored.closer_peer)
     return [render(result) for result in results]
+
+
+def ready_for_batches(saved: SavedModel, posts: Sequence[Post]) -> None:
+    """Do once, on `posts`, what judging large or flagged batches does beyond a check of one post.
+
+    A check of one post leaves SciPy out and builds only the forms of the brand's posts it
+    reads, to start quickly; a batch with two flagged posts or 64 posts then imports SciPy
+    and builds the rest (about 120 ms, once). A service calls this before its first request,
+    so that no request pays it.
+    """
+    from voicecheck.features.cosine import SPLIT_FROM_ROWS
+    from voicecheck.features.hashing import SCIPY_FROM_DOCUMENTS
+    from voicecheck.nearest import SCIPY_FROM_POSTS
+
+    many = max(SPLIT_FROM_ROWS, SCIPY_FROM_DOCUMENTS, SCIPY_FROM_POSTS)
+    table = build_table(_parse_against(saved, list(islice(cycle(posts), many))))
+    every = np.arange(len(table))
+    saved.model.scored(table)
+    for rows in (every[:2], every):  # the flagged posts' nearest brand posts, in small and large batches
+        saved.model.similarity(table, rows)
+    if saved.model.peers_ is not None:  # a named peer's nearest posts
+        saved.model.peers_.examples(table, every[:1], [0])
 
 
 def _pipeline_notes(saved: SavedModel) -> dict[str, list[Note]]:

@@ -330,7 +330,7 @@ def _judged_each(saved: SavedModel, work: str, posts: list[Post], langs: list[st
 
 
 def warm_up(saved: SavedModel) -> None:
-    """Load the pipelines, the language detector and the explainer before the first request, in one thread."""
+    """Load the pipelines, the language detector, the explainer and what batches need before the first request."""
     posts = [
         Post(id="warm-up-en", text="Thank you for reading us, see you soon!"),
         Post(id="warm-up-fr", text="Merci de nous lire, à bientôt !"),
@@ -339,6 +339,7 @@ def warm_up(saved: SavedModel) -> None:
     ]
     _judged(saved, "check", posts)
     _judged(saved, "tone", posts)
+    api.ready_for_batches(saved, posts)
 
 
 class Judges:
@@ -691,11 +692,14 @@ def serve(
             timeout_keep_alive=max(1, min(5, math.ceil(limits.read_timeout))),
             timeout_graceful_shutdown=math.ceil(limits.read_timeout),
         )  # fmt: skip
-        if not forked:
-            if workers > 1:
-                log.warning("--workers %d needs fork(), which this platform lacks: serving in one process", workers)
-            uvicorn.Server(config).run(sockets=[sock])
-            return
-        sock.listen(config.backlog)  # connections queue while a worker starts or is replaced
-        grace = math.ceil(limits.read_timeout) + 5.0  # uvicorn's graceful shutdown, and some
-        Workers(lambda: uvicorn.Server(config).run(sockets=[sock]), workers, grace).run()
+        # What is loaded now lasts as long as the service: a full collection walking it took
+        # 50 ms, and stalled every request in flight.
+        with batches.steady_heap():
+            if not forked:
+                if workers > 1:
+                    log.warning("--workers %d needs fork(), which this platform lacks: serving in one process", workers)
+                uvicorn.Server(config).run(sockets=[sock])
+                return
+            sock.listen(config.backlog)  # connections queue while a worker starts or is replaced
+            grace = math.ceil(limits.read_timeout) + 5.0  # uvicorn's graceful shutdown, and some
+            Workers(lambda: uvicorn.Server(config).run(sockets=[sock]), workers, grace).run()
