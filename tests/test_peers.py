@@ -218,6 +218,21 @@ def test_a_model_with_peers_is_saved_and_loaded_as_data(with_peers: api.SavedMod
     assert [result_dict(r, "en") for r in before] == [result_dict(r, "en") for r in after]
 
 
+def test_a_model_with_peers_readied_for_batches_judges_as_before(with_peers: api.SavedModel, tmp_path: Path) -> None:
+    # What a service's warm-up does before its first request: a named peer's nearest posts included.
+    save(with_peers, tmp_path / "model")
+    fresh, readied = load(tmp_path / "model"), load(tmp_path / "model")
+    posts = [
+        Post("p", "ngl $PEPE just pumped 12x!!! HODL 💎🙌 #crypto", "x"),
+        Post("q", "gm fam $DOGE just pumped 40x!!! to the moon 🚀🚀🚀 #crypto #doge", "instagram"),
+        Post("r", "Un ménage de printemps?", "facebook"),
+    ]
+    api.ready_for_batches(readied, posts[:1])
+    before, after = list(api.check(fresh, posts)), list(api.check(readied, posts))
+    assert sum(any(reason.kind == "peer" for reason in result.reasons) for result in after) == 2
+    assert [result_dict(r, "en") for r in before] == [result_dict(r, "en") for r in after]
+
+
 def test_a_post_that_echoes_a_peer_post_loses_score(with_peers: api.SavedModel, pipelines) -> None:  # type: ignore[no-untyped-def]
     view = with_peers.model.peers_
     assert view is not None and view.nearest_scale.shape == (2, 2)
