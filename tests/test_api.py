@@ -171,3 +171,8 @@ def test_a_model_read_with_other_pipelines_than_it_was_fitted_with_says_so_on_ev
     assert "other_pipeline" not in [
         n.code for n in check_one(sample_model, "Nous recrutons à Laval!", "linkedin").notes
     ]
+
+
+def test_readying_a_model_for_batches_needs_a_post_to_judge(sample_model: SavedModel) -> None:
+    with pytest.raises(ValueError, match="at least one post"):
+        api.ready_for_batches(sample_model, [])

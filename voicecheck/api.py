@@ -238,6 +238,8 @@ def ready_for_batches(saved: SavedModel, posts: Sequence[Post]) -> None:
     from voicecheck.features.hashing import SCIPY_FROM_DOCUMENTS
     from voicecheck.nearest import SCIPY_FROM_POSTS
 
+    if not posts:
+        raise ValueError("ready_for_batches needs at least one post to judge")
     many = max(SPLIT_FROM_ROWS, SCIPY_FROM_DOCUMENTS, SCIPY_FROM_POSTS)
     table = build_table(_parse_against(saved, list(islice(cycle(posts), many))))
     every = np.arange(len(table))
