@@ -62,3 +62,32 @@ def test_text_that_is_not_a_string_is_skipped_saying_what_it_is(tmp_path: Path) 
         "text is a list, not a string": 1,
         "text is true or false, not a string": 1,
     }
+
+
+def test_the_posts_are_read_from_the_key_that_holds_an_array_not_one_named_as_a_value(tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps({"kind": "data", "items": [{"text": "Our team is ready for spring"}]}))
+    assert [p.text for p in read_posts([path], ReadStats())] == ["Our team is ready for spring"]
+
+
+@pytest.mark.parametrize(
+    "holding",
+    [
+        {"page": {"posts": [{"text": "Nested one level down"}]}},  # not at the top level
+        {"posts": {"text": "An object where the array should be"}},
+        {"data": "posts"},
+    ],
+)
+def test_an_object_whose_posts_key_holds_no_array_is_refused_not_read_as_empty(tmp_path: Path, holding: dict) -> None:
+    # Read as an empty file, it would pass a check it was never given.
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(holding))
+    with pytest.raises(InputError, match=r"export.json: expected a JSON array of posts"):
+        list(read_posts([path], ReadStats()))
+
+
+def test_an_empty_array_of_posts_is_an_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    path.write_text('{"posts": []}')
+    stats = ReadStats()
+    assert list(read_posts([path], stats)) == [] and stats.errors == []

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from tests.readers.exports import FACEBOOK_POSTS, INSTAGRAM_POSTS
+from voicecheck.errors import InputError
 from voicecheck.readers import ReadStats, read_posts, sniff_format
 from voicecheck.readers.meta import repair_mojibake
 
@@ -81,3 +82,19 @@ def test_non_records_are_counted(tmp_path: Path) -> None:
     posts = list(read_posts([path], stats, input_format="facebook"))
     assert len(posts) == 1
     assert stats.skipped == {"not a post record": 2}
+
+
+@pytest.mark.parametrize(
+    ("name", "holding", "input_format"),
+    [
+        ("your_posts_1.json", {"status_updates_v2": {"post": "Bonjour"}}, "facebook"),
+        ("reels.json", {"ig_reels_media": {"media": []}}, "instagram"),
+    ],
+)
+def test_an_export_with_an_object_where_its_posts_array_should_be_is_refused(
+    tmp_path: Path, name: str, holding: dict, input_format: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(json.dumps(holding), encoding="utf-8")
+    with pytest.raises(InputError, match="not a posts file of this export"):
+        list(read_posts([path], ReadStats(), input_format=input_format))  # type: ignore[arg-type]

@@ -133,3 +133,10 @@ def test_an_archive_in_parts_is_read_whole(tmp_path: Path) -> None:
     posts, stats = read(data.parent)
     assert len(posts) == 10
     assert [Path(s.path).name for s in stats.sources] == ["tweets.js", "tweets-part1.js"]
+
+
+def test_an_archive_holding_an_object_where_its_array_of_tweets_should_be_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "tweets.js"
+    path.write_text('window.YTD.tweets.part0 = {"tweet": {"id_str": "2", "full_text": "omg lol"}}', encoding="utf-8")
+    with pytest.raises(InputError, match=r"tweets.js: not an X archive tweets file \(no array of tweets"):
+        read(path)

@@ -182,13 +182,25 @@ def _depth(value: Any) -> int:
     return deepest
 
 
+class NoArray(InputError):
+    """A JSON file with no array where its records should be: it holds no records, not zero."""
+
+
 def json_records(
-    open_stream: Callable[[], BinaryIO], prefix: str, path: Path, stats: ReadStats, broken: str | None = None
+    open_stream: Callable[[], BinaryIO],
+    prefix: str,
+    path: Path,
+    stats: ReadStats,
+    broken: str | None = None,
+    missing: str | None = None,
 ) -> Iterator[tuple[str, Any]]:
     """(where, value) for each value at `prefix` (ijson's notation: "item", "posts.item"), streamed.
 
     `broken` is the message of a file that is not JSON, in the words of its format (a message
-    id with {path}, {count} and {problem}); by default, that it is not valid JSON.
+    id with {path}, {count} and {problem}); by default, that it is not valid JSON. A file
+    with no array at `prefix` (an object where the array should be, or no such key) raises
+    NoArray with `missing` (a message id with {path}), before any record: read as empty, it
+    would pass a check it was never given.
     Records over MAX_DEPTH or MAX_RECORD_BYTES are read past and skipped, saying so; nothing
     outside the records is built. ijson's C parser cannot read a lone surrogate escape
     ("\\ud800": it fails, or reads "?") nor an integer beyond 64 bits; a file with one is
@@ -204,7 +216,8 @@ def json_records(
         with open_stream() as raw:
             stream = _SurrogateWatch(raw) if backend == "yajl2_c" else raw
             try:
-                for record, value in enumerate(_values(parser.basic_parse(stream, use_float=True), prefix), start=1):
+                values = _values(parser.basic_parse(stream, use_float=True), prefix)
+                for record, value in enumerate(values, start=1):
                     if record <= done:
                         continue  # read by the first parser
                     done = record
@@ -214,6 +227,9 @@ def json_records(
                     else:
                         yield where, value
                 return
+            except _Missing:
+                message = missing or _("{path}: no array of posts where one was expected")
+                raise NoArray(message.format(path=path)) from None
             except (UnicodeDecodeError, _LoneSurrogate):
                 continue  # the Python parser reads it
             except (ijson.JSONError, json.JSONDecodeError) as exc:  # the Python parser raises the second
@@ -278,10 +294,16 @@ _START = {"start_map", "start_array"}
 _END = {"end_map", "end_array"}
 
 
+class _Missing(Exception):
+    """The stream ended without an array where the values were to be."""
+
+
 def _values(events: Iterator[tuple[str, Any]], prefix: str) -> Iterator[Any]:
-    """The values at `prefix` in a stream of ijson.basic_parse events, each built with bounds."""
+    """The values at `prefix` (its last part "item") in a stream of ijson.basic_parse events,
+    each built with bounds; raises _Missing at the end if no array was at that place."""
     target = prefix.split(".")
     path: list[str] = []  # the prefix of the container we are in, while it may lead to the target
+    reached = False
     for event, value in events:
         if event == "map_key":
             path[-1] = value
@@ -290,13 +312,17 @@ def _values(events: Iterator[tuple[str, Any]], prefix: str) -> Iterator[Any]:
             path.pop()
             continue
         if path == target:
+            reached = True
             yield _build(event, value, events)
             continue
         if event in _START:
             if len(path) < len(target) and path == target[: len(path)]:
                 path.append("item" if event == "start_array" else "")
+                reached = reached or path == target  # an empty array is reached, and holds no records
             else:
                 _skip(events)  # a container off the way to the records: read past it
+    if not reached:
+        raise _Missing
 
 
 def _skip(events: Iterator[tuple[str, Any]]) -> None:

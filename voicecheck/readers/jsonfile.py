@@ -121,19 +121,32 @@ def read_jsonl(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]
                 yield post
 
 
+#: The keys of an object that may hold a JSON file's array of posts, the likeliest first.
+ARRAY_KEYS = ("posts", "data", "items", "results")
+
+
 def read_json(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
-    """Read `[...]`, or `{"posts": [...]}` / `{"data": [...]}`, one item at a time."""
+    """Read `[...]`, or `{"posts": [...]}` / `{"data": [...]}`, one item at a time.
+
+    The keys named near the file's start are tried in turn, the likeliest first, until one
+    holds an array at the object's top level: a key's name written as a value, or the key of
+    an object, holds no posts, and taken for them it would leave the file read as empty.
+    """
     head = peek(path, 1024).lstrip()
-    prefix = "item" if head.startswith("[") else None
-    if prefix is None:
-        for key in ("posts", "data", "items", "results"):
-            if f'"{key}"' in head:
-                prefix = f"{key}.item"
-                break
-        else:
-            message = _("{path}: expected a JSON array of posts or an object with a 'posts' array (it starts {start})")
-            raise InputError(message.format(path=path, start=repr(excerpt(head, 30))))
-    for where, record in guard.json_records(lambda: open_utf8(path, stats), prefix, path, stats):
-        post = _post(record, columns, where, where, stats)
-        if post is not None:
-            yield post
+    message = _("{path}: expected a JSON array of posts or an object with a 'posts' array (it starts {start})")
+    start = repr(excerpt(head, 30)).replace("{", "{{").replace("}", "}}")  # formatted again with the path
+    missing = message.format(path="{path}", start=start)
+    prefixes = ["item"] if head.startswith("[") else [f"{key}.item" for key in ARRAY_KEYS if f'"{key}"' in head]
+    if not prefixes:
+        raise InputError(missing.format(path=path))
+    for prefix in prefixes:
+        try:
+            records = guard.json_records(lambda: open_utf8(path, stats), prefix, path, stats, missing=missing)
+            for where, record in records:
+                post = _post(record, columns, where, where, stats)
+                if post is not None:
+                    yield post
+            return
+        except guard.NoArray:
+            if prefix == prefixes[-1]:
+                raise

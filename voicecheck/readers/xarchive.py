@@ -53,7 +53,8 @@ def read_tweets_js(path: Path, columns: Columns, stats: ReadStats) -> Iterator[P
         return raw
 
     broken = _("{path}: the archive is cut short or damaged after record {count} ({problem})")
-    for where, item in guard.json_records(after_prefix, "item", path, stats, broken):
+    missing = _("{path}: not an X archive tweets file (no array of tweets after 'window.YTD.tweets.part0 =')")
+    for where, item in guard.json_records(after_prefix, "item", path, stats, broken, missing):
         post = _tweet_post(item, where, stats)
         if post is not None:
             yield post
