@@ -60,6 +60,22 @@ def test_folders_and_channel_tags_among_the_given(repo: Path) -> None:
     assert changed_since("HEAD", ["linkedin=posts/edited.md", "linkedin=posts/old.md"]) == ["linkedin=posts/edited.md"]
 
 
+def test_a_post_file_that_became_a_link_or_stopped_being_one_has_changed(repo: Path) -> None:
+    # git calls these type changes: a gate that left them out passed a post it never read.
+    (repo / "templates").mkdir()
+    (repo / "templates" / "thanks.md").write_text("Thanks for having us!\n")
+    (repo / "posts" / "linked.md").symlink_to("../templates/thanks.md")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "second")
+    (repo / "posts" / "linked.md").unlink()
+    (repo / "posts" / "linked.md").write_text(OFF_VOICE)
+    (repo / "posts" / "old.md").unlink()
+    (repo / "posts" / "old.md").symlink_to("edited.md")
+    assert changed_since("HEAD", ["posts/linked.md", "posts/old.md"]) == ["posts/linked.md", "posts/old.md"]
+    result = run_cli("check", "--model", str(SAMPLE_MODEL), "-q", "--since", "HEAD", "posts/linked.md", cwd=repo)
+    assert result.returncode == 1, result.stderr
+
+
 def test_every_name_counts_however_git_would_quote_it(repo: Path) -> None:
     for name in HOSTILE_NAMES[:4]:  # committed, then edited
         (repo / "posts" / name).write_text("A post.\n")

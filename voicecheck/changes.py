@@ -91,7 +91,7 @@ def changed_files(revision: str) -> list[Path]:
 
 def _changed(top: Path, commit: str) -> list[Path]:
     diff = _output("diff", "--name-only", "-z", "--no-relative", "--no-ext-diff", "--no-renames",
-                   "--diff-filter=ACMR", "--end-of-options", commit, "--", cwd=top)  # fmt: skip
+                   "--diff-filter=d", "--end-of-options", commit, "--", cwd=top)  # fmt: skip
     untracked = _output("ls-files", "-z", "--others", "--exclude-standard", "--full-name", cwd=top)
     names = dict.fromkeys([*_names(diff), *_names(untracked)])
     paths = [top / name for name in names]
