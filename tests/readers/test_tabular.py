@@ -90,6 +90,24 @@ def test_commas_win_when_the_header_reads_with_commas(tmp_path: Path) -> None:
     assert [p.text for p in read_posts([path], ReadStats())] == ["Prix : 5 $; livraison gratuite"]
 
 
+def test_a_row_that_splits_on_commas_into_a_column_name_does_not_make_the_header(tmp_path: Path) -> None:
+    # Split on its commas, the first row's caption gives " post": taken for the header, it
+    # left the rows above it unread and uncounted.
+    text = "id;channel;texte\n1;instagram;Like, comment, post\n2;facebook;Une offre pas chère pour vous\n"
+    stats = ReadStats()
+    posts = list(read_posts([write(tmp_path, "export.csv", text)], stats))
+    assert [(p.id, p.text) for p in posts] == [("1", "Like, comment, post"), ("2", "Une offre pas chère pour vous")]
+    assert stats.skipped == {}
+
+
+def test_the_rows_above_a_later_header_are_counted_as_skipped(tmp_path: Path) -> None:
+    path = write(tmp_path, "export.csv", "Posts of Maison Claire, 2025\n\nid,text\n1,Our team is ready for spring\n")
+    stats = ReadStats()
+    assert [p.text for p in read_posts([path], stats)] == ["Our team is ready for spring"]
+    assert stats.skipped == {"above the header row": 1}
+    assert stats.examples["above the header row"] == f"{path}:1"
+
+
 def test_semicolons_with_a_chosen_text_column(tmp_path: Path) -> None:
     path = write(tmp_path, "export.csv", "numéro;libellé\n1;Une publication, avec une virgule\n")
     posts = list(read_posts([path], ReadStats(), Columns(text="libellé")))

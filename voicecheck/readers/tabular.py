@@ -74,7 +74,7 @@ def read_csv(path: Path, columns: Columns, stats: ReadStats, delimiter: str | No
     with open_text(path, stats) as handle:
         lines = _RowLines(handle)
         reader = csv.reader(lines, delimiter=delimiter)
-        header, layout = _header(reader, columns, path)
+        header, layout = _header(reader, columns, path, stats)
         if layout:
             stats.describe(layout.name)
 
@@ -98,20 +98,31 @@ def read_csv(path: Path, columns: Columns, stats: ReadStats, delimiter: str | No
 
 
 def _delimiter(path: Path, columns: Columns) -> str:
-    """The first of CSV_DELIMITERS that splits a header row into columns we know, else a comma."""
+    """The delimiter that makes the earliest row a header of columns we know (the first of
+    CSV_DELIMITERS that does, for that row), else a comma.
+
+    Rows are taken in order, not delimiters: a data row below a semicolon header may split
+    on its commas into a cell that reads as a column's name (", post"), and taken for the
+    header it would leave the rows above it unread.
+    """
     lines: list[str] = []
     # decoded as the rows will be (and said when they are); a line too long, when the rows reach it
     with open_text(path, ReadStats()) as handle, contextlib.suppress(LineTooLong):
         lines.extend(islice(handle, HEADER_SEARCH_ROWS))
+    split: dict[str, list[list[str]]] = {}
     for delimiter in CSV_DELIMITERS:
-        try:
-            rows = list(csv.reader(lines, delimiter=delimiter))
-        except csv.Error:
-            continue
-        for row in rows:
-            if (columns.text in row) if columns.text else (recognise(row) or _pick(row, None, TEXT_NAMES, path)):
+        with contextlib.suppress(csv.Error):
+            split[delimiter] = list(csv.reader(lines, delimiter=delimiter))
+    for index in range(HEADER_SEARCH_ROWS):
+        for delimiter, rows in split.items():
+            if index < len(rows) and _names_columns(rows[index], columns, path):
                 return delimiter
     return ","
+
+
+def _names_columns(row: list[str], columns: Columns, path: Path) -> bool:
+    """Whether `row` can be the header: it has the text column asked for, or one we know."""
+    return (columns.text in row) if columns.text else bool(recognise(row) or _pick(row, None, TEXT_NAMES, path))
 
 
 class _RowLines:
@@ -147,10 +158,15 @@ class _RowLines:
         return False
 
 
-def _header(reader: Any, columns: Columns, path: Path) -> tuple[list[str], Layout | None]:
-    """The header row: the first row, or a later one when an export opens with a title line."""
+def _header(reader: Any, columns: Columns, path: Path, stats: ReadStats) -> tuple[list[str], Layout | None]:
+    """The header row: the first row, or a later one when an export opens with a title line.
+
+    The rows above a later header are counted as skipped: nothing is passed over unsaid.
+    """
     first: list[str] | None = None
+    above: list[int] = []  # the lines the rows above the header start on
     for _row in range(HEADER_SEARCH_ROWS):
+        starts = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
@@ -161,7 +177,11 @@ def _header(reader: Any, columns: Columns, path: Path) -> tuple[list[str], Layou
         first = first if first is not None else row
         layout = None if columns.text else recognise(row)
         if layout or columns.text or _pick(row, None, TEXT_NAMES, path):
+            for line in above:
+                stats.skip("above the header row", f"{path}:{line}", "not_a_post")
             return row, layout
+        if any(cell.strip() for cell in row):  # a blank line is no record
+            above.append(starts)
     if first is None:
         raise InputError(empty_file(path))
     return first, None
