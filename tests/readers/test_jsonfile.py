@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from voicecheck.errors import InputError
-from voicecheck.readers import ReadStats, read_posts
+from voicecheck.readers import Columns, ReadStats, read_posts
 
 
 def test_json_array(tmp_path: Path) -> None:
@@ -91,3 +91,26 @@ def test_an_empty_array_of_posts_is_an_empty_file(tmp_path: Path) -> None:
     path.write_text('{"posts": []}')
     stats = ReadStats()
     assert list(read_posts([path], stats)) == [] and stats.errors == []
+
+
+@pytest.mark.parametrize("name", ["posts.jsonl", "posts.json"])
+def test_a_file_none_of_whose_records_has_a_text_field_is_refused_naming_its_fields(tmp_path: Path, name: str) -> None:
+    # Every record skipped for want of text, the file would pass a check it was never given.
+    records = [{"id": "a", "Post Body": "Our cheap maid service"}, {"id": "b", "Post Body": "Book today"}]
+    path = tmp_path / name
+    body = "\n".join(json.dumps(r) for r in records) if name.endswith("l") else json.dumps(records)
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(InputError, match=r"2 records, none with a text field \(their fields: 'id', 'Post Body'\)"):
+        list(read_posts([path], ReadStats()))
+    with pytest.raises(InputError, match=r"2 records, none with the field 'caption'"):
+        list(read_posts([path], ReadStats(), Columns(text="caption")))
+    assert [p.text for p in read_posts([path], ReadStats(), Columns(text="Post Body"))] == [
+        "Our cheap maid service", "Book today",
+    ]  # fmt: skip
+
+
+def test_records_with_a_text_field_left_empty_are_skipped_not_refused(tmp_path: Path) -> None:
+    path = tmp_path / "posts.jsonl"
+    path.write_text('{"text": ""}\n{"text": null}\n', encoding="utf-8")
+    stats = ReadStats()
+    assert list(read_posts([path], stats)) == [] and stats.skipped == {"empty text": 1, "no text": 1}

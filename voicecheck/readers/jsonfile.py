@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from voicecheck.errors import InputError
-from voicecheck.i18n import N_, _, gettext
+from voicecheck.i18n import N_, _, gettext, ngettext, number
 from voicecheck.readers import guard
 from voicecheck.readers.base import (
     Columns,
@@ -83,14 +84,63 @@ def _post(record: Any, columns: Columns, where: str, fallback_id: str, stats: Re
     )
 
 
+class _Records:
+    """A file's records made posts, and what they say of the text field: whether any had one.
+
+    A file none of whose records has a text field (written under another name, or not the
+    --text-col given) holds posts this reading cannot see: every record skipped, it would
+    pass a check it was never given, so it is refused once read (`refuse_if_textless`).
+    """
+
+    def __init__(self, path: Path, columns: Columns, stats: ReadStats) -> None:
+        self.path, self.columns, self.stats = path, columns, stats
+        self.records = 0
+        self.with_text_field = 0
+        self.fields: dict[str, None] = {}  # the fields of records without one, for the message
+
+    def post(self, record: Any, where: str) -> Post | None:
+        self.records += 1
+        if isinstance(record, str):
+            self.with_text_field += 1
+        elif isinstance(record, Mapping):
+            key = _key(record, self.columns.text, TEXT_NAMES)
+            if key is not None and key in record:
+                self.with_text_field += 1
+            elif len(self.fields) < 12:
+                self.fields.update(dict.fromkeys(str(name) for name in islice(record, 12)))
+        return _post(record, self.columns, where, where, self.stats)
+
+    def refuse_if_textless(self) -> None:
+        if not self.records or self.with_text_field:
+            return
+        fields = ", ".join(repr(excerpt(name, 40)) for name in list(self.fields)[:8]) or "-"
+        count = number(self.records)
+        if self.columns.text:
+            message = ngettext(
+                "{path}: {count} record, without the field {field} (its fields: {fields})",
+                "{path}: {count} records, none with the field {field} (their fields: {fields})",
+                self.records,
+            )
+            field_name = repr(excerpt(self.columns.text, 40))
+            raise InputError(message.format(path=self.path, count=count, field=field_name, fields=fields))
+        message = ngettext(
+            "{path}: {count} record, without a text field (its fields: {fields}); name it with --text-col",
+            "{path}: {count} records, none with a text field (their fields: {fields}); name it with --text-col",
+            self.records,
+        )
+        raise InputError(message.format(path=self.path, count=count, fields=fields))
+
+
 def read_jsonl(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
     """One post per line; a line too long or nested too deep is skipped, saying so."""
     with open_text(path, stats, fall_back=False) as handle:  # JSON is UTF-8 (or says it is UTF-16)
+        records = _Records(path, columns, stats)
         number = 0
         while True:
             try:
                 line = next(handle)
             except StopIteration:
+                records.refuse_if_textless()
                 return
             except LineTooLong as exc:
                 number += 1
@@ -116,7 +166,7 @@ def read_jsonl(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]
                     "JSON, name it .json or give --input-format json"
                 )
                 raise InputError(message.format(path=path, line=number))
-            post = _post(record, columns, where, where, stats)
+            post = records.post(record, where)
             if post is not None:
                 yield post
 
@@ -140,12 +190,15 @@ def read_json(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
     if not prefixes:
         raise InputError(missing.format(path=path))
     for prefix in prefixes:
+        records = _Records(path, columns, stats)
         try:
-            records = guard.json_records(lambda: open_utf8(path, stats), prefix, path, stats, missing=missing)
-            for where, record in records:
-                post = _post(record, columns, where, where, stats)
+            for where, record in guard.json_records(
+                lambda: open_utf8(path, stats), prefix, path, stats, missing=missing
+            ):
+                post = records.post(record, where)
                 if post is not None:
                     yield post
+            records.refuse_if_textless()
             return
         except guard.NoArray:
             if prefix == prefixes[-1]:
