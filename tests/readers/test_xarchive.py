@@ -140,3 +140,37 @@ def test_an_archive_holding_an_object_where_its_array_of_tweets_should_be_is_ref
     path.write_text('window.YTD.tweets.part0 = {"tweet": {"id_str": "2", "full_text": "omg lol"}}', encoding="utf-8")
     with pytest.raises(InputError, match=r"tweets.js: not an X archive tweets file \(no array of tweets"):
         read(path)
+
+
+def _archive(tmp_path: Path, text: str, media: list[dict]) -> Path:
+    tweet = {"id_str": "4", "full_text": text, "lang": "en", "entities": {"media": media}}
+    path = tmp_path / "tweets.js"
+    path.write_text("window.YTD.tweets.part0 = " + json.dumps([{"tweet": tweet}]), encoding="utf-8")
+    return path
+
+
+def test_only_the_media_links_appended_at_the_end_are_cut(tmp_path: Path) -> None:
+    link = "https://t.co/AbC123"
+    text = f"Our team, before {link} and after! {link} {link}"
+    (post,), _ = read(_archive(tmp_path, text, [{"url": link}, {"url": link}]))
+    assert post.text == f"Our team, before {link} and after!"
+
+
+def test_a_media_entry_that_is_not_a_link_cuts_no_words(tmp_path: Path) -> None:
+    # A crafted archive could otherwise hide an avoided term from the check.
+    text = "Our cheap team is ready to make your windows shine"
+    (post,), _ = read(_archive(tmp_path, text, [{"url": "cheap "}, {"url": "shine"}]))
+    assert post.text == text
+
+
+def test_naming_an_archives_tweets_js_reads_its_parts_too(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    for number, text in enumerate(["The first part", "The second part", "The third part"]):
+        name = "tweets.js" if number == 0 else f"tweets-part{number}.js"
+        tweet = {"tweet": {"id_str": str(number), "full_text": text}}
+        (data / name).write_text(f"window.YTD.tweets.part{number} = " + json.dumps([tweet]), encoding="utf-8")
+    posts, _ = read(data / "tweets.js")
+    assert [p.text for p in posts] == ["The first part", "The second part", "The third part"]
+    posts, _ = read(data / "tweets-part2.js")  # a part named alone is read alone
+    assert [p.text for p in posts] == ["The third part"]

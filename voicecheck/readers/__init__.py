@@ -111,14 +111,15 @@ class Source:
         self.channel = channel
 
     def files(self, stats: ReadStats) -> list[Path]:
-        """The file itself, or a folder's post files (an X archive folder: its tweets files)."""
+        """The file itself (an X archive's tweets.js: with its parts), or a folder's post files
+        (an X archive folder: its tweets files)."""
         if self.path == STDIN:
             return [self.path]
         mode = _mode(self.path)
         if mode is None:
             raise InputError(_("{path}: no such file or folder").format(path=self.path))
         if not stat.S_ISDIR(mode):
-            return [self.path]  # a pipe or device is refused when opened, saying what it is
+            return xarchive.with_parts(self.path)  # a pipe or device is refused when opened, saying what it is
         tweets = xarchive.tweet_files(self.path)
         if tweets:
             return tweets

@@ -24,6 +24,8 @@ _PREFIX = re.compile(rb"^\s*window\.YTD\.\w+\.part\d+\s*=\s*")
 _TWEET_FILE = re.compile(r"^tweets?(?:-part(\d+))?\.js$")
 _CREATED_AT = "%a %b %d %H:%M:%S %z %Y"  # "Wed Oct 10 20:19:24 +0000 2018"
 _PREFIX_SIZE = 200
+#: A link as X writes one in a tweet's text (its t.co redirects).
+_LINK = re.compile(r"https?://\S+")
 
 
 def sniff(head: str) -> str | None:
@@ -33,10 +35,26 @@ def sniff(head: str) -> str | None:
 def tweet_files(folder: Path) -> list[Path]:
     """The tweets files of an archive folder (the archive's root or its data/ folder)."""
     for data in (folder / "data", folder):
-        numbered = [(int(m.group(1) or 0), p) for p in data.glob("tweet*.js") if (m := _TWEET_FILE.match(p.name))]
-        if numbered:
-            return [path for _number, path in sorted(numbered)]
+        found = _numbered(data)
+        if found:
+            return found
     return []
+
+
+def with_parts(path: Path) -> list[Path]:
+    """A file named as an input: an archive's `tweets.js` with the parts X splits a large
+    archive's tweets into (`tweets-part1.js`, ...), which are read with it; any other file alone."""
+    match = _TWEET_FILE.match(path.name)
+    if match is None or match.group(1) is not None:
+        return [path]
+    found = _numbered(path.parent)
+    return found if path.name in {part.name for part in found} else [path]
+
+
+def _numbered(data: Path) -> list[Path]:
+    """The tweets files directly in `data`, in the order of their part numbers."""
+    numbered = [(int(m.group(1) or 0), p) for p in data.glob("tweet*.js") if (m := _TWEET_FILE.match(p.name))]
+    return [path for _number, path in sorted(numbered)]
 
 
 def read_tweets_js(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
@@ -87,6 +105,20 @@ def _tweet_post(item: Any, where: str, stats: ReadStats) -> Post | None:
     )
 
 
+def _without_trailing(text: str, links: set[str]) -> str:
+    """`text` less the media links X appended at its end (one for each photo, maybe the same).
+
+    Only there, and only links: a link's address written elsewhere in the text, or a media
+    entry that is not a link, would cut the writer's own words.
+    """
+    while True:
+        stripped = text.rstrip()
+        end = next((link for link in links if stripped.endswith(link)), None)
+        if end is None:
+            return text
+        text = stripped[: -len(end)]
+
+
 def _kind(tweet: Mapping[str, Any], text: str) -> str | None:
     if tweet.get("retweeted_status") or text.startswith("RT @"):
         return "retweet"
@@ -98,10 +130,12 @@ def _kind(tweet: Mapping[str, Any], text: str) -> str | None:
 def _readable(text: str, entities: Mapping[str, Any], extended: Mapping[str, Any], where: str, stats: ReadStats) -> str:
     """Expand t.co links to the addresses written, drop appended media links, unescape HTML."""
     media = guard.items(entities, "media", where, stats) + guard.items(extended, "media", where, stats)
+    appended: set[str] = set()
     for item in media:
         short = guard.field(item, "url", str, where, stats) if isinstance(item, Mapping) else None
-        if short:
-            text = text.replace(short, "")
+        if short and _LINK.fullmatch(short):
+            appended.add(short)
+    text = _without_trailing(text, appended)
     for link in guard.items(entities, "urls", where, stats):
         if not isinstance(link, Mapping):
             continue
