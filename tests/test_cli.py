@@ -6,8 +6,10 @@ import csv
 import gc
 import json
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -339,3 +341,18 @@ def test_check_names_the_language_of_a_post_in_neither_english_nor_french(tmp_pa
     assert said.returncode == 1, said.stderr
     assert "écrit en espagnol ; la marque écrit en anglais et en français" in said.stdout
     assert "écrit en ukrainien" in said.stdout
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_an_interrupted_check_exits_130_saying_so_where_1_would_say_posts_drift(lang: str) -> None:
+    command = [sys.executable, "-m", "voicecheck", "check", "--lang", lang, "--model", str(SAMPLE_MODEL), "-"]
+    process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdin is not None
+    process.stdin.write("id,text\n1,Merci de nous faire confiance pour votre grand ménage du printemps!\n".encode())
+    process.stdin.flush()  # left open: the check waits for more posts
+    time.sleep(3)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    words = "interrupted: the run did not finish" if lang == "en" else "interrompue"
+    assert words in stderr.decode() and "Traceback" not in stderr.decode()

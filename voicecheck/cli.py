@@ -45,6 +45,7 @@ class Exit(IntEnum):
     CLEAN = 0
     FINDINGS = 1
     ERROR = 2
+    INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
 
 def _set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
@@ -151,6 +152,10 @@ def _run(action: Callable[[], int]) -> None:
         except VoicecheckError as exc:
             click.echo(visible_lines(_("error: {message}").format(message=exc)), err=True)
             code = Exit.ERROR
+        except KeyboardInterrupt:
+            # Not 1, which says posts drift: what was judged before is no verdict on the run.
+            click.echo(_("interrupted: the run did not finish, and its results are incomplete"), err=True)
+            code = Exit.INTERRUPTED
         except BrokenPipeError:
             sys.stderr.close()
             code = Exit.CLEAN
