@@ -424,6 +424,20 @@ def test_fit_all_fits_each_brand_with_the_others_as_peers(tmp_path: Path) -> Non
     assert not (tmp_path / "again").exists()
 
 
+def test_fit_all_names_the_brand_with_too_few_posts_and_fits_none_before_saying_so(tmp_path: Path) -> None:
+    brands = tmp_path / "brands"
+    for name, texts in (("a-bank", _finance(40)), ("b-hype", _hype(10))):
+        (brands / name).mkdir(parents=True)
+        (brands / name / "brand.toml").write_text(f'name = "{name}"\n', encoding="utf-8")
+        _write_csv(brands / name / "posts.csv", texts, name)
+    refused = run_cli("fit-all", brands, "--out", tmp_path / "models")
+    assert refused.returncode == 2
+    assert "b-hype: a voice needs at least 20 posts to learn from; got 10 (no model was written)" in refused.stderr
+    assert not (tmp_path / "models").exists()
+    in_french = run_cli("fit-all", "--lang", "fr", brands, "--out", tmp_path / "models")
+    assert in_french.returncode == 2 and "b-hype :" in in_french.stderr and not (tmp_path / "models").exists()
+
+
 def test_the_report_names_the_peers_and_each_channels_nearest(
     with_peers: api.SavedModel, fitted: api.SavedModel
 ) -> None:

@@ -354,15 +354,30 @@ def fit_all(brands: str, out: str, false_flag_rate: float, pipeline: str | None,
                 posts[brand.name] = list(_posts([str(path) for path in brand.sources], opts, stats))
             finally:
                 _say(_("{brand}: {summary}").format(brand=brand.name, summary=stats.summary()), opts["quiet"])
+        too_few = [(name, len(brand_posts)) for name, brand_posts in posts.items() if len(brand_posts) < api.MIN_POSTS]
+        if too_few:  # said before any fit: a run that fails half way leaves some brands' models written
+            name, count = too_few[0]
+            message = _(
+                "{brand}: a voice needs at least {minimum} posts to learn from; got {count} (no model was written)"
+            )
+            raise VoicecheckError(message.format(brand=name, minimum=api.MIN_POSTS, count=count))
         for brand in folders:
             profile = profiles[brand.name]
             peers = {name: brand_posts for name, brand_posts in posts.items() if name != brand.name}
             peers.update(_read_peers((), profile, opts))
             mode = pipeline or (profile.pipeline if profile.pipeline != "auto" else pipeline_mode_from_env())
             target = Path(out) / brand.name
-            saved = api.fit_to(
-                target, posts[brand.name], profile=profile, false_flag_rate=false_flag_rate, pipeline=mode, peers=peers
-            )
+            try:
+                saved = api.fit_to(
+                    target,
+                    posts[brand.name],
+                    profile=profile,
+                    false_flag_rate=false_flag_rate,
+                    pipeline=mode,
+                    peers=peers,
+                )
+            except VoicecheckError as exc:  # which brand it is about
+                raise VoicecheckError(_("{brand}: {summary}").format(brand=brand.name, summary=exc)) from exc
             count = saved.meta["posts"]
             fitted = ngettext("{brand}: fitted {count} posts", "{brand}: fitted {count} posts", count)
             said = [fitted.format(brand=brand.name, count=number(count, grouping=True)), *_peers_said(saved.meta)]
