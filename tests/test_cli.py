@@ -152,6 +152,16 @@ def test_init_writes_a_profile_that_fit_accepts(tmp_path: Path) -> None:
     assert again.returncode == 2 and "exists" in again.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [("", "'' is blank"), ("   ", "'   ' is blank"), ("Maison\tClaire", "'Maison\\tClaire' holds a control")],
+)
+def test_init_refuses_a_name_fit_would_refuse_and_writes_nothing(tmp_path: Path, name: str, problem: str) -> None:
+    result = run_cli("init", "--name", name, tmp_path / "brand.toml")
+    assert result.returncode == 2 and f"--name: {problem}" in result.stderr
+    assert not (tmp_path / "brand.toml").exists()
+
+
 # -- bad input: a clear message on stderr, exit 2, never a traceback ----------------------------
 def bad_input_cases(tmp_path: Path) -> list[tuple[list[str], str]]:
     (tmp_path / "empty.csv").write_bytes(b"")

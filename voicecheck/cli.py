@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tomllib
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -29,7 +30,14 @@ from voicecheck.formats.escape import to_json, visible_lines
 from voicecheck.formats.report_text import write_report
 from voicecheck.i18n import N_, _, gettext, ngettext, number, percent
 from voicecheck.nlp import PIPELINE_MODES, pipeline_mode_from_env
-from voicecheck.profile import STARTER_PROFILE, BrandProfile, load_profile, toml_string_body
+from voicecheck.profile import (
+    STARTER_PROFILE,
+    BrandProfile,
+    load_profile,
+    parse_profile,
+    term_problem,
+    toml_string_body,
+)
 from voicecheck.readers import FORMATS, Columns, Post, ReadStats, parse_source, read_posts
 
 if TYPE_CHECKING:
@@ -212,8 +220,13 @@ def init(path: str, name: str, force: bool) -> None:
         target = Path(path)
         if target.exists() and not force:
             raise VoicecheckError(_("{path} exists; pass --force to overwrite it").format(path=target))
+        problem = term_problem(name)  # the name is one of the brand's terms: fit would refuse the file
+        if problem:
+            raise VoicecheckError(_("--name: {problem}").format(problem=problem))
+        text = _(STARTER_PROFILE).format(name=toml_string_body(name))
+        parse_profile(tomllib.loads(text), target)  # what fit will read: never a file it refuses
         with atomic_output(path) as handle:  # a missing folder or a full disk is an error, and no half file
-            handle.write(_(STARTER_PROFILE).format(name=toml_string_body(name)))
+            handle.write(text)
         message = _("wrote {path}: describe the brand in `proposition`, then run `voicecheck fit`")
         click.echo(message.format(path=target), err=True)
         return Exit.CLEAN
