@@ -166,3 +166,16 @@ def test_the_report_speaks_the_language_asked_for_else_the_brands_first(sample_m
     assert said(unasked) == said(api.report(sample_model, lang="fr"))
     assert said(english) == said(api.report(sample_model, lang="en")) != said(unasked)
     assert english["channels"]["instagram"]["sets_apart_text"] == english["channels"]["instagram"]["sets_apart"]
+
+
+def test_posts_that_name_no_channel_are_shown_as_such_in_the_readers_language(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "draft.txt").write_text("Notre équipe est prête pour le grand ménage du printemps à Montréal\n")
+    for lang, label in (("en", "(no channel)"), ("fr", "(sans canal)")):
+        for fmt in ("text", "html"):
+            shown = run_cli(
+                "report", "--lang", lang, "--model", str(SAMPLE_MODEL), "--format", fmt, "draft.txt", cwd=tmp_path
+            )
+            assert shown.returncode == 0, shown.stderr
+            assert label in shown.stdout and "(none)" not in shown.stdout
+    as_json = run_cli("report", "--model", str(SAMPLE_MODEL), "--format", "json", "draft.txt", cwd=tmp_path)
+    assert "(none)" in json.loads(as_json.stdout)["channels"]  # tools read the key as before

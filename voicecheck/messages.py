@@ -36,7 +36,18 @@ VERDICT_NAMES = {"on-voice": N_("on-voice"), "drift": N_("drift"), "insufficient
 
 
 def verdict_name(verdict: str, lang: str | None = None) -> str:
-    return gettext(VERDICT_NAMES[verdict], lang)
+    """A verdict as a reader calls it; a code this version does not know, as it is."""
+    name = VERDICT_NAMES.get(verdict)
+    return gettext(name, lang) if name else verdict
+
+
+#: The channel of posts that name none, as reports key it.
+NO_CHANNEL = "(none)"
+
+
+def channel_label(name: str, lang: str | None = None) -> str:
+    """A channel as a reader sees it: the posts that name none are "(no channel)", in their words."""
+    return gettext(N_("(no channel)"), lang) if name == NO_CHANNEL else name
 
 
 def figure(value: float, lang: str) -> str:

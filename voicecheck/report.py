@@ -22,7 +22,7 @@ from voicecheck.features.style import INDEX, STYLE_FEATURES, Feature, comparable
 from voicecheck.features.table import FeatureTable
 from voicecheck.features.tone import TONE_DIMENSIONS
 from voicecheck.i18n import N_, gettext, number, percent
-from voicecheck.messages import TONE_POLES
+from voicecheck.messages import NO_CHANNEL, TONE_POLES
 from voicecheck.peers import PeerView, peer_report
 from voicecheck.store import SavedModel
 from voicecheck.typography import MARKS
@@ -109,11 +109,11 @@ def build_report(
     if flags is None:
         below = model.heldout_below() if own else model.score(table)[1]
         flags = Flags(below, {}, {})
-    channels = np.array(table.channels("(none)"))
+    channels = np.array(table.channels(NO_CHANNEL))
     names = sorted(set(channels))
     vectors = tfidf(table.chars, table.lang_index, model.background_.char_idf)
     brand_vectors = vectors if own else tfidf(saved.table.chars, saved.table.lang_index, model.background_.char_idf)
-    brand_channels = np.array(saved.table.channels("(none)"))
+    brand_channels = np.array(saved.table.channels(NO_CHANNEL))
     brand_core = _Voice.of(saved.table, brand_vectors, np.ones(len(saved.table), dtype=bool))
     heldout = model.heldout_scores_
     spread = model.reference_.core_style.std

@@ -246,3 +246,11 @@ def test_annotations_say_which_post_drifts_in_the_readers_language(name: str) ->
         set_language(spoken)
     assert "La publication" in rendered and "s'écarte de la voix de la marque" in rendered
     assert "drifts from the brand voice (score" not in rendered
+    if name == "github":  # the annotation's title too
+        assert "title=voicecheck %3A dérive::" in rendered and "voicecheck: drift" not in rendered
+    else:  # and the rules' descriptions
+        rules = json.loads(rendered)["runs"][0]["tool"]["driver"]["rules"]
+        assert [rule["shortDescription"]["text"] for rule in rules] == [
+            "Le ton ou les mots de la publication s'écartent de la voix de la marque.",
+            "La publication emploie un terme que la marque évite ou écrit autrement.",
+        ]  # fmt: skip

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from voicecheck.formats.escape import github_data, github_property, visible
 from voicecheck.formats.location import location
 from voicecheck.i18n import _
+from voicecheck.messages import verdict_name
 
 
 class GithubFormatter:
@@ -27,7 +28,7 @@ class GithubFormatter:
             id=visible(str(result["id"])), score=result["score"]
         )
         message = f"{heading}\n{reasons}"
-        title = f"voicecheck: {result['verdict']}"  # the verdict's code, as the JSON gives it
+        title = _("voicecheck: {verdict}").format(verdict=verdict_name(result["verdict"]))  # the reader's words
         self.out.write(
             f"::error file={github_property(path)},line={line},title={github_property(title)}::{github_data(message)}\n"
         )

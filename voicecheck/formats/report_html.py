@@ -13,7 +13,7 @@ from voicecheck.core import LANGUAGES, TONE_DIMENSIONS
 from voicecheck.errors import VoicecheckError
 from voicecheck.formats.report_text import KIND_NAMES, PHRASE_JOIN
 from voicecheck.i18n import N_, _, gettext, ngettext, number, percent
-from voicecheck.messages import DIMENSION_NAMES
+from voicecheck.messages import DIMENSION_NAMES, channel_label
 from voicecheck.report import FEW_POSTS
 
 #: The page's words, as message ids: `words(lang)` gives them in a language.
@@ -125,6 +125,18 @@ def apart_of(channel: dict[str, Any], lang: str) -> list[str]:
     return phrases
 
 
+def _labelled(value: Any, lang: str, key: str | None = None) -> Any:
+    """The report with its channels named as a reader sees them (`channel_label`): as keys,
+    and as the values of a channel field; the JSON keeps its codes."""
+    if isinstance(value, dict):
+        return {channel_label(k, lang): _labelled(v, lang, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_labelled(item, lang, key) for item in value]
+    if isinstance(value, str) and key in ("channel", "most_divergent_channel"):
+        return channel_label(value, lang)
+    return value
+
+
 def render(report: dict[str, Any]) -> str:
     """The HTML page for a report (the dict of `api.report`)."""
     try:
@@ -135,6 +147,7 @@ def render(report: dict[str, Any]) -> str:
         message = _("the HTML report needs its extra: pip install 'voicecheck[html]' ({error})")
         raise VoicecheckError(message.format(error=exc)) from exc
     lang = str(report.get("language")) if report.get("language") in LANGUAGES else "en"
+    report = _labelled(report, lang)
     said = words(lang)
     names = sorted(report["channels"])
     counts = report.get("flag_counts") or {}

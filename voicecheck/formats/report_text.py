@@ -11,6 +11,7 @@ from typing import Any, TextIO
 from voicecheck.core import TONE_DIMENSIONS
 from voicecheck.formats.escape import visible
 from voicecheck.i18n import N_, gettext, ngettext, number, percent
+from voicecheck.messages import channel_label
 from voicecheck.report import FEW_POSTS
 
 #: The text report names this many of the flagged posts; JSON and HTML carry them all.
@@ -52,8 +53,9 @@ def _channels(report: dict[str, Any], lang: str) -> list[str]:
              f"{head['flagged']:>11} {tone_heads}\n"]  # fmt: skip
     for name, channel in report["channels"].items():
         tone = " ".join(f"{number(channel['tone'][d], lang):>9}" for d in TONE_DIMENSIONS)
+        label = visible(channel_label(name, lang))[:21]
         lines.append(
-            f"{visible(name)[:21]:<22}{channel['posts']:>8}{number(channel['divergence'], lang, 2):>8}"
+            f"{label:<22}{channel['posts']:>8}{number(channel['divergence'], lang, 2):>8}"
             f"{number(channel['mean_score'], lang):>7}{channel.get('flagged', 0):>11} {tone}\n"
         )
         targets = channel.get("tone_targets") or {}
@@ -97,11 +99,13 @@ def _apart(report: dict[str, Any], lang: str) -> list[str]:
         because = PHRASE_JOIN.join(_apart_of(report["channels"][divergent], lang))
         because = visible(because) or gettext("its wording as a whole", lang)
         lines.append("\n" + gettext("Most divergent channel: {channel}: {because}", lang).format(
-            channel=visible(divergent), because=because) + "\n")  # fmt: skip
+            channel=visible(channel_label(divergent, lang)), because=because) + "\n")  # fmt: skip
     for name, channel in report["channels"].items():
         phrases = _apart_of(channel, lang)
         if name != divergent and phrases:
-            said = gettext("{label}: {value}", lang).format(label=name, value=PHRASE_JOIN.join(phrases))
+            said = gettext("{label}: {value}", lang).format(
+                label=channel_label(name, lang), value=PHRASE_JOIN.join(phrases)
+            )
             lines.append(f"  {visible(said)}\n")
     return lines
 
@@ -138,7 +142,7 @@ def _peers(report: dict[str, Any], lang: str) -> list[str]:
     )
     for channel, near in peers["channels"].items():
         lines.append("  " + said.format(
-            channel=visible(channel), peer=visible(near["nearest_peer"]),
+            channel=visible(channel_label(channel, lang)), peer=visible(near["nearest_peer"]),
             probability=percent(near["probability"], lang), share=percent(near["closer_share"], lang),
         ) + "\n")  # fmt: skip
     return lines
@@ -164,7 +168,7 @@ def _drift(report: dict[str, Any], lang: str) -> list[str]:
             thin = thin or few
             cells.append(f"{visible(month['month'])} {number(month['mean_score'], lang)} ({month['posts']})"
                          f"{'*' if few else ''}")  # fmt: skip
-        lines.append(f"  {visible(name)}: {', '.join(cells)}\n")
+        lines.append(f"  {visible(channel_label(name, lang))}: {', '.join(cells)}\n")
     if thin:
         lines.append("  " + gettext("* fewer than {count} posts: too few for the mean to say much", lang).format(
             count=FEW_POSTS) + "\n")  # fmt: skip

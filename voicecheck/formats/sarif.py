@@ -11,12 +11,13 @@ from typing import Any, TextIO
 from voicecheck import __version__
 from voicecheck.formats.escape import to_json, uri_reference, visible
 from voicecheck.formats.location import location
-from voicecheck.i18n import _
+from voicecheck.i18n import N_, _, gettext
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+#: Each rule's description, in the run's language when the document is written.
 RULES = {
-    "voice-drift": "The post's tone or wording drifts from the brand voice.",
-    "avoided-term": "The post uses a term the brand avoids or writes differently.",
+    "voice-drift": N_("The post's tone or wording drifts from the brand voice."),
+    "avoided-term": N_("The post uses a term the brand avoids or writes differently."),
 }
 
 
@@ -58,7 +59,7 @@ class SarifFormatter:
                 "tool": {"driver": {
                     "name": "voicecheck",
                     "version": __version__,
-                    "rules": [{"id": rid, "shortDescription": {"text": text}} for rid, text in RULES.items()],
+                    "rules": [{"id": rid, "shortDescription": {"text": gettext(text)}} for rid, text in RULES.items()],
                 }},
                 "results": self.results,
                 "properties": {"summary": summary},
