@@ -300,6 +300,22 @@ def test_malformed_http_gets_a_json_answer(
     assert httpx.get(f"{url}/health").status_code == 200
 
 
+@pytest.mark.parametrize("path", ["/v1/check", "/nowhere"])
+def test_a_keep_alive_connection_answered_before_its_body_came_is_closed_once_idle(
+    strict: tuple[str, Path], path: str
+) -> None:
+    # The body's last bytes stopped uvicorn's keep-alive deadline: such connections stayed
+    # open for good, and enough of them left every other client with a 503.
+    url, _ = strict
+    body = b"a" * (20 * MAX_BODY if path == "/v1/check" else 10)
+    head = f"POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+    sock = connect(url)  # a recv that waits past PATIENCE fails the test
+    sock.sendall(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
+    received = read_until_closed(sock, reset_ok=True)
+    assert answer(received)[0] == (413 if path == "/v1/check" else 404)
+    assert httpx.get(f"{url}/health").status_code == 200
+
+
 def test_pipelined_requests_are_answered_in_order(strict: tuple[str, Path]) -> None:
     url, _ = strict
     check = b'{"posts": [{"id": "p", "text": "Merci !"}]}'

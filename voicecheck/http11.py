@@ -280,9 +280,14 @@ class GuardedHttpProtocol(HttpToolsProtocol):
             return None
         if (not self._begun and not self._answered_one) or (self._begun and not self._headers_read):
             return "headers"  # a first request, or the rest of one begun (idle keep-alive is uvicorn's)
-        if self._begun and not self._read and self.cycle is not None and self.cycle.response_complete:
+        answered = self.cycle is not None and self.cycle.response_complete
+        if self._begun and not self._read and answered:
             return "the rest of an answered body"
-        return None  # a body the app reads has the app's own deadline
+        if self._read and answered and self.timeout_keep_alive_task is None and not self.pipeline:
+            # Idle after an answer given before its body was all here: the body's last bytes
+            # stopped uvicorn's keep-alive deadline, which it sets only as it answers.
+            return "another request"
+        return None  # a body the app reads has the app's own deadline; idle keep-alive is uvicorn's
 
     def _watch(self) -> None:
         phase = self._phase()
@@ -291,7 +296,8 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         self._cancel_deadline()
         self._waiting_for = phase
         if phase is not None:
-            self._deadline = self.loop.call_later(self.read_timeout, self._expired)
+            seconds = self.timeout_keep_alive if phase == "another request" else self.read_timeout
+            self._deadline = self.loop.call_later(seconds, self._expired)
 
     def _cancel_deadline(self) -> None:
         if self._deadline is not None:
