@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from voicecheck.server import translated
 
-from .test_server import JSON, running_server
+from .test_server import JSON, running_server, started_server
 
 READ_TIMEOUT = "1"
 MAX_BODY = 20_000
@@ -329,6 +329,48 @@ def test_pipelined_requests_are_answered_in_order(strict: tuple[str, Path]) -> N
     received = read_until_closed(sock)
     statuses = [int(status) for status in re.findall(rb"HTTP/1\.1 (\d{3}) ", received)]
     assert statuses == [200, 200, 404, 200]
+
+
+def test_hundreds_of_pipelined_requests_are_all_answered_in_order(strict: tuple[str, Path]) -> None:
+    # Read a few at a time, as their turn comes: none is lost and the connection keeps going.
+    url, _ = strict
+    sock = connect(url)
+    asks = [b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n", b"GET /nowhere HTTP/1.1\r\nHost: localhost\r\n\r\n"]
+    sock.sendall(
+        b"".join(asks[i % 2] for i in range(299))
+        + b"GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    statuses = [int(status) for status in re.findall(rb"HTTP/1\.1 (\d{3}) ", read_until_closed(sock))]
+    assert statuses == [200 if i % 2 == 0 else 404 for i in range(299)] + [200]
+
+
+def resident_mib(pid: int) -> float:
+    """The resident memory of a process (Linux's /proc), in MiB."""
+    status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    return int(status.split("VmRSS:")[1].split()[0]) / 1024
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads a process's memory in /proc")
+def test_a_client_that_pipelines_without_reading_does_not_grow_the_service(tmp_path: Path) -> None:
+    # Every request of a read was queued at once, and every answer read more: 150 MB sent in
+    # 30 s grew the service by 2.5 GB, never given back.
+    body = json.dumps({"posts": [{"text": "Merci de votre confiance, à bientôt !"}]}).encode()
+    one = post_head(len(body), close=False) + body
+    with started_server("--read-timeout", "30", log=tmp_path / "stderr.log") as (process, url):
+        before = resident_mib(process.pid)
+        sock = connect(url)
+        sock.settimeout(0.5)
+        sent, stop_at = 0, time.monotonic() + 5
+        while time.monotonic() < stop_at and sent < 200_000:
+            try:
+                sock.send(one * 100)
+                sent += 100
+            except TimeoutError:
+                pass  # the service has stopped reading: as it should
+        grown = resident_mib(process.pid) - before
+        sock.close()
+        assert grown < 60, f"{grown:.0f} MiB more after {sent} pipelined requests"
+        assert httpx.get(f"{url}/health").status_code == 200
 
 
 def test_health_and_small_requests_answer_while_a_large_one_is_judged(roomy: str) -> None:

@@ -44,6 +44,10 @@ MAX_HEADERS = 100
 _TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 #: Seconds an answered connection keeps reading (and dropping) what the client sends before it closes.
 LINGER_SECONDS = 2.0
+#: Requests read ahead of their turn on one connection (pipelined); the rest wait unread.
+MAX_PIPELINED = 16
+#: What the parser is given at a time, so that reading can stop between requests.
+FEED_BYTES = 4096
 
 
 def json_error(status: int, message: str, close: bool = False) -> bytes:
@@ -97,10 +101,13 @@ class LingeringTransport(asyncio.Transport):
     one instead, that close waits until the client is done (or `LINGER_SECONDS` pass).
     """
 
-    def __init__(self, transport: asyncio.Transport, still_sending: Callable[[], bool]) -> None:
+    def __init__(
+        self, transport: asyncio.Transport, still_sending: Callable[[], bool], holding: Callable[[], bool]
+    ) -> None:
         super().__init__()
         self._transport = transport
         self._still_sending = still_sending
+        self._holding = holding  # whether data read ahead waits for its turn: reading stays paused
         self.lingering = False
 
     def close(self) -> None:
@@ -133,6 +140,14 @@ class LingeringTransport(asyncio.Transport):
             self._transport.pause_reading()
 
     def resume_reading(self) -> None:
+        if not self._holding():
+            self._transport.resume_reading()
+
+    def hold_reading(self) -> None:
+        """Stop reading until what was read ahead has had its turn (uvicorn's own pauses aside)."""
+        self._transport.pause_reading()
+
+    def release_reading(self) -> None:
         self._transport.resume_reading()
 
     def is_reading(self) -> bool:
@@ -178,12 +193,15 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         # and the bytes received while its head is not all here (the parser holds them).
         self._head_bytes = self._head_fields = self._head_received = 0
         self._begun_in_this_read = self._ended_in_this_read = False
+        self._unparsed = bytearray()  # read, and waiting for a turn in the pipeline
         self.limit_concurrency = None  # refused below, in JSON, rather than by uvicorn in plain text
         self.app = self._guard_requests(self.app)
 
     # uvicorn's hooks, each followed by a look at what the connection waits for now.
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        self.lingering_transport = LingeringTransport(transport, self._client_still_sending)
+        self.lingering_transport = LingeringTransport(
+            transport, self._client_still_sending, lambda: bool(self._unparsed)
+        )
         super().connection_made(self.lingering_transport)
         self._watch()
 
@@ -191,6 +209,29 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         if self.lingering_transport.lingering:
             return  # answered and closing: what comes now is dropped
         self._unset_keepalive_if_required()
+        self._unparsed += data
+        self._parse_in_turn()
+
+    def _parse_in_turn(self) -> None:
+        """Parse what was read, a slice at a time, while fewer than MAX_PIPELINED requests wait.
+
+        Parsed whole, a read holds hundreds of small pipelined requests, each queued at once,
+        and every answer read more: a client that sends without reading grew the service by
+        gigabytes. Past the bound, the rest stays unparsed and reading stops until it is parsed.
+        """
+        while self._unparsed and not self.lingering_transport.is_closing():
+            if len(self.pipeline) >= MAX_PIPELINED:
+                self.lingering_transport.hold_reading()
+                return
+            piece = bytes(self._unparsed[:FEED_BYTES])
+            del self._unparsed[:FEED_BYTES]
+            if not self._parse(piece):
+                return
+        if not self.lingering_transport.is_closing() and not self.flow.read_paused:
+            self.lingering_transport.release_reading()
+
+    def _parse(self, data: bytes) -> bool:
+        """Give the parser `data`; False if the request was refused (answered, and closing)."""
         self._begun_in_this_read = self._ended_in_this_read = False
         try:
             self.parser.feed_data(data)
@@ -201,8 +242,9 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         except (Refused, httptools.HttpParserError) as exc:
             refused = refusal(exc, data)
             self._answer_and_close(refused.status, refused.message)
-            return
+            return False
         self._watch()
+        return True
 
     def on_message_begin(self) -> None:
         self._begun, self._headers_read, self._read = True, False, False
@@ -235,6 +277,8 @@ class GuardedHttpProtocol(HttpToolsProtocol):
     def on_response_complete(self) -> None:
         self._answered_one = True
         super().on_response_complete()
+        if self._unparsed:  # a request has left the pipeline: the next ones read ahead get their turn
+            self.loop.call_soon(self._parse_in_turn)
         self._watch()
 
     def connection_lost(self, exc: Exception | None) -> None:
