@@ -33,7 +33,7 @@ from starlette.requests import Request
 from uvicorn._types import ASGIReceiveCallable, ASGISendCallable, Scope
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
-from voicecheck.i18n import N_
+from voicecheck.i18n import N_, gettext
 from voicecheck.server import language_of, translated
 
 #: Largest request line and headers, in bytes; more gets a 431.
@@ -76,8 +76,11 @@ def headers_too_large() -> Refused:
     return Refused(431, translated(message, None, {"limit": MAX_HEADER_BYTES, "fields": MAX_HEADERS}))
 
 
-def malformed(reason: object, status: int = 400) -> Refused:
-    return Refused(status, translated(N_("malformed HTTP request ({reason})"), None, {"reason": reason}))
+def malformed(reason: object, status: int = 400, lang: str | None = None) -> Refused:
+    """A 400 (or `status`) that says why: `reason` is one of ours (a message id, put in `lang`)
+    or the parser's error."""
+    said = gettext(reason, lang) if isinstance(reason, str) else reason
+    return Refused(status, translated(N_("malformed HTTP request ({reason})"), lang, {"reason": said}))
 
 
 def refusal(error: Exception, data: bytes) -> Refused:
@@ -89,8 +92,8 @@ def refusal(error: Exception, data: bytes) -> Refused:
     if isinstance(error, httptools.HttpParserInvalidMethodError):
         method = data.lstrip(b"\r\n").split(b" ", 1)[0]
         if _TOKEN.fullmatch(method):  # a method name, of a method llhttp does not know
-            return malformed("a method HTTP does not define", status=501)
-        return malformed("no method")  # not a method name at all (TLS to a plain port, say)
+            return malformed(N_("a method HTTP does not define"), status=501)
+        return malformed(N_("no method"))  # not a method name at all (TLS to a plain port, say)
     return malformed(error.__context__ or error)
 
 
@@ -264,11 +267,22 @@ class GuardedHttpProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._headers_read = True
         if self.parser.get_http_version() == "1.1" and not any(name == b"host" for name, _ in self.headers):
-            raise malformed("no Host header")
+            raise malformed(N_("no Host header"), lang=self._asked_language())
         codings = [value for name, value in self.headers if name == b"transfer-encoding"]
-        if codings and b",".join(codings).rsplit(b",", 1)[-1].strip().lower() != b"chunked":
-            raise malformed("only Transfer-Encoding: chunked is supported", status=501)
+        listed = [coding.strip().lower() for coding in b",".join(codings).split(b",")] if codings else []
+        if listed and listed != [b"chunked"]:  # "gzip, chunked" too: its gzip would be read as the body
+            message = N_("only Transfer-Encoding: chunked is supported")
+            raise malformed(message, status=501, lang=self._asked_language())
         super().on_headers_complete()
+
+    def _asked_language(self) -> str:
+        """The language the request whose headers were just read asks its messages in."""
+        try:
+            query = httptools.parse_url(self.url).query or b""
+        except httptools.HttpParserInvalidURLError:
+            query = b""  # the headers still say it
+        scope = {"type": "http", "method": "GET", "path": "/", "headers": self.headers, "query_string": query}
+        return language_of(Request(scope))
 
     def on_message_complete(self) -> None:
         self._read = self._ended_in_this_read = True
