@@ -25,10 +25,12 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httptools
+import uvicorn
 from starlette.requests import Request
 from uvicorn._types import ASGIReceiveCallable, ASGISendCallable, Scope
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
@@ -414,6 +416,23 @@ async def _send_error(
         ],
     })  # fmt: skip
     await send({"type": "http.response.body", "body": body})
+
+
+class Server(uvicorn.Server):
+    """uvicorn's server, which returns once a stop signal (SIGTERM, Ctrl-C) has shut it down.
+
+    uvicorn raises the signal again after its graceful shutdown, so that the process dies of
+    it: exit 143 on SIGTERM, and on Ctrl-C a KeyboardInterrupt, said as an interrupted run. The
+    service has stopped as asked, its requests answered: it exits 0, as with --workers.
+    """
+
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        with super().capture_signals():
+            try:
+                yield
+            finally:
+                self._captured_signals.clear()
 
 
 def guarded_protocol(read_timeout: float, max_connections: int) -> type[GuardedHttpProtocol]:

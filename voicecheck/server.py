@@ -674,7 +674,7 @@ def serve(
     """
     import uvicorn
 
-    from voicecheck.http11 import guarded_protocol
+    from voicecheck.http11 import Server, guarded_protocol
     from voicecheck.prefork import Workers, can_fork
 
     check_exposure(host, token, insecure)
@@ -698,8 +698,8 @@ def serve(
             if not forked:
                 if workers > 1:
                     log.warning("--workers %d needs fork(), which this platform lacks: serving in one process", workers)
-                uvicorn.Server(config).run(sockets=[sock])
+                Server(config).run(sockets=[sock])
                 return
             sock.listen(config.backlog)  # connections queue while a worker starts or is replaced
             grace = math.ceil(limits.read_timeout) + 5.0  # uvicorn's graceful shutdown, and some
-            Workers(lambda: uvicorn.Server(config).run(sockets=[sock]), workers, grace).run()
+            Workers(lambda: Server(config).run(sockets=[sock]), workers, grace).run()
