@@ -366,3 +366,14 @@ def test_an_interrupted_check_exits_130_saying_so_where_1_would_say_posts_drift(
     assert process.returncode == 130
     words = "interrupted: the run did not finish" if lang == "en" else "interrompue"
     assert words in stderr.decode() and "Traceback" not in stderr.decode()
+
+
+@pytest.mark.parametrize("after", [0.15, 0.3])
+def test_ctrl_c_while_the_command_starts_exits_130_without_a_traceback(after: float) -> None:
+    # Within the CLI's imports no handler of its own is in place yet.
+    command = [sys.executable, "-m", "voicecheck", "check", "--model", str(SAMPLE_MODEL), "-"]
+    process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(after)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130 and "Traceback" not in stderr.decode(), stderr.decode()
