@@ -438,6 +438,31 @@ def test_fit_all_names_the_brand_with_too_few_posts_and_fits_none_before_saying_
     assert in_french.returncode == 2 and "b-hype :" in in_french.stderr and not (tmp_path / "models").exists()
 
 
+def test_fit_all_refuses_names_that_would_clash_before_fitting_any(tmp_path: Path) -> None:
+    brands = tmp_path / "brands"
+    for name, texts in (("bank", _finance(40)), ("hype", _hype(40))):
+        (brands / name).mkdir(parents=True)
+        (brands / name / "brand.toml").write_text(f'name = "{name}"\n', encoding="utf-8")
+        _write_csv(brands / name / "posts.csv", texts, name)
+    _write_csv(tmp_path / "other.csv", _hype(40, seed=3), "other")
+    toml = 'name = "hype"\n[peers]\nbank = ["../../other.csv"]\n'  # would replace the brand bank's posts
+    (brands / "hype" / "brand.toml").write_text(toml, encoding="utf-8")
+    refused = run_cli("fit-all", brands, "--out", tmp_path / "models")
+    assert refused.returncode == 2 and "[peers] names 'bank', as another brand of the folder is named" in refused.stderr
+    (brands / "hype" / "brand.toml").write_text('name = "hype"\n', encoding="utf-8")
+    (brands / "Bank").mkdir()
+    (brands / "Bank" / "brand.toml").write_text('name = "Bank"\n', encoding="utf-8")
+    _write_csv(brands / "Bank" / "posts.csv", _finance(40), "Bank")
+    refused = run_cli("fit-all", brands, "--out", tmp_path / "models")
+    assert refused.returncode == 2 and "differ only in case" in refused.stderr
+    assert not (tmp_path / "models").exists()
+
+
+def test_a_peer_named_as_the_brand_is_refused(sample_posts: list[Post], peer_files: dict[str, Path]) -> None:
+    with pytest.raises(VoicecheckError, match="the brand's own name"):
+        api.fit(sample_posts, load_profile(SAMPLES / "brand.toml"), peers={"maison claire": _read(peer_files["hype"])})
+
+
 def test_the_report_names_the_peers_and_each_channels_nearest(
     with_peers: api.SavedModel, fitted: api.SavedModel
 ) -> None:

@@ -80,6 +80,10 @@ def fit(
         raise VoicecheckError(
             _("the false-flag rate must be between 0 and 0.5, not {rate}").format(rate=false_flag_rate)
         )
+    named_like_the_brand = [name for name in peers or {} if profile.name and name.casefold() == profile.name.casefold()]
+    if named_like_the_brand:  # before any post is read: a reason would say the brand sounds like itself
+        message = _("a peer cannot be named {name}, the brand's own name: name it apart with NAME=PATH")
+        raise VoicecheckError(message.format(name=repr(named_like_the_brand[0])))
     mode: PipelineMode = pipeline or profile.pipeline
     pipelines = Pipelines(mode)
     default_lang = profile.languages[0] if profile.languages else "en"

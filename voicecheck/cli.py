@@ -41,6 +41,7 @@ from voicecheck.profile import (
 from voicecheck.readers import FORMATS, Columns, Post, ReadStats, parse_source, read_posts
 
 if TYPE_CHECKING:
+    from voicecheck.agency import BrandFolder
     from voicecheck.core import CheckResult, Note
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -326,6 +327,22 @@ def _peers_said(meta: dict[str, Any]) -> list[str]:
     return [_("peers: {peers}").format(peers=named)] if peers else []
 
 
+def _refuse_clashing_names(folders: list[BrandFolder], profiles: dict[str, BrandProfile]) -> None:
+    """Before any fit: brands whose names differ only in case, or a brand.toml's peer named as
+    another brand, would clash as peers (the later one replacing the other's posts unsaid)."""
+    by_name: dict[str, str] = {}
+    for brand in folders:
+        other = by_name.setdefault(brand.name.casefold(), brand.name)
+        if other != brand.name:
+            message = _("brand folders {first} and {second} differ only in case: their peers' names would clash")
+            raise VoicecheckError(message.format(first=repr(other), second=repr(brand.name)))
+    for brand in folders:
+        for name in profiles[brand.name].peers:
+            if name.casefold() in by_name:
+                message = _("{path}: [peers] names {name}, as another brand of the folder is named: name it apart")
+                raise VoicecheckError(message.format(path=brand.profile, name=repr(name)))
+
+
 @main.command("fit-all")
 @click.argument("brands", type=TranslatedPath(file_okay=False))
 @click.option("--out", required=True, type=TranslatedPath(file_okay=False),
@@ -360,6 +377,7 @@ def fit_all(brands: str, out: str, false_flag_rate: float, pipeline: str | None,
         for brand in folders:
             check_target(Path(out) / brand.name)  # every target refused before any fit
         profiles = {brand.name: load_profile(brand.profile) for brand in folders}
+        _refuse_clashing_names(folders, profiles)
         posts = {}
         for brand in folders:
             stats = ReadStats()
