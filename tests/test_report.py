@@ -5,6 +5,8 @@ import subprocess
 import sys
 from collections import Counter
 
+import pytest
+
 from tests.conftest import ROOT, SAMPLE_MODEL, SAMPLES, run_cli
 from voicecheck import api
 from voicecheck.features.style import INDEX, STYLE_FEATURES
@@ -48,6 +50,23 @@ def test_month_of_common_date_forms() -> None:
     assert month_of("2017-07-14T02:09:02+0000") == "2017-07"
     assert month_of("2025-01-06") == "2025-01"
     assert month_of("July 4") is None and month_of(None) is None
+
+
+@pytest.mark.parametrize("date", ["2025-13-45", "2025-00-10", "1900-02-29", "2025-02-30", "2025-13"])
+def test_a_date_no_calendar_has_is_no_month(date: str) -> None:
+    assert month_of(date) is None  # drawn as a month of its own, "2025-13" or "1900-02", before
+
+
+def test_the_report_says_how_many_dates_it_could_not_read_and_leaves_them_out(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    dates = ["2025-01-06", "2025-02-30", "15/03/2025", "2025-03-02"]
+    rows = "".join(f"{i},facebook,Notre équipe passe chez vous cette semaine {i},{d}\n" for i, d in enumerate(dates))
+    (tmp_path / "posts.csv").write_text("id,channel,text,date\n" + rows, encoding="utf-8")
+    shown = run_cli("report", "--model", str(SAMPLE_MODEL), "--format", "json", "posts.csv", cwd=tmp_path)
+    report = json.loads(shown.stdout)
+    assert report["dates_not_read"] == {"posts": 2, "example": "2025-02-30"}
+    assert sorted(m["month"] for months in report["drift"].values() for m in months) == ["2025-01", "2025-03"]
+    as_text = run_cli("report", "--lang", "en", "--model", str(SAMPLE_MODEL), "posts.csv", cwd=tmp_path)
+    assert "2 posts have a date that cannot be read as one (such as '2025-02-30')" in as_text.stdout
 
 
 def test_report_carries_the_figures_the_html_draws(sample_model: SavedModel) -> None:

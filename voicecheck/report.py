@@ -12,6 +12,7 @@ import re
 import warnings
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -27,14 +28,29 @@ from voicecheck.peers import PeerView, peer_report
 from voicecheck.store import SavedModel
 from voicecheck.typography import MARKS
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})")
+_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?")
 #: A month with fewer posts than this is drawn apart in the drift: its mean says little.
 FEW_POSTS = 5
 
 
 def month_of(date: str | None) -> str | None:
-    match = _MONTH.match(date or "")
-    return f"{match.group(1)}-{match.group(2)}" if match else None
+    """The month of an ISO 8601 date ("2025-03"); None for no date, or one no calendar has
+    (a month 13, a 30 February), which would be drawn as a month of its own."""
+    match = _DATE.match(date or "")
+    if match is None:
+        return None
+    year, month, day = match.groups()
+    try:
+        datetime(int(year), int(month), int(day or 1))
+    except ValueError:
+        return None
+    return f"{year}-{month}"
+
+
+def unread_dates(table: FeatureTable) -> dict[str, Any] | None:
+    """The posts whose date could not be read as one (`month_of`): left out of the drift, said."""
+    unread = [post.date for post in table.posts if post.date and month_of(post.date) is None]
+    return {"posts": len(unread), "example": unread[0]} if unread else None
 
 
 def brand_language(saved: SavedModel) -> str:
@@ -169,6 +185,7 @@ def build_report(
         "most_divergent_channel": divergent,
         "most_divergent_because": summary[divergent]["sets_apart"] if divergent else [],
         "drift": _drift(table, channels, scores),
+        "dates_not_read": unread_dates(table),
         "brand_band": [round(float(v), 1) for v in np.percentile(heldout, [10, 90])],
         "brand_tone_range": {
             d: [round(float(v), 1) for v in np.percentile(saved.table.tone[:, i], [10, 90])]

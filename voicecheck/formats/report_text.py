@@ -154,9 +154,20 @@ def _peer_and_posts(peer: dict[str, Any], lang: str) -> str:
 
 
 def _drift(report: dict[str, Any], lang: str) -> list[str]:
-    """Mean score per month with the posts it stands on; thin months marked with an asterisk."""
+    """Mean score per month with the posts it stands on; thin months marked with an asterisk;
+    the posts whose date could not be read, which it leaves out."""
+    unread = report.get("dates_not_read")
+    said = []
+    if unread:
+        message = ngettext(
+            "{count} post has a date that cannot be read as one (such as {example}): it is left out of the drift",
+            "{count} posts have a date that cannot be read as one (such as {example}): they are left out of the drift",
+            unread["posts"],
+            lang,
+        )
+        said = ["\n" + message.format(count=unread["posts"], example=repr(visible(unread["example"]))) + "\n"]
     if not report["drift"]:
-        return []
+        return said
     low, high = report["brand_band"]
     heading = gettext(DRIFT_HEADING, lang).format(low=number(low, lang), high=number(high, lang))
     lines = ["\n" + heading + "\n"]
@@ -172,7 +183,7 @@ def _drift(report: dict[str, Any], lang: str) -> list[str]:
     if thin:
         lines.append("  " + gettext("* fewer than {count} posts: too few for the mean to say much", lang).format(
             count=FEW_POSTS) + "\n")  # fmt: skip
-    return lines
+    return lines + said
 
 
 def _flagged(report: dict[str, Any], lang: str) -> list[str]:
