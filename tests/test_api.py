@@ -1,3 +1,4 @@
+import re
 import warnings
 
 import pytest
@@ -176,3 +177,23 @@ def test_a_model_read_with_other_pipelines_than_it_was_fitted_with_says_so_on_ev
 def test_readying_a_model_for_batches_needs_a_post_to_judge(sample_model: SavedModel) -> None:
     with pytest.raises(ValueError, match="at least one post"):
         api.ready_for_batches(sample_model, [])
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda saved: api.fit("not a list of posts"), TypeError, "posts: an iterable of Post, not str"),
+        (lambda saved: list(api.check(saved, [Post("1", None)])), TypeError, "posts[0]: its text is NoneType"),  # type: ignore[arg-type]
+        (lambda saved: api.fit([Post(None, "Our team cleans homes")] * 25), TypeError, "posts[0]: its id is NoneType"),  # type: ignore[arg-type]
+        (lambda saved: list(api.tone(["a string"])), TypeError, "posts[0]: a Post, not str"),  # type: ignore[list-item]
+        (lambda saved: api.report(saved, [Post("1", "Our team", date=5)]), TypeError, "its date is int"),  # type: ignore[arg-type]
+        (lambda saved: api.report(saved, lang="de"), ValueError, "lang: 'de' is not one of en, fr"),
+        (lambda saved: api.fit([Post(str(i), f"Post {i}") for i in range(25)], pipeline="xx"), ValueError, "pipeline"),
+    ],
+)
+def test_the_library_refuses_arguments_of_the_wrong_kind_naming_them(
+    sample_model: SavedModel, call: object, error: type[Exception], words: str
+) -> None:
+    # Judged as they were, they failed deep inside (or, for an id, once a whole fit was done).
+    with pytest.raises(error, match=re.escape(words)):
+        call(sample_model)  # type: ignore[operator]

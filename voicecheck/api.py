@@ -23,6 +23,7 @@ from voicecheck.messages import result_dict
 from voicecheck.model import Background, Scores, VoiceModel
 from voicecheck.nlp import (
     LANGUAGES,
+    PIPELINE_MODES,
     Parsed,
     PipelineMode,
     Pipelines,
@@ -63,6 +64,33 @@ def _parse_against(saved: SavedModel, posts: Iterable[Post]) -> Iterator[Parsed]
     return parse(posts, judging_pipelines(saved), context.default_lang, language_prior=context.language_prior)
 
 
+def _checked(posts: Iterable[Post], argument: str = "posts") -> Iterator[Post]:
+    """`posts` as given, each refused as it comes if it is no Post with text and an id of strings.
+
+    Judged otherwise, a string given for the list, or a post whose text is None, fails deep
+    inside with an error that names neither (or, for an id, only once a whole fit is done).
+    """
+    if isinstance(posts, str | bytes) or not isinstance(posts, Iterable):
+        raise TypeError(f"{argument}: an iterable of Post, not {type(posts).__name__}")
+    for number, post in enumerate(posts):
+        if not isinstance(post, Post):
+            raise TypeError(f"{argument}[{number}]: a Post, not {type(post).__name__}")
+        for field, value in (("id", post.id), ("text", post.text)):
+            if not isinstance(value, str):
+                raise TypeError(f"{argument}[{number}]: its {field} is {type(value).__name__}, not a string")
+        for field, optional in (("channel", post.channel), ("lang", post.lang), ("date", post.date)):
+            if optional is not None and not isinstance(optional, str):
+                raise TypeError(f"{argument}[{number}]: its {field} is {type(optional).__name__}, not a string or None")
+        yield post
+
+
+def _checked_choice(argument: str, value: str | None, choices: Iterable[str]) -> None:
+    """Refuse an option outside its choices up front, rather than after the work it would spoil."""
+    allowed = tuple(choices)
+    if value is not None and value not in allowed:
+        raise ValueError(f"{argument}: {value!r} is not one of {', '.join(allowed)}")
+
+
 def fit(
     posts: Iterable[Post],
     profile: BrandProfile | None = None,
@@ -76,6 +104,8 @@ def fit(
     (`voicecheck.peers`); their posts never count as the brand's.
     """
     profile = profile or BrandProfile()
+    _checked_choice("pipeline", pipeline, PIPELINE_MODES)
+    posts = _checked(posts)
     if not 0 < false_flag_rate < 0.5:
         raise VoicecheckError(
             _("the false-flag rate must be between 0 and 0.5, not {rate}").format(rate=false_flag_rate)
@@ -197,6 +227,7 @@ def check_rendered(
     that what comes back is small and ready to write, and this process is not left to turn
     every result into output alone. Workers inherit `render` by forking: it is not pickled.
     """
+    posts = _checked(posts)
     # Similarities to every training post are held for a chunk at a time: keep them bounded.
     chunk_size = max(100, min(chunk_size, 4_000_000 // len(saved.table)))
     parts = batches.chunks(posts, chunk_size if jobs == 1 else min(chunk_size, batches.PARALLEL_CHUNK))
@@ -276,13 +307,14 @@ def report(saved: SavedModel, posts: Iterable[Post] | None = None, lang: str | N
     reasons why) and lists the ones that drift most (up to REPORT_FLAGGED), each with its
     reasons and nearest brand examples. Its words are in `lang` (default: the brand's first).
     """
+    _checked_choice("lang", lang, LANGUAGES)
     lang = lang or brand_language(saved)
     if posts is None:
         table = saved.table
         scored = Scores(saved.model.heldout_scores_, saved.model.heldout_below())
         held_out = True
     else:
-        table = build_table(_parse_against(saved, posts))
+        table = build_table(_parse_against(saved, _checked(posts)))
         if not len(table):
             raise VoicecheckError(_("no posts to report on"))
         scored = saved.model.scored(table)
@@ -319,8 +351,9 @@ def _flagged(saved: SavedModel, table: FeatureTable, scored: Scores, held_out: b
 
 def tone(posts: Iterable[Post], pipeline: PipelineMode = "auto", default_lang: str = "en") -> Iterator[ToneResult]:
     """Read each post on the four tone dimensions, 0–100."""
+    _checked_choice("pipeline", pipeline, PIPELINE_MODES)
     pipelines = shared_pipelines(pipeline)
-    for chunk in batches.chunks(posts, 2000):
+    for chunk in batches.chunks(_checked(posts), 2000):
         table = build_table(parse(chunk, pipelines, default_lang))
         for row, post in enumerate(table.posts):
             yield ToneResult(post, table.langs[row], tone_of(table.tone[row]))
