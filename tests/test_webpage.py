@@ -298,12 +298,34 @@ def test_a_dropped_file_is_checked_and_a_bad_one_named(opened: Any, open_server:
     page.wait_for_selector("#batch[data-state=done]")
     assert page.locator("#results tbody tr").count() == 1
     status = page.inner_text("#batch-status")  # the record that is not a post is counted, with its reason
-    assert "1 posts checked in posts.jsonl" in status and "Not read as posts: 1 (" in status, status
+    assert "1 post checked in posts.jsonl" in status and "Not read as posts: 1 (" in status, status
     page.evaluate(drop, ["broken.json", '{"posts": ['])
     page.wait_for_selector("#batch[data-state=error]")
     message = page.inner_text("#batch-status")
     assert "broken.json" in message and "voicecheck-upload" not in message
+    assert page.locator("#batch-result").is_hidden()  # the earlier file's table is no answer for this one
     refused_on_purpose(opened, 422)
+
+
+@needs_chromium
+def test_a_draft_the_service_refuses_leaves_no_earlier_verdict_on_screen(opened: Any, open_server: str) -> None:
+    page = opened(open_server)
+    ready(page)
+    checked(page, OFF_VOICE)
+    assert page.locator("#result").is_visible()
+    page.fill("#draft", "\u200b\u200b")  # no visible character: a 422
+    page.click("#check")
+    page.wait_for_selector("#verdict[data-state=error]")
+    assert page.locator("#result").is_hidden() and "no text" in page.inner_text("#status")
+    refused_on_purpose(opened, 422)
+
+
+@needs_chromium
+def test_the_page_speaks_the_language_its_address_asks_for(opened: Any, open_server: str) -> None:
+    page = opened(f"{open_server}/?lang=fr")
+    ready(page)
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    assert page.get_attribute("#report-link", "href") == "/report?lang=fr"
 
 
 @needs_chromium

@@ -15,7 +15,8 @@ const LABELS = {
     examples: "How the brand says it", try_instead: "Try instead:", copy: "Copy", copied: "Copied",
     copy_failed: "Select the text to copy it", batch_title: "Check an export",
     file: "Choose an export file (CSV, JSON, Markdown, …) or drop it here", reading: "Reading {name}…",
-    batch_done: "{count} posts checked in {name}: {drift} drift.", csv: "Download as CSV",
+    batch_done: "{count} posts checked in {name}: {drift} drift.", batch_done_one: "1 post checked in {name}: {drift} drift.",
+    csv: "Download as CSV",
     batch_skipped: "Not read as posts: {count} ({reasons}).", skipped_reason: "{reason}: {count}",
     col_id: "Post", col_channel: "Channel", col_score: "Score", col_verdict: "Verdict", col_reason: "First reason",
     caption: "Results, sortable by column", footer: "Checked on this machine by voicecheck: nothing leaves it.",
@@ -35,7 +36,8 @@ const LABELS = {
     examples: "Comme la marque le dit", try_instead: "Essayez plutôt :", copy: "Copier", copied: "Copié",
     copy_failed: "Sélectionnez le texte pour le copier", batch_title: "Vérifier un export",
     file: "Choisissez un fichier d'export (CSV, JSON, Markdown…) ou déposez-le ici", reading: "Lecture de {name}…",
-    batch_done: "{count} publications vérifiées dans {name} : {drift} en dérive.", csv: "Télécharger en CSV",
+    batch_done: "{count} publications vérifiées dans {name} : {drift} en dérive.",
+    batch_done_one: "1 publication vérifiée dans {name} : {drift} en dérive.", csv: "Télécharger en CSV",
     batch_skipped: "Non lues comme publications : {count} ({reasons}).", skipped_reason: "{reason} : {count}",
     col_id: "Publication", col_channel: "Canal", col_score: "Score", col_verdict: "Verdict", col_reason: "Première raison",
     caption: "Résultats, triables par colonne", footer: "Vérifié sur cette machine par voicecheck : rien n'en sort.",
@@ -61,6 +63,7 @@ const state = {
   skipped: {}, // what the file held that was not read as posts: reason -> count, as check's summary gives it
   sort: { key: null, ascending: true },
   batchName: "",
+  file: null, // the last file checked, asked again in the other language
   typedAt: 0,
 };
 // Timings of each verdict (for benchmarks/page_latency.py): keystroke, request start, render.
@@ -69,6 +72,8 @@ window.voicecheckTimings = [];
 const $ = (id) => document.getElementById(id);
 
 function initialLanguage() {
+  const asked = new URLSearchParams(location.search).get("lang");  // /?lang=fr, as the service's own pages take it
+  if (asked === "en" || asked === "fr") return asked;
   const kept = localStorage.getItem("voicecheck-lang");
   if (kept === "en" || kept === "fr") return kept;
   return (navigator.language || "en").toLowerCase().startsWith("fr") ? "fr" : "en";
@@ -143,10 +148,19 @@ async function start() {
   try {
     const { response, body } = await call("/session");
     if (response.ok && body.session) opened(body);
-    else showLogin();
+    else if (response.status === 401 || (response.ok && !body?.session)) showLogin();
+    else showUnreachable(body);
   } catch (_) {
-    $("status").textContent = say("unreachable");
+    showUnreachable(null);
   }
+}
+
+// The page cannot start: said where the writer looks, not inside the workspace it cannot show.
+function showUnreachable(body) {
+  $("login").hidden = true;
+  $("workspace").hidden = true;
+  $("unreachable").hidden = false;
+  $("unreachable").textContent = body?.error ? say("error", { message: body.error }) : say("unreachable");
 }
 
 function showLogin() {
@@ -169,13 +183,21 @@ function opened(facts) {
 async function login(event) {
   event.preventDefault();
   $("login-error").textContent = "";
-  const { response, body } = await call("/session", {
-    method: "POST", headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ token: $("token").value }),
-  });
+  let answered;
+  try {
+    answered = await call("/session", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ token: $("token").value }),
+    });
+  } catch (_) {
+    $("login-error").textContent = say("unreachable");  // the token is kept: nothing was tried
+    return;
+  }
+  const { response, body } = answered;
   $("token").value = "";
   if (!response.ok) {
-    $("login-error").textContent = say("wrong_token");
+    const refused = response.status === 401 || !body?.error;
+    $("login-error").textContent = refused ? say("wrong_token") : say("error", { message: body.error });
     $("token").focus();
     return;
   }
@@ -185,13 +207,34 @@ async function login(event) {
 
 // Signing out closes the session on the service (every worker), not just in this tab.
 async function signOut() {
-  await call("/session", { method: "DELETE" });
+  try {
+    const { response, body } = await call("/session", { method: "DELETE" });
+    if (!response.ok && response.status !== 401) return showError($("status"), body);  // still signed in
+  } catch (_) {
+    return showError($("status"), null);  // the service did not hear it: still signed in there
+  }
   state.csrf = null;
   state.facts = null;
   $("sign-out").hidden = true;
   $("draft").value = "";
   $("result").hidden = true;
+  $("status").hidden = false;
+  $("status").textContent = say("empty");
+  clearBatch();  // the next writer in this tab sees none of this one's files
   showLogin();
+}
+
+function clearBatch() {
+  state.rows = [];
+  state.skipped = {};
+  state.batchName = "";
+  $("results").tBodies[0].replaceChildren();
+  $("batch-result").hidden = true;
+  $("batch-status").textContent = "";
+  delete $("batch").dataset.state;
+  const link = $("csv");
+  if (link.href.startsWith("blob:")) URL.revokeObjectURL(link.href);
+  link.removeAttribute("href");
 }
 
 function switchLanguage() {
@@ -199,6 +242,7 @@ function switchLanguage() {
   localStorage.setItem("voicecheck-lang", state.lang);
   applyLanguage();
   if (state.facts && $("draft").value.trim()) checkNow();
+  if (state.facts && state.file) checkFile(state.file);  // its reasons are the service's words: asked again
 }
 
 // The draft: checked 300 ms after the last keystroke, or at once on the button.
@@ -241,6 +285,7 @@ async function checkNow() {
 
 function showError(where, body) {
   $("verdict").dataset.state = "error";
+  $("result").hidden = true;  // the verdict shown was an earlier draft's: this one has none
   where.hidden = false;
   where.textContent = body?.error ? say("error", { message: body.error }) : say("unreachable");
 }
@@ -383,6 +428,8 @@ function setUpDrop() {
 }
 
 async function checkFile(file) {
+  clearBatch();  // an earlier file's table is no answer for this one, whatever comes
+  state.file = file;
   const status = $("batch-status");
   status.textContent = say("reading", { name: file.name });
   $("batch").dataset.state = "pending";
@@ -425,7 +472,7 @@ function sortedRows() {
 function drawTable() {
   const rows = sortedRows();
   const drift = state.rows.filter((row) => row.verdict === "drift").length;
-  const done = say("batch_done", { count: state.rows.length, name: state.batchName, drift });
+  const done = say(state.rows.length === 1 ? "batch_done_one" : "batch_done", { count: state.rows.length, name: state.batchName, drift });
   $("batch-status").textContent = [done, skippedText()].filter(Boolean).join(" ");
   document.querySelectorAll("#results th").forEach((cell) => {
     const button = cell.querySelector("button");
