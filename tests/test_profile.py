@@ -66,6 +66,23 @@ def test_starter_profile_is_valid(tmp_path: Path) -> None:
             "vocabulary.avoid: 'clients' is also what",
         ),
         ('[channels." "]\ntone = {formality = 60}', 'channels." ": a channel needs a name'),
+        (
+            "[channels.LinkedIn]\ntone = {formality = 60}\n[channels.linkedin]\ntone = {formality = 20}",
+            "channels.linkedin: 'linkedin' is another spelling of a channel already given",
+        ),
+        ('languages = ["fr", "fr", "en"]', "languages: names a language twice"),
+        (
+            '[vocabulary.prefer]\nmaid = "cleaner"\ncleaner = "maid"',
+            "vocabulary.prefer.maid: 'maid' is to be written 'cleaner', which is itself to be written 'maid'",
+        ),
+        (
+            '[vocabulary.prefer]\nMaid = "cleaner"\nmaid = "crew"',
+            "vocabulary.prefer.maid: 'Maid' and 'maid' differ only in case",
+        ),
+        (
+            '[vocabulary]\nbrand_terms = ["Maison Claire"]\nprefer = {"Maison Claire" = "MC"}',
+            "vocabulary.prefer.\"Maison Claire\": 'Maison Claire' is also a brand term",
+        ),
         ('[peers]\nrival = ["rival.csv", ""]', "peers.rival: holds an empty path"),
     ],
 )

@@ -204,13 +204,25 @@ class _Reader:
 
     def prefer(self, value: Any, key: str) -> dict[str, str]:
         """{term to replace: the brand's term}; a term that is its own replacement would always fire."""
-        out = {}
+        out: dict[str, str] = {}
+        spellings: dict[str, str] = {}
         for term, preferred in self.table(value, key).items():
             entry = _key(key, term)
             self.term(term, key)
             out[term] = self.term(preferred, entry)
             if term.casefold() == preferred.casefold():
                 raise self.fail(entry, _("{term} is preferred to itself").format(term=repr(term)))
+            other = spellings.setdefault(term.casefold(), term)
+            if other != term:  # terms match whatever their case: one of the two would never fire
+                message = _("{term} and {other} differ only in case: keep the one spelling")
+                raise self.fail(entry, message.format(term=repr(other), other=repr(term)))
+        for term, preferred in out.items():
+            if preferred.casefold() in spellings:  # a post would be told to write each instead of the other
+                back = spellings[preferred.casefold()]
+                message = _("{term} is to be written {preferred}, which is itself to be written {again}")
+                raise self.fail(
+                    _key(key, term), message.format(term=repr(term), preferred=repr(preferred), again=repr(out[back]))
+                )
         return out
 
     def vocabulary(self, table: dict[str, Any]) -> tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]:
@@ -224,6 +236,10 @@ class _Reader:
             if other != term:
                 message = _("{term} and {other} differ only in case: keep the one spelling")
                 raise self.fail("vocabulary.brand_terms", message.format(term=repr(other), other=repr(term)))
+        for term in prefer:
+            if term.casefold() in spellings:
+                message = _("{term} is also a brand term: every post naming the brand would be flagged")
+                raise self.fail(_key("vocabulary.prefer", term), message.format(term=repr(term)))
         for term in avoid:
             if term.casefold() in spellings:
                 message = _("{term} is also a brand term: every post naming the brand would be flagged")
@@ -274,12 +290,17 @@ def parse_profile(data: dict[str, Any], path: Path) -> BrandProfile:
     for lang in languages:
         if lang not in ("en", "fr"):
             raise read.fail("languages", _("{lang} is not supported (en, fr)").format(lang=repr(lang)))
+    if len(set(languages)) != len(languages):
+        raise read.fail("languages", _("names a language twice"))
     channels = {}
     for name, table in read.table(data.get("channels", {}), "channels").items():
         key = _key("channels", name)
         if not name.strip():
             raise read.fail(key, _("a channel needs a name"))
         read.check_keys(read.table(table, key), _ALLOWED["channel"], key)
+        if name.lower() in channels:  # channels are named in lower case: the later table would win unsaid
+            message = _("{name} is another spelling of a channel already given: keep one table for it")
+            raise read.fail(key, message.format(name=repr(name)))
         channels[name.lower()] = ChannelProfile(tone=read.tone(table.get("tone", {}), f"{key}.tone"))
     return BrandProfile(
         name=read.text(data.get("name", ""), "name"),
