@@ -105,3 +105,15 @@ def test_dash_reads_standard_input_once_for_peeking_and_reading(monkeypatch: pyt
     (post,) = read_posts([parse_source("-")], stats)
     assert (post.text, post.channel, post.where) == ("Bonjour à tous!", "facebook", "-#1")
     assert stats.sources[0].format == "json"
+
+
+def test_a_file_named_twice_or_by_its_folder_too_is_read_once_saying_so(tmp_path: Path) -> None:
+    # Read twice, its posts counted twice, and a fit held each one out beside its own copy.
+    (tmp_path / "posts").mkdir()
+    post = tmp_path / "posts" / "a.md"
+    post.write_text("Our team is ready for the spring cleaning.\n", encoding="utf-8")
+    (tmp_path / "b.md").symlink_to(post)
+    stats = ReadStats()
+    read = list(read_posts([str(post), str(tmp_path / "posts"), str(tmp_path / "b.md")], stats))
+    assert [p.text for p in read] == ["Our team is ready for the spring cleaning."]
+    assert any("named more than once: its posts are read once" in note for note in stats.notes)

@@ -220,6 +220,7 @@ def read_posts(
     at the end an InputError names them all, unless `raise_at_end` is false.
     """
     columns = columns or Columns()
+    read: set[str] = set()  # each file once: named twice (or by a folder and by name), its posts would count twice
     for item in sources:
         source = item if isinstance(item, Source) else Source(item)
         try:
@@ -229,6 +230,12 @@ def read_posts(
             stats.fail(str(exc))
             continue
         for path in paths:
+            if path != STDIN:
+                real = os.path.realpath(path)
+                if real in read:
+                    stats.note(_("{path} is named more than once: its posts are read once").format(path=path))
+                    continue
+                read.add(real)
             for post in _read_file(path, source.channel, channel, columns, input_format, stats):
                 if skip_retweets and post.kind == "retweet":
                     stats.skip("retweet (--skip-retweets)", post.where, "retweet")
