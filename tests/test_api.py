@@ -197,3 +197,11 @@ def test_the_library_refuses_arguments_of_the_wrong_kind_naming_them(
     # Judged as they were, they failed deep inside (or, for an id, once a whole fit was done).
     with pytest.raises(error, match=re.escape(words)):
         call(sample_model)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("text", ["https://example.com/post/{i}?ref=x", "🔥🔥 {i}", "Merci {i}!"])
+def test_a_voice_is_not_learned_from_posts_too_short_to_judge(text: str) -> None:
+    # Fitted, every held-out score was 100 and every check said "too short to judge".
+    posts = [Post(str(i), text.format(i=i)) for i in range(30)]
+    with pytest.raises(VoicecheckError, match="20 posts of 3 words or more to learn from; 0 of the 30 posts"):
+        api.fit(posts)

@@ -18,7 +18,7 @@ from voicecheck.errors import VoicecheckError
 from voicecheck.features.background import load_background
 from voicecheck.features.table import FeatureTable, build_table
 from voicecheck.i18n import _, ngettext
-from voicecheck.judge import judge, judging, tone_of
+from voicecheck.judge import MIN_WORDS, judge, judging, tone_of
 from voicecheck.messages import result_dict
 from voicecheck.model import Background, Scores, VoiceModel
 from voicecheck.nlp import (
@@ -122,6 +122,13 @@ def fit(
     if len(table) < MIN_POSTS:
         message = _("a voice needs at least {minimum} posts to learn from; got {count}")
         raise VoicecheckError(message.format(minimum=MIN_POSTS, count=len(table)))
+    worded = int(np.count_nonzero(table.word_count >= MIN_WORDS))
+    if worded < MIN_POSTS:  # links, emoji or a word or two: no voice to learn, and every check "too short"
+        message = _(
+            "a voice needs at least {minimum} posts of {words} words or more to learn from; "
+            "{count} of the {total} posts given have that many"
+        )
+        raise VoicecheckError(message.format(minimum=MIN_POSTS, words=MIN_WORDS, count=worded, total=len(table)))
     if len(table) < FEW_POSTS:
         warnings.warn(
             _("only {count} posts: the voice will be rough; {enough} or more work much better").format(
