@@ -458,6 +458,12 @@ def test_fit_all_refuses_names_that_would_clash_before_fitting_any(tmp_path: Pat
     assert not (tmp_path / "models").exists()
 
 
+def test_two_peers_holding_the_same_posts_are_refused(sample_posts: list[Post], peer_files: dict[str, Path]) -> None:
+    hype = _read(peer_files["hype"])
+    with pytest.raises(VoicecheckError, match="peers 'a' and 'b' hold the same posts"):
+        api.fit(sample_posts, load_profile(SAMPLES / "brand.toml"), peers={"a": hype, "b": list(reversed(hype))})
+
+
 def test_a_peer_named_as_the_brand_is_refused(sample_posts: list[Post], peer_files: dict[str, Path]) -> None:
     with pytest.raises(VoicecheckError, match="the brand's own name"):
         api.fit(sample_posts, load_profile(SAMPLES / "brand.toml"), peers={"maison claire": _read(peer_files["hype"])})

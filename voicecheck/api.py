@@ -181,6 +181,12 @@ def _peer_tables(
 
     unique_names([check_name(name) for name in peers])
     kept = without_brand_posts({name: list(posts) for name, posts in peers.items()}, brand.posts)
+    texts: dict[frozenset[str], str] = {}
+    for name, posts in kept.items():  # one account under two names: a post like it would name either
+        other = texts.setdefault(frozenset(post.text for post in posts), name)
+        if other != name and posts:
+            message = _("peers {first} and {second} hold the same posts: give each account once")
+            raise VoicecheckError(message.format(first=repr(other), second=repr(name)))
     tables = {}
     for name, posts in kept.items():
         if len(posts) < MIN_PEER_POSTS:
