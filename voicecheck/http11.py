@@ -148,13 +148,6 @@ class LingeringTransport(asyncio.Transport):
         if not self._holding():
             self._transport.resume_reading()
 
-    def hold_reading(self) -> None:
-        """Stop reading until what was read ahead has had its turn (uvicorn's own pauses aside)."""
-        self._transport.pause_reading()
-
-    def release_reading(self) -> None:
-        self._transport.resume_reading()
-
     def is_reading(self) -> bool:
         return self._transport.is_reading()
 
@@ -226,14 +219,14 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         """
         while self._unparsed and not self.lingering_transport.is_closing():
             if len(self.pipeline) >= MAX_PIPELINED:
-                self.lingering_transport.hold_reading()
+                self.lingering_transport.pause_reading()  # resumed once all read ahead is parsed
                 return
             piece = bytes(self._unparsed[:FEED_BYTES])
             del self._unparsed[:FEED_BYTES]
             if not self._parse(piece):
                 return
         if not self.lingering_transport.is_closing() and not self.flow.read_paused:
-            self.lingering_transport.release_reading()
+            self.lingering_transport.resume_reading()  # uvicorn's own pauses aside
 
     def _parse(self, data: bytes) -> bool:
         """Give the parser `data`; False if the request was refused (answered, and closing)."""
