@@ -199,8 +199,8 @@ def json_records(
     `broken` is the message of a file that is not JSON, in the words of its format (a message
     id with {path}, {count} and {problem}); by default, that it is not valid JSON. A file
     with no array at `prefix` (an object where the array should be, or no such key) raises
-    NoArray with `missing` (a message id with {path}), before any record: read as empty, it
-    would pass a check it was never given.
+    NoArray with `missing` (the message, in the words of its format), before any record:
+    read as empty, it would pass a check it was never given.
     Records over MAX_DEPTH or MAX_RECORD_BYTES are read past and skipped, saying so; nothing
     outside the records is built. ijson's C parser cannot read a lone surrogate escape
     ("\\ud800": it fails, or reads "?") nor an integer beyond 64 bits; a file with one is
@@ -228,8 +228,9 @@ def json_records(
                         yield where, value
                 return
             except _Missing:
-                message = missing or _("{path}: no array of posts where one was expected")
-                raise NoArray(message.format(path=path)) from None
+                raise NoArray(
+                    missing or _("{path}: no array of posts where one was expected").format(path=path)
+                ) from None
             except (UnicodeDecodeError, _LoneSurrogate):
                 continue  # the Python parser reads it
             except (ijson.JSONError, json.JSONDecodeError) as exc:  # the Python parser raises the second

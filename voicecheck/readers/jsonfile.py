@@ -184,11 +184,10 @@ def read_json(path: Path, columns: Columns, stats: ReadStats) -> Iterator[Post]:
     """
     head = peek(path, 1024).lstrip()
     message = _("{path}: expected a JSON array of posts or an object with a 'posts' array (it starts {start})")
-    start = repr(excerpt(head, 30)).replace("{", "{{").replace("}", "}}")  # formatted again with the path
-    missing = message.format(path="{path}", start=start)
+    missing = message.format(path=path, start=repr(excerpt(head, 30)))
     prefixes = ["item"] if head.startswith("[") else [f"{key}.item" for key in ARRAY_KEYS if f'"{key}"' in head]
     if not prefixes:
-        raise InputError(missing.format(path=path))
+        raise InputError(missing)
     for prefix in prefixes:
         records = _Records(path, columns, stats)
         try:

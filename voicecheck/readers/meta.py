@@ -86,9 +86,9 @@ def _items(path: Path, prefixes: tuple[str, ...], stats: ReadStats) -> Iterator[
     """The export's records, wherever the array sits, numbered for messages."""
     head = peek(path, 256).lstrip()
     prefix = prefixes[0] if head.startswith("[") else next((p for p in prefixes[1:] if p.split(".")[0] in head), None)
-    missing = _("{path}: not a posts file of this export (expected an array of posts)")
+    missing = _("{path}: not a posts file of this export (expected an array of posts)").format(path=path)
     if prefix is None:
-        raise InputError(missing.format(path=path))
+        raise InputError(missing)
     for where, item in guard.json_records(lambda: open_utf8(path, stats), prefix, path, stats, missing=missing):
         if isinstance(item, Mapping):
             yield where, item

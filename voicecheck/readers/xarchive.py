@@ -71,7 +71,9 @@ def read_tweets_js(path: Path, columns: Columns, stats: ReadStats) -> Iterator[P
         return raw
 
     broken = _("{path}: the archive is cut short or damaged after record {count} ({problem})")
-    missing = _("{path}: not an X archive tweets file (no array of tweets after 'window.YTD.tweets.part0 =')")
+    missing = _("{path}: not an X archive tweets file (no array of tweets after 'window.YTD.tweets.part0 =')").format(
+        path=path
+    )
     for where, item in guard.json_records(after_prefix, "item", path, stats, broken, missing):
         post = _tweet_post(item, where, stats)
         if post is not None:
