@@ -10,6 +10,7 @@ import json
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -202,20 +203,27 @@ class _Reader:
     def terms(self, value: Any, key: str) -> tuple[str, ...]:
         return tuple(self.term(term, key) for term in self.strings(value, key))
 
+    def spellings(self, terms: Iterable[str], key_of: Callable[[str], str]) -> dict[str, str]:
+        """Each term by its case-folded form; two that differ only in case are refused at the
+        second's key (`key_of`): terms match whatever their case, so one of them would never fire."""
+        spellings: dict[str, str] = {}
+        for term in terms:
+            other = spellings.setdefault(term.casefold(), term)
+            if other != term:
+                message = _("{term} and {other} differ only in case: keep the one spelling")
+                raise self.fail(key_of(term), message.format(term=repr(other), other=repr(term)))
+        return spellings
+
     def prefer(self, value: Any, key: str) -> dict[str, str]:
         """{term to replace: the brand's term}; a term that is its own replacement would always fire."""
         out: dict[str, str] = {}
-        spellings: dict[str, str] = {}
         for term, preferred in self.table(value, key).items():
             entry = _key(key, term)
             self.term(term, key)
             out[term] = self.term(preferred, entry)
             if term.casefold() == preferred.casefold():
                 raise self.fail(entry, _("{term} is preferred to itself").format(term=repr(term)))
-            other = spellings.setdefault(term.casefold(), term)
-            if other != term:  # terms match whatever their case: one of the two would never fire
-                message = _("{term} and {other} differ only in case: keep the one spelling")
-                raise self.fail(entry, message.format(term=repr(other), other=repr(term)))
+        spellings = self.spellings(out, lambda term: _key(key, term))
         for term, preferred in out.items():
             if preferred.casefold() in spellings:  # a post would be told to write each instead of the other
                 back = spellings[preferred.casefold()]
@@ -230,20 +238,17 @@ class _Reader:
         prefer = self.prefer(table.get("prefer", {}), "vocabulary.prefer")
         avoid = self.terms(table.get("avoid", []), "vocabulary.avoid")
         brand_terms = self.terms(table.get("brand_terms", []), "vocabulary.brand_terms")
-        spellings: dict[str, str] = {}
-        for term in brand_terms:
-            other = spellings.setdefault(term.casefold(), term)
-            if other != term:
-                message = _("{term} and {other} differ only in case: keep the one spelling")
-                raise self.fail("vocabulary.brand_terms", message.format(term=repr(other), other=repr(term)))
+        spellings = self.spellings(brand_terms, lambda term: "vocabulary.brand_terms")
+
+        def not_a_brand_term(term: str, key: str) -> None:
+            if term.casefold() in spellings:
+                message = _("{term} is also a brand term: every post naming the brand would be flagged")
+                raise self.fail(key, message.format(term=repr(term)))
+
         for term in prefer:
-            if term.casefold() in spellings:
-                message = _("{term} is also a brand term: every post naming the brand would be flagged")
-                raise self.fail(_key("vocabulary.prefer", term), message.format(term=repr(term)))
+            not_a_brand_term(term, _key("vocabulary.prefer", term))
         for term in avoid:
-            if term.casefold() in spellings:
-                message = _("{term} is also a brand term: every post naming the brand would be flagged")
-                raise self.fail("vocabulary.avoid", message.format(term=repr(term)))
+            not_a_brand_term(term, "vocabulary.avoid")
             for wrong, preferred in prefer.items():
                 if term.casefold() == preferred.casefold():
                     message = _("{term} is also what the brand says instead of {wrong}")
