@@ -188,6 +188,13 @@ def test_readying_a_model_for_batches_needs_a_post_to_judge(sample_model: SavedM
         (lambda saved: list(api.tone(["a string"])), TypeError, "posts[0]: a Post, not str"),  # type: ignore[list-item]
         (lambda saved: api.report(saved, [Post("1", "Our team", date=5)]), TypeError, "its date is int"),  # type: ignore[arg-type]
         (lambda saved: api.report(saved, lang="de"), ValueError, "lang: 'de' is not one of en, fr"),
+        (
+            lambda saved: api.fit(
+                [Post(str(i), f"Our team cleans homes {i}") for i in range(25)], peers={"rival": "x"}
+            ),
+            TypeError,
+            "peers['rival']: an iterable of Post, not str",
+        ),
         (lambda saved: api.fit([Post(str(i), f"Post {i}") for i in range(25)], pipeline="xx"), ValueError, "pipeline"),
     ],
 )

@@ -180,7 +180,9 @@ def _peer_tables(
     from voicecheck.peers import MIN_PEER_POSTS, check_name, unique_names, without_brand_posts
 
     unique_names([check_name(name) for name in peers])
-    kept = without_brand_posts({name: list(posts) for name, posts in peers.items()}, brand.posts)
+    kept = without_brand_posts(
+        {name: list(_checked(posts, f"peers[{name!r}]")) for name, posts in peers.items()}, brand.posts
+    )
     texts: dict[frozenset[str], str] = {}
     for name, posts in kept.items():  # one account under two names: a post like it would name either
         other = texts.setdefault(frozenset(post.text for post in posts), name)
