@@ -394,12 +394,17 @@ def test_brand_toml_lists_peers_relative_to_itself(tmp_path: Path, peer_files: d
     assert refused.returncode == 2 and "peers.hype: must be a list of strings" in refused.stderr
 
 
+def _brand_folder(brands: Path, name: str, texts: list[str]) -> None:
+    """A brand folder of `fit-all`: a brand.toml naming it, and its posts as a CSV file."""
+    (brands / name).mkdir(parents=True)
+    (brands / name / "brand.toml").write_text(f'name = "{name}"\n', encoding="utf-8")
+    _write_csv(brands / name / "posts.csv", texts, name)
+
+
 def test_fit_all_fits_each_brand_with_the_others_as_peers(tmp_path: Path) -> None:
     brands = tmp_path / "brands"
     for name, texts in (("hype", _hype(40)), ("bank", _finance(40))):
-        (brands / name).mkdir(parents=True)
-        (brands / name / "brand.toml").write_text(f'name = "{name}"\n', encoding="utf-8")
-        _write_csv(brands / name / "posts.csv", texts, name)
+        _brand_folder(brands, name, texts)
     (brands / "maison-claire").mkdir()
     shutil.copy(SAMPLES / "brand.toml", brands / "maison-claire" / "brand.toml")
     for path in SAMPLE_POSTS:
@@ -427,9 +432,7 @@ def test_fit_all_fits_each_brand_with_the_others_as_peers(tmp_path: Path) -> Non
 def test_fit_all_names_the_brand_with_too_few_posts_and_fits_none_before_saying_so(tmp_path: Path) -> None:
     brands = tmp_path / "brands"
     for name, texts in (("a-bank", _finance(40)), ("b-hype", _hype(10))):
-        (brands / name).mkdir(parents=True)
-        (brands / name / "brand.toml").write_text(f'name = "{name}"\n', encoding="utf-8")
-        _write_csv(brands / name / "posts.csv", texts, name)
+        _brand_folder(brands, name, texts)
     refused = run_cli("fit-all", brands, "--out", tmp_path / "models")
     assert refused.returncode == 2
     assert "b-hype: a voice needs at least 20 posts to learn from; got 10 (no model was written)" in refused.stderr
@@ -441,18 +444,14 @@ def test_fit_all_names_the_brand_with_too_few_posts_and_fits_none_before_saying_
 def test_fit_all_refuses_names_that_would_clash_before_fitting_any(tmp_path: Path) -> None:
     brands = tmp_path / "brands"
     for name, texts in (("bank", _finance(40)), ("hype", _hype(40))):
-        (brands / name).mkdir(parents=True)
-        (brands / name / "brand.toml").write_text(f'name = "{name}"\n', encoding="utf-8")
-        _write_csv(brands / name / "posts.csv", texts, name)
+        _brand_folder(brands, name, texts)
     _write_csv(tmp_path / "other.csv", _hype(40, seed=3), "other")
     toml = 'name = "hype"\n[peers]\nbank = ["../../other.csv"]\n'  # would replace the brand bank's posts
     (brands / "hype" / "brand.toml").write_text(toml, encoding="utf-8")
     refused = run_cli("fit-all", brands, "--out", tmp_path / "models")
     assert refused.returncode == 2 and "[peers] names 'bank', as another brand of the folder is named" in refused.stderr
     (brands / "hype" / "brand.toml").write_text('name = "hype"\n', encoding="utf-8")
-    (brands / "Bank").mkdir()
-    (brands / "Bank" / "brand.toml").write_text('name = "Bank"\n', encoding="utf-8")
-    _write_csv(brands / "Bank" / "posts.csv", _finance(40), "Bank")
+    _brand_folder(brands, "Bank", _finance(40))
     refused = run_cli("fit-all", brands, "--out", tmp_path / "models")
     assert refused.returncode == 2 and "differ only in case" in refused.stderr
     assert not (tmp_path / "models").exists()
