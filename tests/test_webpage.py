@@ -256,6 +256,29 @@ def test_with_a_token_the_page_asks_once_and_keeps_a_strict_session(opened: Any,
 
 
 @needs_chromium
+def test_signing_out_leaves_the_next_writer_none_of_the_files_results(opened: Any, token_server: str) -> None:
+    page = opened(token_server)
+    page.wait_for_selector("#login:not([hidden])")
+    page.fill("#token", TOKEN)
+    page.press("#token", "Enter")
+    ready(page)
+    drop = "([name, text]) => { const data = new DataTransfer(); data.items.add(new File([text], name));"
+    drop += " document.querySelector('#drop').dispatchEvent(new DragEvent('drop', {dataTransfer: data})); }"
+    page.evaluate(drop, ["posts.jsonl", '{"id": "x", "text": "Our maid is cheap!"}\n'])
+    page.wait_for_selector("#batch[data-state=done]")
+    page.click("#sign-out")
+    page.wait_for_selector("#login:not([hidden])")
+    page.fill("#token", TOKEN)
+    page.press("#token", "Enter")
+    page.wait_for_selector("#workspace:not([hidden])")
+    assert page.locator("#batch-result").is_hidden() and page.inner_text("#batch-status") == ""
+    page.click("#language")  # nor is the last writer's file asked again in the other language
+    page.wait_for_function("() => document.documentElement.lang === 'fr'")
+    page.wait_for_timeout(500)
+    assert page.locator("#batch-result").is_hidden() and page.get_attribute("#batch", "data-state") is None
+
+
+@needs_chromium
 def test_an_export_is_checked_into_a_sortable_table_and_a_safe_csv(
     opened: Any, open_server: str, tmp_path: Path
 ) -> None:

@@ -225,6 +225,7 @@ async function signOut() {
 }
 
 function clearBatch() {
+  state.file = null;  // nor asked again when the language changes
   state.rows = [];
   state.skipped = {};
   state.batchName = "";
