@@ -144,6 +144,20 @@ def ready(page: Any) -> None:
     page.wait_for_selector("body[data-ready=true]")
 
 
+def sign_in(page: Any) -> None:
+    """Give the service's token once it is asked for."""
+    page.wait_for_selector("#login:not([hidden])")
+    page.fill("#token", TOKEN)
+    page.press("#token", "Enter")
+
+
+#: Drop a file (name, text) on the page, as a writer drags one from their files.
+DROP = (
+    "([name, text]) => { const data = new DataTransfer(); data.items.add(new File([text], name));"
+    " document.querySelector('#drop').dispatchEvent(new DragEvent('drop', {dataTransfer: data})); }"
+)
+
+
 def checked(page: Any, text: str, channel: str | None = None) -> None:
     """Type `text` into the draft (keystroke by keystroke) and wait for its verdict."""
     if channel is not None:
@@ -258,18 +272,12 @@ def test_with_a_token_the_page_asks_once_and_keeps_a_strict_session(opened: Any,
 @needs_chromium
 def test_signing_out_leaves_the_next_writer_none_of_the_files_results(opened: Any, token_server: str) -> None:
     page = opened(token_server)
-    page.wait_for_selector("#login:not([hidden])")
-    page.fill("#token", TOKEN)
-    page.press("#token", "Enter")
+    sign_in(page)
     ready(page)
-    drop = "([name, text]) => { const data = new DataTransfer(); data.items.add(new File([text], name));"
-    drop += " document.querySelector('#drop').dispatchEvent(new DragEvent('drop', {dataTransfer: data})); }"
-    page.evaluate(drop, ["posts.jsonl", '{"id": "x", "text": "Our maid is cheap!"}\n'])
+    page.evaluate(DROP, ["posts.jsonl", '{"id": "x", "text": "Our maid is cheap!"}\n'])
     page.wait_for_selector("#batch[data-state=done]")
     page.click("#sign-out")
-    page.wait_for_selector("#login:not([hidden])")
-    page.fill("#token", TOKEN)
-    page.press("#token", "Enter")
+    sign_in(page)
     page.wait_for_selector("#workspace:not([hidden])")
     assert page.locator("#batch-result").is_hidden() and page.inner_text("#batch-status") == ""
     page.click("#language")  # nor is the last writer's file asked again in the other language
@@ -315,14 +323,12 @@ def test_an_export_is_checked_into_a_sortable_table_and_a_safe_csv(
 def test_a_dropped_file_is_checked_and_a_bad_one_named(opened: Any, open_server: str) -> None:
     page = opened(open_server)
     ready(page)
-    drop = "([name, text]) => { const data = new DataTransfer(); data.items.add(new File([text], name));"
-    drop += " document.querySelector('#drop').dispatchEvent(new DragEvent('drop', {dataTransfer: data})); }"
-    page.evaluate(drop, ["posts.jsonl", '{"id": "x", "text": "Our maid is cheap!"}\n{"id": "y", "text": null}\n'])
+    page.evaluate(DROP, ["posts.jsonl", '{"id": "x", "text": "Our maid is cheap!"}\n{"id": "y", "text": null}\n'])
     page.wait_for_selector("#batch[data-state=done]")
     assert page.locator("#results tbody tr").count() == 1
     status = page.inner_text("#batch-status")  # the record that is not a post is counted, with its reason
     assert "1 post checked in posts.jsonl" in status and "Not read as posts: 1 (" in status, status
-    page.evaluate(drop, ["broken.json", '{"posts": ['])
+    page.evaluate(DROP, ["broken.json", '{"posts": ['])
     page.wait_for_selector("#batch[data-state=error]")
     message = page.inner_text("#batch-status")
     assert "broken.json" in message and "voicecheck-upload" not in message

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from .test_server import TOKEN, running_server
-from .test_webpage import OFF_VOICE, ON_VOICE, browser, checked, needs_chromium, opened, ready
+from .test_webpage import OFF_VOICE, ON_VOICE, browser, checked, needs_chromium, opened, ready, sign_in
 
 __all__ = ["browser", "opened"]  # the fixtures, used by name
 
@@ -28,9 +28,7 @@ def workers_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @needs_chromium
 def test_a_page_signed_in_on_one_worker_works_on_both(opened: Any, workers_server: str) -> None:
     page = opened(workers_server)
-    page.wait_for_selector("#login:not([hidden])")
-    page.fill("#token", TOKEN)
-    page.press("#token", "Enter")
+    sign_in(page)
     ready(page)
     for _ in range(3):  # reloads open new connections, to either worker, with the same session
         checked(page, OFF_VOICE, "facebook")
